@@ -1,0 +1,5 @@
+// Starts GOV.UK Frontend's components. Loaded as a module so that browsers without module
+// support get the plain HTML pages, which work on their own.
+import { initAll } from "./govuk/govuk-frontend.min.js";
+
+initAll();

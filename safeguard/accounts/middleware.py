@@ -1,0 +1,46 @@
+"""Every page needs a signed-in user unless its view is marked ``@public``.
+
+Deny by default: a new view that forgets to declare itself is staff-only, never public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from safeguard.accounts.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request to a staff view: the middleware below guarantees a signed-in user."""
+
+    user: User
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone, signed in or not."""
+    view.login_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+class StaffLoginRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if getattr(view_func, "login_exempt", False) or request.user.is_authenticated:
+            return None
+        if request.path.startswith("/admin/") or request.path.startswith(settings.STATIC_URL):
+            return None  # the admin has its own login; static files are public
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

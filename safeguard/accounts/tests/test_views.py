@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def test_sign_in_and_out(client, social_worker):
+    response = client.post(
+        reverse("accounts:login"), {"username": social_worker.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert client.get(reverse("core:home")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, social_worker):
+    wrong = client.post(reverse("accounts:login"), {"username": social_worker.username, "password": "nope"})
+    unknown = client.post(reverse("accounts:login"), {"username": "nobody@x.example", "password": "nope"})
+    for response in (wrong, unknown):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Enter a correct email address and password" in html
+        assert "<title>Error: Sign in" in html
+
+
+def test_empty_sign_in_says_what_to_enter(client):
+    html = client.post(reverse("accounts:login"), {"username": "", "password": ""}).content.decode()
+    assert "Enter your email address" in html and "Enter your password" in html
+
+
+@override_settings(DEMO_MODE=False)
+def test_demo_accounts_cannot_sign_in_outside_demo_mode(client, make_user):
+    demo = make_user("social_worker", is_demo_account=True)
+    response = client.post(reverse("accounts:login"), {"username": demo.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Enter a correct email address and password" in response.content.decode()
+
+
+def test_team_list_shows_headcount(staff_client, social_worker):
+    html = staff_client.get(reverse("accounts:team_list")).content.decode()
+    assert social_worker.team.name in html
+
+
+def test_partner_users_cannot_list_council_teams(client, partner_user):
+    client.force_login(partner_user)
+    assert client.get(reverse("accounts:team_list")).status_code == 403

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from safeguard.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.login, name="login"),
+    path("sign-out/", views.logout, name="logout"),
+    path("teams/", views.team_list, name="team_list"),
+]

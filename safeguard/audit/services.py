@@ -1,0 +1,84 @@
+"""Writing to the audit trail. Called by every service that changes a record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from safeguard.audit.models import AccessLogEntry, AuditEvent
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from safeguard.accounts.models import User
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a record, ready to compare before and after a change."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _jsonable(getattr(instance, name)) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    keys = sorted(set(before) | set(after))
+    return {
+        k: {"before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)
+    }
+
+
+def audit_event_record(
+    *,
+    actor: User | None,
+    action: str,
+    instance: models.Model,
+    changes: dict[str, Any],
+    child_id: uuid.UUID | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        child_id=child_id,
+        changes=changes,
+    )
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    user: User,
+    what: str,
+    instance: models.Model,
+    child_id: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+    break_glass_reason: str = "",
+) -> AccessLogEntry:
+    return AccessLogEntry.objects.create(
+        user=user,
+        what=what,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        child_id=child_id,
+        ip_address=_client_ip(request),
+        break_glass_reason=break_glass_reason,
+    )

@@ -1,0 +1,177 @@
+"""The statutory episode of work with a child, shaped like the CIN census ``CINdetails``.
+
+Each model maps onto one census block (and one SSD table), so the return is a projection
+of these rows. Services that create and change them, and the statutory clocks, live in
+this app's ``services.py``; simple derived values are properties here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.accounts.models import Team
+from safeguard.core.codes import CategoryOfAbuse, PrimaryNeed, ReasonForClosure, ReferralSource
+from safeguard.core.models import BaseModel
+from safeguard.people.models import Person
+
+
+class CINEpisode(BaseModel):
+    """From referral to closure (census ``CINdetails``; SSD ``cin_episodes``)."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
+    referral_date = models.DateField(db_index=True)
+    referral_source = models.CharField(max_length=2, choices=ReferralSource.choices)
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, default=PrimaryNeed.N0)
+    referral_nfa = models.BooleanField(
+        "referral no further action",
+        default=False,
+        help_text="Census ReferralNFA: the referral ended with no further action; no other activity.",
+    )
+    closure_date = models.DateField(null=True, blank=True, db_index=True)
+    reason_for_closure = models.CharField(max_length=3, choices=ReasonForClosure.choices, blank=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_episodes",
+    )
+
+    class Meta:
+        ordering = ["-referral_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closure_date__isnull=True) | Q(closure_date__gte=models.F("referral_date")),
+                name="episode_closes_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(closure_date__isnull=True) | ~Q(reason_for_closure=""),
+                name="episode_closure_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "closure_date"])]
+
+    def __str__(self) -> str:
+        return f"Episode from {self.referral_date:%d %B %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closure_date is None
+
+
+class AssessmentOutcome(models.TextChoices):
+    SERVICES = "services", "Services needed"
+    NFA = "nfa", "No further action"
+    EARLY_HELP = "early_help", "Early help"
+    STRATEGY = "strategy", "Strategy discussion"
+
+
+class Assessment(BaseModel):
+    """Child and family assessment (census ``Assessments``; SSD ``cin_assessments``)."""
+
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="assessments")
+    start_date = models.DateField()
+    child_seen_date = models.DateField(null=True, blank=True)
+    child_seen_alone = models.BooleanField(null=True, blank=True)
+    authorised_date = models.DateField(
+        null=True, blank=True, help_text="Census AssessmentAuthorisationDate: the manager's sign-off."
+    )
+    factors = models.JSONField(
+        default=list, blank=True, help_text="Assessment factor codes (census AssessmentFactors)."
+    )
+    outcome = models.CharField(max_length=16, choices=AssessmentOutcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(authorised_date__isnull=True) | Q(authorised_date__gte=models.F("start_date")),
+                name="assessment_authorised_after_start",
+            ),
+        ]
+
+
+class StrategyDiscussion(BaseModel):
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="strategy_discussions")
+    held_on = models.DateField()
+    section_47_started = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+
+class Section47Outcome(models.TextChoices):
+    ICPC = "icpc", "Concerns substantiated: initial child protection conference needed"
+    NOT_SUBSTANTIATED = "not_substantiated", "Concerns not substantiated"
+    ICPC_NOT_REQUIRED = "icpc_not_required", "Concerns substantiated: conference not required"
+
+
+class Section47Enquiry(BaseModel):
+    """Census ``Section47``; starting one starts the 15-working-day ICPC clock."""
+
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="section_47s")
+    strategy_discussion = models.ForeignKey(
+        StrategyDiscussion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(help_text="Census S47ActualStartDate: the strategy discussion.")
+    icpc_target_date = models.DateField(
+        null=True, blank=True, help_text="Census InitialCPCtarget: 15 working days after start."
+    )
+    icpc_date = models.DateField(null=True, blank=True)
+    icpc_not_required = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=24, choices=Section47Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "section 47 enquiry"
+        verbose_name_plural = "section 47 enquiries"
+
+
+class CINPlan(BaseModel):
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="cin_plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "CIN plan"
+
+
+class ChildProtectionPlan(BaseModel):
+    """Census ``ChildProtectionPlans``; one open plan per child at most."""
+
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="cp_plans")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cp_plans")
+    start_date = models.DateField(db_index=True)
+    end_date = models.DateField(null=True, blank=True, db_index=True)
+    initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    number_of_previous_plans = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "child protection plan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True), name="one_open_cp_plan_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="cp_plan_ends_after_start",
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+
+class ChildProtectionReview(BaseModel):
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField()
+
+    class Meta:
+        ordering = ["held_on"]

@@ -1,0 +1,158 @@
+"""Reads of casework for lists and headline figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from safeguard.accounts.models import CASE_HOLDING_ROLES, Team, User
+from safeguard.casework.models import (
+    Assessment,
+    ChildProtectionPlan,
+    CINEpisode,
+    Section47Enquiry,
+)
+from safeguard.core.calendar import add_calendar_months, working_days_between
+
+
+def episodes_open_for_worker(*, worker: User) -> QuerySet[CINEpisode]:
+    return (
+        CINEpisode.objects.filter(worker=worker, closure_date__isnull=True)
+        .exclude(child__is_sealed=True)
+        .select_related("child")
+        .order_by("referral_date")
+    )
+
+
+@dataclass(frozen=True)
+class WorkerCaseload:
+    worker: User
+    open_cases: int
+    policy: int
+
+    @property
+    def over_policy(self) -> bool:
+        return self.open_cases > self.policy * float(self.worker.fte)
+
+
+def team_caseloads(*, teams: Iterable[Team]) -> list[tuple[Team, list[WorkerCaseload]]]:
+    team_list = list(teams)
+    workers = (
+        User.objects.filter(team__in=team_list, role__in=CASE_HOLDING_ROLES, is_active=True)
+        .annotate(
+            open_cases=Count("allocated_episodes", filter=Q(allocated_episodes__closure_date__isnull=True))
+        )
+        .order_by("last_name", "first_name")
+    )
+    by_team: dict[Any, list[WorkerCaseload]] = {t.pk: [] for t in team_list}
+    policies = {t.pk: t.caseload_policy for t in team_list}
+    for worker in workers:
+        if worker.team_id is None:
+            continue
+        open_cases: int = worker.open_cases
+        by_team[worker.team_id].append(WorkerCaseload(worker, open_cases, policies[worker.team_id]))
+    return [(t, by_team[t.pk]) for t in team_list if by_team[t.pk]]
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    plan: ChildProtectionPlan
+    due: dt.date
+    days_left: int
+
+
+def next_review_due(plan: ChildProtectionPlan, review_dates: list[dt.date]) -> dt.date:
+    """First review within 3 months of the plan's start (the ICPC), then every 6 months.
+
+    Working Together 2023, ch.3, "Child protection review conference"; timescales.md 6-7.
+    """
+    if not review_dates:
+        return add_calendar_months(plan.start_date, 3)
+    return add_calendar_months(max(review_dates), 6)
+
+
+def cp_plans_with_next_review(*, today: dt.date, limit: int) -> list[ReviewDue]:
+    plans = (
+        ChildProtectionPlan.objects.filter(end_date__isnull=True)
+        .exclude(child__is_sealed=True)
+        .select_related("child")
+        .prefetch_related("reviews")
+    )
+    due = []
+    for plan in plans:
+        when = next_review_due(plan, [r.held_on for r in plan.reviews.all()])
+        due.append(ReviewDue(plan, when, (when - today).days))
+    due.sort(key=lambda r: r.due)
+    return due[:limit]
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    england: str
+    note: str = ""
+
+
+def reporting_year_start(today: dt.date) -> dt.date:
+    """The DfE year runs from 1 April to 31 March."""
+    year = today.year if today.month >= 4 else today.year - 1
+    return dt.date(year, 4, 1)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "No data yet"
+
+
+def headline_figures(*, today: dt.date, child_population: int) -> list[Headline]:
+    start = reporting_year_start(today)
+    visible = CINEpisode.objects.exclude(child__is_sealed=True)
+    referrals = visible.filter(referral_date__gte=start, referral_date__lte=today)
+    earlier = CINEpisode.objects.filter(
+        child=OuterRef("child"),
+        referral_date__lt=OuterRef("referral_date"),
+        referral_date__gte=OuterRef("referral_date") - dt.timedelta(days=365),
+    )
+    counts = referrals.aggregate(total=Count("pk"), repeat=Count("pk", filter=Q(Exists(earlier))))
+    authorised = Assessment.objects.filter(
+        authorised_date__gte=start, authorised_date__lte=today
+    ).values_list("start_date", "authorised_date")
+    durations = [working_days_between(s, a) for s, a in authorised if a is not None]
+    icpcs = Section47Enquiry.objects.filter(icpc_date__gte=start, icpc_date__lte=today).values_list(
+        "start_date", "icpc_date"
+    )
+    icpc_days = [working_days_between(s, c) for s, c in icpcs if c is not None]
+    open_cin = visible.filter(closure_date__isnull=True).count()
+    open_cp = ChildProtectionPlan.objects.filter(end_date__isnull=True).count()
+    per_10k = 10_000 / child_population
+    since = f"since {start.day} {start:%B %Y}"
+    return [
+        Headline("Referrals", f"{counts['total']:,}", "632,830 in 2024-25", since),
+        Headline(
+            "Re-referrals within 12 months", _percent(counts["repeat"], counts["total"]), "22.6%", since
+        ),
+        Headline(
+            "Assessments within 45 working days",
+            _percent(sum(d <= 45 for d in durations), len(durations)),
+            "85.7%",
+            f"{len(durations):,} authorised {since}",
+        ),
+        Headline(
+            "Median assessment duration",
+            f"{statistics.median(durations):.0f} working days" if durations else "No data yet",
+            "33 working days",
+        ),
+        Headline(
+            "Initial conferences within 15 working days",
+            _percent(sum(d <= 15 for d in icpc_days), len(icpc_days)),
+            "81.4%",
+            f"{len(icpc_days):,} conferences {since}",
+        ),
+        Headline("Children in need per 10,000", f"{open_cin * per_10k:.0f}", "about 333", "today"),
+        Headline("Child protection plans per 10,000", f"{open_cp * per_10k:.0f}", "about 41", "today"),
+    ]

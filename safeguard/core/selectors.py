@@ -1,0 +1,96 @@
+"""What each role sees on its home page: the work and figures that matter to that role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from safeguard.accounts.models import Role, Team, User
+from safeguard.casework.models import CINEpisode
+from safeguard.casework.selectors import (
+    cp_plans_with_next_review,
+    episodes_open_for_worker,
+    headline_figures,
+    team_caseloads,
+)
+
+
+@dataclass
+class HomePage:
+    heading: str
+    intro: str
+    sections: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+_INTROS = {
+    Role.FRONT_DOOR_PRACTITIONER: "New referrals and children waiting for allocation.",
+    Role.FRONT_DOOR_MANAGER: "New referrals, decisions and children waiting for allocation.",
+    Role.SOCIAL_WORKER: "The children allocated to you.",
+    Role.SENIOR_PRACTITIONER: "The children allocated to you.",
+    Role.TEAM_MANAGER: "Your team's children and caseloads.",
+    Role.SERVICE_MANAGER: "The teams in your service.",
+    Role.CONFERENCE_CHAIR: "Children on child protection plans and their next reviews.",
+    Role.PERFORMANCE_ANALYST: "Headline measures against the England figures.",
+    Role.WORKFORCE_LEAD: "Staff in post by team.",
+    Role.DIRECTOR: "Headline measures and the service at a glance.",
+    Role.SYSTEM_ADMINISTRATOR: "Accounts and reference data.",
+    Role.PARTNER_AGENCY: "Referrals your agency has made and what happened next.",
+}
+
+
+def home_for_user(*, user: User) -> HomePage:
+    role = Role(user.role) if user.role else Role.SOCIAL_WORKER
+    page = HomePage(heading=f"{role.label} home", intro=_INTROS[role])
+    today = timezone.localdate()
+    if role in (Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER):
+        page.sections.append("my_children")
+        page.data["my_children"] = episodes_open_for_worker(worker=user)
+    if role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.WORKFORCE_LEAD, Role.DIRECTOR):
+        page.sections.append("caseloads")
+        page.data["caseloads"] = team_caseloads(teams=_teams_in_scope(user))
+    if role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER):
+        page.sections.append("unallocated")
+        page.data["unallocated"] = _unallocated_episodes(user)
+    if role == Role.CONFERENCE_CHAIR:
+        page.sections.append("reviews")
+        page.data["reviews"] = cp_plans_with_next_review(today=today, limit=25)
+    if role in (Role.PERFORMANCE_ANALYST, Role.DIRECTOR, Role.SERVICE_MANAGER):
+        page.sections.append("headlines")
+        page.data["headlines"] = headline_figures(
+            today=today, child_population=settings.COUNCIL_CHILD_POPULATION
+        )
+    if role == Role.SYSTEM_ADMINISTRATOR:
+        page.sections.append("admin")
+        page.data["admin"] = {
+            "users": User.objects.filter(is_active=True).count(),
+            "teams": Team.objects.count(),
+        }
+    if role == Role.PARTNER_AGENCY:
+        page.sections.append("partner")
+    return page
+
+
+def _teams_in_scope(user: User) -> list[Team]:
+    teams = Team.objects.select_related("service")
+    if user.role == Role.TEAM_MANAGER:
+        return list(teams.filter(pk=user.team_id)) if user.team_id else []
+    if user.role == Role.SERVICE_MANAGER and user.team is not None:
+        return list(teams.filter(service=user.team.service))
+    return list(teams.filter(kind__in=_CASE_HOLDING_TEAM_KINDS))
+
+
+_CASE_HOLDING_TEAM_KINDS = ("assessment", "child_protection", "children_in_need", "front_door")
+
+
+def _unallocated_episodes(user: User) -> list[CINEpisode]:
+    episodes = CINEpisode.objects.filter(closure_date__isnull=True, worker__isnull=True).exclude(
+        child__is_sealed=True
+    )
+    if user.role == Role.TEAM_MANAGER:
+        episodes = episodes.filter(Q(team_id=user.team_id) | Q(team__isnull=True))
+    return list(episodes.select_related("child", "team").order_by("referral_date")[:25])

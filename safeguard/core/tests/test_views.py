@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import html
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from safeguard.accounts.models import Role
+
+PUBLIC_PAGES = ["core:start", "core:accessibility", "core:privacy", "core:cookies", "accounts:login"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_need_no_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert b"govuk-generic-header" in response.content
+    assert b"govuk-crown" not in response.content
+
+
+@pytest.mark.django_db
+def test_start_page_tells_people_to_call_999(client):
+    response = client.get(reverse("core:start"))
+    assert "If a child is in immediate danger, call 999." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_requires_login(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_home_works_for_every_role(client, make_user, role):
+    user = make_user(role)
+    client.force_login(user)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert f"{Role(role).label} home" in html.unescape(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_unreachable_database(client):
+    with mock.patch("safeguard.core.views.connection.cursor", side_effect=RuntimeError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_signed_in_user_at_start_goes_home(staff_client):
+    response = staff_client.get(reverse("core:start"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from safeguard.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("home/", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("healthz", views.healthz, name="healthz"),
+]

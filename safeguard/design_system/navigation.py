@@ -1,0 +1,41 @@
+"""Service navigation: what each role sees in the header."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from safeguard.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    url_name: str
+    roles: frozenset[str] | None = None  # None: every staff role
+
+
+_STAFF_ROLES = frozenset(r.value for r in Role) - {Role.PARTNER_AGENCY.value}
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "core:home"),
+    NavItem("Children", "people:child_list", _STAFF_ROLES),
+    NavItem("Teams", "accounts:team_list", _STAFF_ROLES),
+)
+
+
+def service_navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.roles is not None and user.role not in item.roles:
+            continue
+        href = reverse(item.url_name)
+        current = request.path == href or (href != "/home/" and request.path.startswith(href))
+        items.append({"text": item.text, "href": href, "active": current})
+    return items

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+
+import pytest
+from django import forms
+from django.template import engines
+from hypothesis import given
+from hypothesis import strategies as st
+
+import safeguard
+from safeguard.design_system.forms import GovukDateField, GovukForm, govuk_error_summary_params
+
+
+class DobForm(GovukForm):
+    dob = GovukDateField(label="Date of birth", subject="Date of birth", must_be="past")
+
+
+def _bind(day="", month="", year=""):
+    return DobForm(data={"dob-day": day, "dob-month": month, "dob-year": year})
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("", "", ""), "Enter the date of birth"),
+        (("12", "", "2019"), "Date of birth must include a month"),
+        (("", "", "2019"), "Date of birth must include a day and month"),
+        (("31", "2", "2019"), "Date of birth must be a real date"),
+        (("a", "2", "2019"), "Date of birth must be a real date"),
+        (("1", "2", "19"), "Year must include 4 numbers"),
+        (("1", "2", "2999"), "Date of birth must be in the past"),
+    ],
+)
+def test_date_errors_follow_the_govuk_pattern(parts, message):
+    form = _bind(*parts)
+    assert not form.is_valid()
+    assert form.errors["dob"] == [message]
+
+
+def test_date_accepts_month_names():
+    form = _bind("3", "March", "2019")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["dob"] == dt.date(2019, 3, 3)
+
+
+@given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2025, 12, 31)))
+def test_any_real_past_date_round_trips(day):
+    form = _bind(str(day.day), str(day.month), str(day.year))
+    assert form.is_valid()
+    assert form.cleaned_data["dob"] == day
+
+
+def _render(source: str, **context) -> str:
+    return engines["jinja2"].from_string(source).render(context)
+
+
+def test_date_input_renders_three_boxes_and_marks_only_the_missing_part():
+    html = _render("{{ govuk_field(form['dob']) }}", form=_bind("12", "", "2019"))
+    assert 'name="dob-day"' in html and 'name="dob-month"' in html and 'name="dob-year"' in html
+    assert 'value="12"' in html and 'value="2019"' in html
+    assert html.count("govuk-input--error") == 1
+    assert "Date of birth must include a month" in html
+
+
+def test_error_summary_links_to_the_part_with_the_problem():
+    summary = govuk_error_summary_params(_bind("12", "", "2019"))
+    assert summary == {
+        "titleText": "There is a problem",
+        "errorList": [{"text": "Date of birth must include a month", "href": "#id_dob-month"}],
+    }
+
+
+def test_no_summary_when_valid():
+    assert govuk_error_summary_params(_bind("1", "1", "2019")) is None
+
+
+def test_text_input_escapes_what_was_typed():
+    class NameForm(GovukForm):
+        name = forms.CharField(label="Name", error_messages={"required": "Enter a name"})
+
+    html = _render("{{ govuk_field(form['name']) }}", form=NameForm(data={"name": "<script>x</script>"}))
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def _all_govuk_forms() -> list[type[GovukForm]]:
+    for module in pkgutil.walk_packages(safeguard.__path__, "safeguard."):
+        if module.name.endswith(".forms"):
+            importlib.import_module(module.name)
+    found: list[type[GovukForm]] = []
+    stack = list(GovukForm.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__module__.startswith("safeguard.") and ".tests." not in cls.__module__:
+            found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_required_field_has_a_specific_message():
+    """GOV.UK error messages say what to do; Django's "This field is required." does not."""
+    forms_found = _all_govuk_forms()
+    assert forms_found
+    default = str(forms.Field.default_error_messages["required"])
+    for form_class in forms_found:
+        for name, field in form_class.base_fields.items():
+            if field.required:
+                message = str(field.error_messages["required"])
+                assert message != default, f"{form_class.__name__}.{name} uses Django's default message"

@@ -1,0 +1,154 @@
+"""Question pages for adding a child. One form per page, every message specific."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safeguard.core.codes import Ethnicity, Sex
+from safeguard.design_system.forms import GovukDateField, GovukForm
+from safeguard.people.validators import (
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_person_name,
+    validate_postcode,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _name_field(label: str, missing: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=100,
+        validators=[validate_person_name],
+        error_messages={
+            "required": missing,
+            "max_length": f"{label} must be 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    )
+
+
+class ChildNameForm(GovukForm):
+    given_name = _name_field("First name", "Enter the child's first name")
+    family_name = _name_field("Last name", "Enter the child's last name")
+
+
+class ChildBornForm(GovukForm):
+    born = forms.ChoiceField(
+        label="Has the child been born?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="Select no for pre-birth work with an unborn child.",
+        error_messages={"required": "Select yes if the child has been born"},
+    )
+
+
+class DateOfBirthForm(GovukForm):
+    date_of_birth = GovukDateField(
+        label="What is the child's date of birth?",
+        subject="Date of birth",
+        must_be="past_or_today",
+        help_text="For example, 27 3 2019",
+    )
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if born and (today.year - born.year) > 18:
+            raise ValidationError("Date of birth must be within the last 18 years for a child")
+        return born
+
+
+class ExpectedDateForm(GovukForm):
+    expected_date_of_birth = GovukDateField(
+        label="When is the baby due?",
+        subject="Expected date of birth",
+        must_be="future_or_today",
+        help_text="For example, 14 2 2027",
+    )
+
+
+class SexForm(GovukForm):
+    sex = forms.ChoiceField(
+        label="What is the child's sex?",
+        choices=[(Sex.FEMALE, "Female"), (Sex.MALE, "Male"), (Sex.UNKNOWN, "Not known")],
+        widget=forms.RadioSelect,
+        help_text="As recorded at birth, for the children in need census.",
+        error_messages={"required": "Select the child's sex, or not known"},
+    )
+
+
+class NHSNumberForm(GovukForm):
+    nhs_number = forms.CharField(
+        label="What is the child's NHS number?",
+        required=False,
+        max_length=20,
+        help_text="A 10 digit number, like 943 476 5919. Leave this blank if you do not know it.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+        error_messages={"max_length": "NHS number must be 10 digits"},
+    )
+
+    def clean_nhs_number(self) -> str:
+        value = normalise_nhs_number(self.cleaned_data["nhs_number"])
+        if value:
+            validate_nhs_number(value)
+        return value
+
+
+class AddressForm(GovukForm):
+    line_1 = forms.CharField(
+        label="Address line 1",
+        max_length=120,
+        error_messages={"required": "Enter address line 1, typically the building and street"},
+    )
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=120, required=False)
+    town = forms.CharField(
+        label="Town or city",
+        max_length=80,
+        error_messages={"required": "Enter town or city"},
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter postcode"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+    )
+    must_not_be_disclosed = forms.ChoiceField(
+        label="Must this address be kept from anyone outside the child's professional network?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="For example, a parent and child who have fled domestic abuse.",
+        error_messages={"required": "Select yes if the address must not be disclosed"},
+    )
+
+    def clean_postcode(self) -> str:
+        value = normalise_postcode(self.cleaned_data["postcode"])
+        validate_postcode(value)
+        return value
+
+
+class EthnicityForm(GovukForm):
+    ethnicity = forms.ChoiceField(
+        label="What is the child's ethnicity?",
+        choices=Ethnicity.choices,
+        initial=Ethnicity.NOBT,
+        widget=forms.Select,
+        help_text="Choose 'Information not yet obtained' if you do not know.",
+        error_messages={"required": "Select the child's ethnicity, or information not yet obtained"},
+    )
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name, NHS number or local child identifier",
+        required=False,
+        max_length=100,
+    )

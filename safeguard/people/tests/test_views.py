@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from safeguard.audit.models import AccessLogEntry, AuditEvent
+from safeguard.people.models import Person
+from safeguard.people.tests.factories import AddressFactory, ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_child_list_searches_by_name_and_nhs_number(staff_client):
+    ChildFactory(given_name="Amira", family_name="Hughes", nhs_number="9434765919")
+    ChildFactory(given_name="Jack", family_name="Nowak")
+    by_name = staff_client.get(reverse("people:child_list"), {"q": "hughes"}).content.decode()
+    assert "Amira Hughes" in by_name and "Jack Nowak" not in by_name
+    by_nhs = staff_client.get(reverse("people:child_list"), {"q": "943 476 5919"}).content.decode()
+    assert "Amira Hughes" in by_nhs and "Jack Nowak" not in by_nhs
+
+
+def test_child_list_paginates(staff_client):
+    for _ in range(30):
+        ChildFactory()
+    page_2 = staff_client.get(reverse("people:child_list"), {"page": 2})
+    assert page_2.status_code == 200
+    assert "page 2 of 2" in page_2.content.decode()
+
+
+def test_child_list_hides_sealed_children(staff_client):
+    ChildFactory(given_name="Sealed", family_name="Record", is_sealed=True)
+    assert "Sealed Record" not in staff_client.get(reverse("people:child_list")).content.decode()
+
+
+def test_child_record_shows_details_and_logs_the_read(staff_client, social_worker):
+    child = ChildFactory(given_name="Ruby", family_name="Evans")
+    AddressFactory(person=child, must_not_be_disclosed=True)
+    response = staff_client.get(reverse("people:child_detail", args=[child.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ruby Evans" in html and "Must not be disclosed" in html
+    # No personal data in the page title.
+    assert "<title>Child record" in html and "Ruby" not in html.split("</title>")[0]
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.child_id, entry.what) == (social_worker, child.pk, "child_record")
+
+
+def test_sealed_or_unknown_child_is_absent_not_forbidden(staff_client):
+    sealed = ChildFactory(is_sealed=True)
+    assert staff_client.get(reverse("people:child_detail", args=[sealed.pk])).status_code == 404
+    assert staff_client.get(reverse("people:child_detail", args=[uuid.uuid4()])).status_code == 404
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_partner_agency_user_cannot_see_children(client, partner_user):
+    child = ChildFactory()
+    client.force_login(partner_user)
+    assert client.get(reverse("people:child_detail", args=[child.pk])).status_code == 404
+    assert child.full_name not in client.get(reverse("people:child_list")).content.decode()
+
+
+def _step(client, slug, data):
+    return client.post(reverse("people:add_child:step", args=[slug]), data)
+
+
+ADDRESS = {
+    "line_1": "14 Larch Grove",
+    "line_2": "",
+    "town": "Harrowmere",
+    "postcode": "hm1 4ab",
+    "must_not_be_disclosed": "no",
+}
+
+
+def _complete_born_child(client):
+    _step(client, "name", {"given_name": "Zoë", "family_name": "O'Connor-Ní Bhriain"})
+    _step(client, "born", {"born": "yes"})
+    _step(
+        client,
+        "date-of-birth",
+        {"date_of_birth-day": "3", "date_of_birth-month": "4", "date_of_birth-year": "2019"},
+    )
+    _step(client, "sex", {"sex": "F"})
+    _step(client, "nhs-number", {"nhs_number": "943 476 5919"})
+    _step(client, "address", ADDRESS)
+    return _step(client, "ethnicity", {"ethnicity": "WBRI"})
+
+
+def test_add_child_journey_creates_one_audited_child(staff_client, social_worker):
+    response = _complete_born_child(staff_client)
+    assert response["Location"] == reverse("people:add_child:check")
+    check = staff_client.get(reverse("people:add_child:check")).content.decode()
+    assert "3 April 2019" in check and "HM1 4AB" in check
+    draft_id = check.split('name="draft" value="')[1].split('"')[0]
+    first = staff_client.post(reverse("people:add_child:check"), {"draft": draft_id})
+    again = staff_client.post(reverse("people:add_child:check"), {"draft": draft_id})
+    assert first["Location"] == again["Location"] == reverse("people:add_child:done")
+    child = Person.objects.get()
+    assert child.given_name == "Zoë" and child.nhs_number == "9434765919"
+    assert child.addresses.get().postcode == "HM1 4AB"
+    done = staff_client.get(reverse("people:add_child:done")).content.decode()
+    assert child.la_child_id in done
+    actions = set(AuditEvent.objects.filter(actor=social_worker).values_list("action", flat=True))
+    assert actions == {"child_create", "address_add"}
+
+
+def test_unborn_child_skips_date_of_birth_and_sex(staff_client):
+    _step(staff_client, "name", {"given_name": "Baby", "family_name": "Nowak"})
+    response = _step(staff_client, "born", {"born": "no"})
+    assert response["Location"] == reverse("people:add_child:step", args=["expected-date"])
+    due = dt.date.today() + dt.timedelta(days=60)
+    response = _step(
+        staff_client,
+        "expected-date",
+        {
+            "expected_date_of_birth-day": due.day,
+            "expected_date_of_birth-month": due.month,
+            "expected_date_of_birth-year": due.year,
+        },
+    )
+    assert response["Location"] == reverse("people:add_child:step", args=["nhs-number"])
+    back = staff_client.get(reverse("people:add_child:step", args=["nhs-number"])).content.decode()
+    assert reverse("people:add_child:step", args=["expected-date"]) in back
+
+
+def test_invalid_answer_shows_specific_error_and_keeps_what_was_typed(staff_client):
+    _step(staff_client, "name", {"given_name": "Kofi", "family_name": "Mensah"})
+    _step(staff_client, "born", {"born": "yes"})
+    _step(
+        staff_client,
+        "date-of-birth",
+        {"date_of_birth-day": "3", "date_of_birth-month": "4", "date_of_birth-year": "2019"},
+    )
+    _step(staff_client, "sex", {"sex": "M"})
+    response = _step(staff_client, "nhs-number", {"nhs_number": "943 476 5918"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert "943 476 5918" in html
+    assert "not valid" in html
+
+
+def test_draft_survives_signing_out(client, social_worker):
+    client.force_login(social_worker)
+    _step(client, "name", {"given_name": "Ruby", "family_name": "Alvarez"})
+    client.post(reverse("accounts:logout"))
+    client.force_login(social_worker)
+    html = client.get(reverse("people:add_child:step", args=["name"])).content.decode()
+    assert 'value="Ruby"' in html and 'value="Alvarez"' in html
+
+
+def test_change_link_returns_to_check_answers(staff_client):
+    _complete_born_child(staff_client)
+    response = staff_client.post(reverse("people:add_child:step", args=["sex"]) + "?change=1", {"sex": "M"})
+    assert response["Location"] == reverse("people:add_child:check")
+
+
+def test_cannot_submit_another_users_draft(staff_client, make_user, client):
+    _complete_born_child(staff_client)
+    check = staff_client.get(reverse("people:add_child:check")).content.decode()
+    draft_id = check.split('name="draft" value="')[1].split('"')[0]
+    client.force_login(make_user("social_worker"))
+    assert client.post(reverse("people:add_child:check"), {"draft": draft_id}).status_code == 404
+    assert not Person.objects.exists()
+
+
+def test_roles_without_permission_cannot_add_children(client, make_user):
+    client.force_login(make_user("performance_analyst"))
+    assert client.get(reverse("people:add_child:step", args=["name"])).status_code == 403

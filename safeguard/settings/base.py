@@ -1,0 +1,170 @@
+"""Settings for Safeguard, read from the environment.
+
+One module for every environment; ``dev`` and ``test`` only override what they must.
+See the configuration table in README.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from safeguard.settings.env import env_bool, env_colour, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("SAFEGUARD_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+DEMO_MODE = env_bool("DEMO_MODE", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (a long random string) outside demo mode")
+    SECRET_KEY = "demo-only-insecure-key-never-use-in-production-0123456789"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "safeguard.core",
+    "safeguard.design_system",
+    "safeguard.accounts",
+    "safeguard.audit",
+    "safeguard.people",
+    "safeguard.casework",
+    "safeguard.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safeguard.accounts.middleware.StaffLoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "safeguard.urls"
+WSGI_APPLICATION = "safeguard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "safeguard.design_system.jinja2.environment",
+            "autoescape": True,
+        },
+    },
+    {
+        # Django's own templates remain for the admin (reference data only).
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = env_str("DATABASE_URL", "")
+    if url:
+        try:
+            return dict(dj_database_url.parse(url, conn_max_age=60))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(VAR_DIR / "safeguard.sqlite3"),
+        # WAL lets the demo server read while the generator or a test writes.
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=5) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+ASSETS_BUILD_DIR = BASE_DIR / "build" / "assets"
+ASSETS_BUILD_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [ASSETS_BUILD_DIR]
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safeguarding@example.org")
+
+# The council running this instance. A council's service is not GOV.UK: its own name and
+# colour in the header, no crown, no GDS Transport.
+COUNCIL_NAME = env_str("COUNCIL_NAME", "Harrowmere Metropolitan Borough Council")
+COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Harrowmere")
+COUNCIL_LOGO_TEXT = env_str("COUNCIL_LOGO_TEXT", "Harrowmere Council")
+COUNCIL_COLOUR = env_colour("COUNCIL_COLOUR", "#0b5a6e")
+COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "999")
+COUNCIL_PHONE = env_str("COUNCIL_PHONE", "0300 555 0123")
+COUNCIL_OUT_OF_HOURS_PHONE = env_str("COUNCIL_OUT_OF_HOURS_PHONE", "0300 555 0999")
+COUNCIL_EMAIL = env_str("COUNCIL_EMAIL", "childrens.front.door@example.org")
+COUNCIL_CHILD_POPULATION = env_int("COUNCIL_CHILD_POPULATION", 80000, minimum=1)
+SERVICE_NAME = env_str("SERVICE_NAME", "Safeguard")
+SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Safeguard reference data"
+admin.site.site_title = "Safeguard reference data"
+
+urlpatterns = [
+    path("", include("safeguard.core.urls")),
+    path("accounts/", include("safeguard.accounts.urls")),
+    path("children/", include("safeguard.people.urls")),
+    path("admin/", admin.site.urls),
+]
