@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,19 @@ login = public(
     )
 )
 logout = public(auth_views.LogoutView.as_view())
+
+
+@public
+def locked_out(
+    request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
+) -> HttpResponse:
+    """Too many failed sign-ins for this email address: the same page whether it exists or not."""
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": round(settings.AXES_COOLOFF_TIME * 60)},
+        status=429,
+    )
 
 
 @require_GET

@@ -50,3 +50,21 @@ def test_team_list_shows_headcount(staff_client, social_worker):
 def test_partner_users_cannot_list_council_teams(client, partner_user):
     client.force_login(partner_user)
     assert client.get(reverse("accounts:team_list")).status_code == 403
+
+
+@pytest.mark.parametrize("email_exists", [True, False])
+def test_repeated_failures_lock_the_address_without_revealing_it(client, social_worker, email_exists):
+    email = social_worker.username if email_exists else "nobody@staff.example"
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": email, "password": "wrong"})
+    locked = client.post(reverse("accounts:login"), {"username": email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many attempts to sign in" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_success_clears_earlier_failures(client, social_worker):
+    for _ in range(4):
+        client.post(reverse("accounts:login"), {"username": social_worker.username, "password": "wrong"})
+    ok = client.post(reverse("accounts:login"), {"username": social_worker.username, "password": PASSWORD})
+    assert ok.status_code == 302
