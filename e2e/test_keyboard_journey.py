@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import axe_violations, describe, tab_to
+from safeguard.accounts.models import User
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.people.models import Person
 
@@ -26,7 +27,7 @@ def _check_page(page: Page) -> None:
 
 
 def test_add_a_child_with_the_keyboard_alone(page: Page, live_server) -> None:
-    user = UserFactory(role="social_worker", username="kb@staff.example", email="kb@staff.example")
+    user: User = UserFactory(role="social_worker", username="kb@staff.example", email="kb@staff.example")
     base = live_server.url
 
     page.goto(f"{base}/accounts/sign-in/")
@@ -101,5 +102,5 @@ def test_add_a_child_with_the_keyboard_alone(page: Page, live_server) -> None:
     expect(page.locator(".govuk-panel__title")).to_have_text("Child added")
     _check_page(page)
     child = Person.objects.get(given_name="Maya")
-    assert child.la_child_id in page.content()
+    assert child.la_child_id is not None and child.la_child_id in page.content()
     assert child.addresses.get().postcode == "HM2 3BD"

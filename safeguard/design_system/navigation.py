@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from safeguard.accounts.models import Role
+from safeguard.accounts.policy import CHILD_RECORD_ROLES, STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -18,12 +18,11 @@ class NavItem:
     roles: frozenset[str] | None = None  # None: every staff role
 
 
-_STAFF_ROLES = frozenset(r.value for r in Role) - {Role.PARTNER_AGENCY.value}
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
-    NavItem("Children", "people:child_list", _STAFF_ROLES),
-    NavItem("Teams", "accounts:team_list", _STAFF_ROLES),
+    NavItem("Children", "people:child_list", CHILD_RECORD_ROLES),
+    NavItem("Teams", "accounts:team_list", STAFF_ROLES),
 )
 
 

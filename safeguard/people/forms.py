@@ -152,3 +152,43 @@ class ChildSearchForm(forms.Form):
         required=False,
         max_length=100,
     )
+
+
+class BreakGlassForm(GovukForm):
+    """Emergency access: the reason is kept and shown to the record's managers."""
+
+    la_child_id = forms.CharField(
+        label="Local child identifier",
+        max_length=20,
+        help_text="For example, C123456789. You will find it on documents about the child.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": False}),
+        error_messages={"required": "Enter the child's local child identifier"},
+    )
+    reason = forms.CharField(
+        label="Why do you need to see this record now?",
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Your reason is recorded and sent to the managers responsible for the child.",
+        error_messages={
+            "required": "Enter why you need to see this record",
+            "min_length": "Reason must be at least 20 characters: say what has happened",
+            "max_length": "Reason must be 2,000 characters or fewer",
+        },
+    )
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm it is you.",
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("Your password is not correct")
+        return password

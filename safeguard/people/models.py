@@ -20,6 +20,13 @@ from safeguard.people.validators import (
 )
 
 
+class SealReason(models.TextChoices):
+    STAFF_OR_RELATIVE = "staff", "A member of staff or a relative of one"
+    HIGH_PROFILE = "high_profile", "High profile"
+    ADOPTION = "adoption", "Adoption"
+    OTHER = "other", "Other"
+
+
 class Person(BaseModel):
     """Anyone the service records: a child (with a local child identifier) or an adult.
 
@@ -57,6 +64,7 @@ class Person(BaseModel):
     is_sealed = models.BooleanField(
         default=False, help_text="Visible only to named users; absent everywhere else."
     )
+    seal_reason = models.CharField(max_length=16, choices=SealReason.choices, blank=True)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -223,3 +231,34 @@ class ProfessionalInvolvement(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()}, {self.organisation})"
+
+
+class SealedRecordAccess(BaseModel):
+    """A user named on a sealed record: the only people who can find or open it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="seal_access")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="sealed_access")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "user"], name="sealed_access_once"),
+        ]
+
+
+class BreakGlassGrant(BaseModel):
+    """Time-limited emergency access to one record outside the user's normal scope.
+
+    The user gave a reason and re-entered their password; the record's managers were told.
+    Grants are never edited: they expire.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass_grants")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = models.TextField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def is_active_at(self, moment: dt.datetime) -> bool:
+        return self.created_at <= moment < self.expires_at

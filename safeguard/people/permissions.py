@@ -1,24 +1,76 @@
-"""Who may see and change people's records (plain predicates)."""
+"""Who may see and change children's records, from the policy table in
+``safeguard.accounts.policy``. One rule builds both the queryset filter (lists, search,
+counts) and the single-record check (detail pages), so they can never disagree."""
 
 from __future__ import annotations
 
-from safeguard.accounts.models import Role, User
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-_NO_CHILD_RECORDS = frozenset({Role.PARTNER_AGENCY, Role.WORKFORCE_LEAD})
-_MAY_ADD_CHILDREN = frozenset(
-    {
-        Role.FRONT_DOOR_PRACTITIONER,
-        Role.FRONT_DOOR_MANAGER,
-        Role.SOCIAL_WORKER,
-        Role.SENIOR_PRACTITIONER,
-        Role.TEAM_MANAGER,
-    }
-)
+from safeguard.accounts.models import Role, User
+from safeguard.accounts.policy import ADD_CHILD_ROLES, BREAK_GLASS_ROLES, Action, Scope, scope_for
+from safeguard.casework.models import ChildProtectionPlan, CINEpisode
+from safeguard.people.models import BreakGlassGrant, Person, SealedRecordAccess
+
+
+def _open_episodes() -> QuerySet[CINEpisode]:
+    return CINEpisode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True)
+
+
+def _scope_filter(user: User, scope: Scope) -> Q | None:
+    """Children within ``scope`` of ``user`` (None: no children at all)."""
+    if scope == Scope.ALL:
+        return Q()
+    if scope == Scope.NONE:
+        return None
+    if user.role == Role.CONFERENCE_CHAIR:
+        own = Q(Exists(ChildProtectionPlan.objects.filter(child=OuterRef("pk"), end_date__isnull=True)))
+    else:
+        own = Q(Exists(_open_episodes().filter(worker=user)))
+    if scope == Scope.OWN or user.team_id is None:
+        return own
+    if scope == Scope.TEAM:
+        return own | Q(Exists(_open_episodes().filter(team_id=user.team_id)))
+    assert user.team is not None  # team_id was checked above
+    return own | Q(Exists(_open_episodes().filter(team__service_id=user.team.service_id)))
+
+
+def _granted_filter(user: User) -> Q:
+    """Sealed records the user is named on, and current break-glass grants."""
+    named = SealedRecordAccess.objects.filter(person=OuterRef("pk"), user=user)
+    granted = BreakGlassGrant.objects.filter(person=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
+    return Q(Exists(named)) | Q(Exists(granted))
+
+
+def children_for(user: User, action: Action = Action.VIEW) -> QuerySet[Person]:
+    """Every child record ``user`` may perform ``action`` on."""
+    children = Person.objects.filter(la_child_id__isnull=False)
+    if not user.is_active:
+        return children.none()
+    scope_q = _scope_filter(user, scope_for(user.role, action))
+    grants = _granted_filter(user) if action == Action.VIEW else Q(pk__in=[])
+    if scope_q is None:
+        return children.filter(grants)
+    return children.filter((Q(is_sealed=False) & scope_q) | grants)
+
+
+def can(user: User, action: Action, child: Person) -> bool:
+    return children_for(user, action).filter(pk=child.pk).exists()
 
 
 def can_view_child_records(user: User) -> bool:
-    return user.is_active and user.role not in _NO_CHILD_RECORDS
+    """Whether the user has any route to children's records at all (for navigation)."""
+    return user.is_active and scope_for(user.role, Action.VIEW) > Scope.NONE
 
 
 def can_add_child(user: User) -> bool:
-    return user.is_active and user.role in _MAY_ADD_CHILDREN
+    return user.is_active and user.role in ADD_CHILD_ROLES
+
+
+def can_break_glass(user: User) -> bool:
+    return user.is_active and user.role in BREAK_GLASS_ROLES
+
+
+def can_review_access(user: User, child: Person) -> bool:
+    """Managers see who has looked at the children they are responsible for."""
+    return scope_for(user.role, Action.AUTHORISE) > Scope.NONE and can(user, Action.AUTHORISE, child)

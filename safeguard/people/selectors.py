@@ -10,25 +10,22 @@ import uuid
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from safeguard.accounts.models import User
+from safeguard.accounts.policy import Action
+from safeguard.audit.models import AccessLogEntry
 from safeguard.audit.services import access_log_record
-from safeguard.people.models import Person
-from safeguard.people.permissions import can_view_child_records
+from safeguard.people.models import BreakGlassGrant, Person
+from safeguard.people.permissions import can_break_glass, children_for
 from safeguard.people.validators import normalise_nhs_number
 
 _NHS_LIKE = re.compile(r"^\d{10}$")
 PAGE_SIZE = 25
 
 
-def people_visible_to(*, user: User) -> QuerySet[Person]:
-    if not can_view_child_records(user):
-        return Person.objects.none()
-    return Person.objects.filter(is_sealed=False)
-
-
 def child_search(*, user: User, query: str, page_number: str | int | None) -> Page[Person]:
-    children = people_visible_to(user=user).filter(la_child_id__isnull=False)
+    children = children_for(user, Action.VIEW)
     text = query.strip()
     if text:
         digits = normalise_nhs_number(text)
@@ -50,8 +47,8 @@ def child_search(*, user: User, query: str, page_number: str | int | None) -> Pa
 def child_get_for_user(*, user: User, child_id: uuid.UUID, request: HttpRequest | None) -> Person:
     """The child's record, or 404; every successful read is written to the access log."""
     child = (
-        people_visible_to(user=user)
-        .filter(pk=child_id, la_child_id__isnull=False)
+        children_for(user, Action.VIEW)
+        .filter(pk=child_id)
         .prefetch_related(
             "addresses", "other_names", "disabilities", "relationships__other", "episodes__worker", "cp_plans"
         )
@@ -59,5 +56,35 @@ def child_get_for_user(*, user: User, child_id: uuid.UUID, request: HttpRequest 
     )
     if child is None:
         raise Http404("No such child")
-    access_log_record(user=user, what="child_record", instance=child, child_id=child.pk, request=request)
+    grant = BreakGlassGrant.objects.filter(user=user, person=child, expires_at__gt=timezone.now()).first()
+    access_log_record(
+        user=user,
+        what="child_record",
+        instance=child,
+        child_id=child.pk,
+        request=request,
+        break_glass_reason=grant.reason if grant else "",
+    )
     return child
+
+
+def child_find_for_break_glass(*, user: User, la_child_id: str) -> Person | None:
+    """Any child by exact identifier, sealed or not: only after the user has given a reason
+    and re-entered their password (the caller checks both)."""
+    if not can_break_glass(user):
+        return None
+    return Person.objects.filter(la_child_id__iexact=la_child_id.strip()).first()
+
+
+def child_access_history(
+    *, user: User, child_id: uuid.UUID, request: HttpRequest | None
+) -> tuple[Person, QuerySet[AccessLogEntry]]:
+    """Who has looked at a child's record: for the managers responsible for the child."""
+    child = children_for(user, Action.AUTHORISE).filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    access_log_record(
+        user=user, what="child_access_history", instance=child, child_id=child.pk, request=request
+    )
+    entries = AccessLogEntry.objects.filter(child_id=child.pk).select_related("user").order_by("-occurred_at")
+    return child, entries

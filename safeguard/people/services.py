@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from safeguard.accounts.models import User
+from safeguard.accounts.policy import BREAK_GLASS_MINUTES
 from safeguard.audit.services import audit_event_record, diff, snapshot
 from safeguard.core.codes import Ethnicity, Sex
-from safeguard.people.models import Address, Person
+from safeguard.people.models import Address, BreakGlassGrant, Person
 from safeguard.people.validators import generate_la_child_id
 
 _ID_ATTEMPTS = 5
@@ -83,3 +86,57 @@ def _address_add(*, actor: User, person: Person, fields: dict[str, object]) -> A
         child_id=person.pk if person.is_child_record else None,
     )
     return address
+
+
+def _record_managers(person: Person) -> list[str]:
+    """Email addresses of the managers responsible for the child's open work, or, when no
+    team holds the child, of the front door managers."""
+    from safeguard.accounts.models import Role
+
+    teams = person.episodes.filter(closure_date__isnull=True, team__isnull=False).values("team")
+    managers = User.objects.filter(role=Role.TEAM_MANAGER, team__in=teams, is_active=True)
+    if not managers.exists():
+        managers = User.objects.filter(role=Role.FRONT_DOOR_MANAGER, is_active=True)
+    return [m.email for m in managers if m.email]
+
+
+def break_glass_open(*, actor: User, person: Person, reason: str) -> BreakGlassGrant:
+    """Give ``actor`` emergency access to ``person`` for 60 minutes, audited and notified.
+
+    The caller has already re-authenticated the actor and checked they may break glass.
+    Managers are told only after the grant is committed, and the message names no child:
+    it says where to look.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            person=person,
+            user=actor,
+            reason=reason,
+            expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+            created_by=actor,
+            modified_by=actor,
+        )
+        audit_event_record(
+            actor=actor,
+            action="break_glass_open",
+            instance=grant,
+            changes=diff({}, snapshot(grant, ["person_id", "user_id", "reason", "expires_at"])),
+            child_id=person.pk,
+        )
+        recipients = _record_managers(person)
+        if recipients:
+            transaction.on_commit(lambda: _notify_break_glass(actor, recipients))
+    return grant
+
+
+def _notify_break_glass(actor: User, recipients: list[str]) -> None:
+    send_mail(
+        subject="Emergency access to a child's record in Safeguard",
+        message=(
+            f"{actor.display_name} used emergency access to a record you are responsible for.\n"
+            "Review the reason under 'Who has looked at this record' on the child's page."
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )

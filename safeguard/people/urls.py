@@ -17,5 +17,7 @@ add_child_patterns = (
 urlpatterns = [
     path("", views.child_list, name="child_list"),
     path("new/", include(add_child_patterns)),
+    path("emergency-access/", views.break_glass, name="break_glass"),
     path("<uuid:child_id>/", views.child_detail, name="child_detail"),
+    path("<uuid:child_id>/who-has-looked/", views.child_access_log, name="child_access_log"),
 ]

@@ -2,17 +2,26 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.design_system import journey as journeys
-from safeguard.people.forms import ChildSearchForm
+from safeguard.design_system.formatting import govuk_datetime
+from safeguard.people.forms import BreakGlassForm, ChildSearchForm
 from safeguard.people.journeys import ADD_CHILD
-from safeguard.people.permissions import can_add_child
-from safeguard.people.selectors import child_get_for_user, child_search
+from safeguard.people.permissions import can_add_child, can_break_glass, can_review_access
+from safeguard.people.selectors import (
+    child_access_history,
+    child_find_for_break_glass,
+    child_get_for_user,
+    child_search,
+)
+from safeguard.people.services import break_glass_open
 
 
 @require_GET
@@ -23,14 +32,60 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "people/child_list.html",
-        {"search_form": form, "query": query, "page": page, "can_add": can_add_child(request.user)},
+        {
+            "search_form": form,
+            "query": query,
+            "page": page,
+            "can_add": can_add_child(request.user),
+            "can_break_glass": can_break_glass(request.user),
+        },
     )
 
 
 @require_GET
 def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id, request=request)
-    return render(request, "people/child_detail.html", {"child": child})
+    return render(
+        request,
+        "people/child_detail.html",
+        {"child": child, "can_review_access": can_review_access(request.user, child)},
+    )
+
+
+@require_GET
+def child_access_log(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child, entries = child_access_history(user=request.user, child_id=child_id, request=request)
+    return render(
+        request,
+        "people/child_access_log.html",
+        {
+            "child": child,
+            "entries": entries[:500],
+            "back_url": reverse("people:child_detail", args=[child.pk]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: AuthenticatedRequest) -> HttpResponse:
+    if not can_break_glass(request.user):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        child = child_find_for_break_glass(user=request.user, la_child_id=form.cleaned_data["la_child_id"])
+        if child is None:
+            form.add_error("la_child_id", "No child has that local child identifier: check it and try again")
+        else:
+            grant = break_glass_open(actor=request.user, person=child, reason=form.cleaned_data["reason"])
+            messages.success(
+                request,
+                f"You have emergency access to this record until {govuk_datetime(grant.expires_at)}. "
+                "Your reason has been recorded and the child's managers have been told.",
+            )
+            return HttpResponseRedirect(reverse("people:child_detail", args=[child.pk]))
+    return render(
+        request, "people/break_glass.html", {"form": form, "back_url": reverse("people:child_list")}
+    )
 
 
 def _require_add(request: AuthenticatedRequest) -> None:

@@ -7,36 +7,44 @@ import pytest
 from django.urls import reverse
 
 from safeguard.audit.models import AccessLogEntry, AuditEvent
+from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.models import Person
 from safeguard.people.tests.factories import AddressFactory, ChildFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_child_list_searches_by_name_and_nhs_number(staff_client):
-    ChildFactory(given_name="Amira", family_name="Hughes", nhs_number="9434765919")
-    ChildFactory(given_name="Jack", family_name="Nowak")
+def team_child(worker, **kwargs):
+    """A child with an open episode allocated to ``worker`` in their team."""
+    child = ChildFactory(**kwargs)
+    EpisodeFactory(child=child, worker=worker, team=worker.team)
+    return child
+
+
+def test_child_list_searches_by_name_and_nhs_number(staff_client, social_worker):
+    team_child(social_worker, given_name="Amira", family_name="Hughes", nhs_number="9434765919")
+    team_child(social_worker, given_name="Jack", family_name="Nowak")
     by_name = staff_client.get(reverse("people:child_list"), {"q": "hughes"}).content.decode()
     assert "Amira Hughes" in by_name and "Jack Nowak" not in by_name
     by_nhs = staff_client.get(reverse("people:child_list"), {"q": "943 476 5919"}).content.decode()
     assert "Amira Hughes" in by_nhs and "Jack Nowak" not in by_nhs
 
 
-def test_child_list_paginates(staff_client):
+def test_child_list_paginates(staff_client, social_worker):
     for _ in range(30):
-        ChildFactory()
+        team_child(social_worker)
     page_2 = staff_client.get(reverse("people:child_list"), {"page": 2})
     assert page_2.status_code == 200
     assert "page 2 of 2" in page_2.content.decode()
 
 
-def test_child_list_hides_sealed_children(staff_client):
-    ChildFactory(given_name="Sealed", family_name="Record", is_sealed=True)
+def test_child_list_hides_sealed_children(staff_client, social_worker):
+    team_child(social_worker, given_name="Sealed", family_name="Record", is_sealed=True)
     assert "Sealed Record" not in staff_client.get(reverse("people:child_list")).content.decode()
 
 
 def test_child_record_shows_details_and_logs_the_read(staff_client, social_worker):
-    child = ChildFactory(given_name="Ruby", family_name="Evans")
+    child = team_child(social_worker, given_name="Ruby", family_name="Evans")
     AddressFactory(person=child, must_not_be_disclosed=True)
     response = staff_client.get(reverse("people:child_detail", args=[child.pk]))
     html = response.content.decode()
@@ -48,8 +56,8 @@ def test_child_record_shows_details_and_logs_the_read(staff_client, social_worke
     assert (entry.user, entry.child_id, entry.what) == (social_worker, child.pk, "child_record")
 
 
-def test_sealed_or_unknown_child_is_absent_not_forbidden(staff_client):
-    sealed = ChildFactory(is_sealed=True)
+def test_sealed_or_unknown_child_is_absent_not_forbidden(staff_client, social_worker):
+    sealed = team_child(social_worker, is_sealed=True)
     assert staff_client.get(reverse("people:child_detail", args=[sealed.pk])).status_code == 404
     assert staff_client.get(reverse("people:child_detail", args=[uuid.uuid4()])).status_code == 404
     assert not AccessLogEntry.objects.exists()

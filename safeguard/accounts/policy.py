@@ -1,0 +1,166 @@
+"""The access policy, in one place a reviewer can read.
+
+Each role is allowed each action on children's records within a *scope*:
+
+- ``OWN``: children allocated to the user (an open episode with the user as worker);
+- ``TEAM``: children with an open episode held by the user's team, plus ``OWN``;
+- ``SERVICE``: children with an open episode held by any team in the user's service;
+- ``ALL``: every child's record.
+
+Sealed records are outside every scope: only the users named on the seal, or a user with a
+current break-glass grant, can see one. A partner agency user sees only what their agency
+submitted or was invited to (the front door and conference issues add those records).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+from safeguard.accounts.models import Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    DECIDE = "decide"
+    AUTHORISE = "authorise"
+    EXPORT = "export"
+    ADMINISTER = "administer"
+
+
+class Scope(IntEnum):
+    NONE = 0
+    OWN = 1
+    TEAM = 2
+    SERVICE = 3
+    ALL = 4
+
+
+_ = Scope.NONE
+A = Action
+
+POLICY: dict[Role, dict[Action, Scope]] = {
+    # Front door staff must find any child already known, so they can read every record.
+    Role.FRONT_DOOR_PRACTITIONER: {A.VIEW: Scope.ALL, A.EDIT: Scope.TEAM, A.DECIDE: Scope.TEAM},
+    Role.FRONT_DOOR_MANAGER: {
+        A.VIEW: Scope.ALL,
+        A.EDIT: Scope.TEAM,
+        A.DECIDE: Scope.TEAM,
+        A.AUTHORISE: Scope.TEAM,
+    },
+    Role.SOCIAL_WORKER: {A.VIEW: Scope.TEAM, A.EDIT: Scope.OWN},
+    Role.SENIOR_PRACTITIONER: {A.VIEW: Scope.TEAM, A.EDIT: Scope.TEAM},
+    Role.TEAM_MANAGER: {
+        A.VIEW: Scope.TEAM,
+        A.EDIT: Scope.TEAM,
+        A.DECIDE: Scope.TEAM,
+        A.AUTHORISE: Scope.TEAM,
+        A.EXPORT: Scope.TEAM,
+    },
+    Role.SERVICE_MANAGER: {
+        A.VIEW: Scope.SERVICE,
+        A.EDIT: Scope.SERVICE,
+        A.DECIDE: Scope.SERVICE,
+        A.AUTHORISE: Scope.SERVICE,
+        A.EXPORT: Scope.SERVICE,
+    },
+    # Until conferences are recorded, a chair's "own" children are those on a plan.
+    Role.CONFERENCE_CHAIR: {A.VIEW: Scope.OWN, A.DECIDE: Scope.OWN},
+    Role.PERFORMANCE_ANALYST: {A.VIEW: Scope.ALL, A.EXPORT: Scope.ALL},
+    Role.WORKFORCE_LEAD: {},
+    Role.DIRECTOR: {A.VIEW: Scope.ALL, A.EXPORT: Scope.ALL},
+    Role.SYSTEM_ADMINISTRATOR: {A.ADMINISTER: Scope.ALL},
+    Role.PARTNER_AGENCY: {},
+}
+
+# Who may ask for time-limited emergency access to a record outside their scope.
+BREAK_GLASS_ROLES = frozenset(
+    {
+        Role.FRONT_DOOR_PRACTITIONER,
+        Role.FRONT_DOOR_MANAGER,
+        Role.SOCIAL_WORKER,
+        Role.SENIOR_PRACTITIONER,
+        Role.TEAM_MANAGER,
+        Role.SERVICE_MANAGER,
+        Role.CONFERENCE_CHAIR,
+    }
+)
+
+BREAK_GLASS_MINUTES = 60
+
+
+def scope_for(role: str, action: Action) -> Scope:
+    try:
+        return POLICY[Role(role)].get(action, Scope.NONE)
+    except ValueError:
+        return Scope.NONE
+
+
+STAFF_ROLES = frozenset(Role) - {Role.PARTNER_AGENCY}
+# Roles with any route to children's records (for navigation; the records are filtered).
+CHILD_RECORD_ROLES = frozenset(r for r in Role if POLICY[r].get(Action.VIEW, Scope.NONE) > Scope.NONE)
+ADD_CHILD_ROLES = frozenset(
+    {
+        Role.FRONT_DOOR_PRACTITIONER,
+        Role.FRONT_DOOR_MANAGER,
+        Role.SOCIAL_WORKER,
+        Role.SENIOR_PRACTITIONER,
+        Role.TEAM_MANAGER,
+    }
+)
+
+
+# -- What every URL allows: the access matrix test requests each URL as each role in each
+# relationship to a child and compares the answer with this table. A URL with no entry
+# fails that test.
+
+
+class Public:
+    """Anyone, signed in or not."""
+
+
+class Roles:
+    """Signed-in users with one of ``roles``; anyone else is refused (403)."""
+
+    def __init__(self, roles: frozenset[Role], *, allowed_statuses: frozenset[int] = frozenset({200, 302})):
+        self.roles = roles
+        self.allowed_statuses = allowed_statuses
+
+
+class ChildRecord:
+    """A child's record under ``action``: absent (404) to users outside the policy's scope."""
+
+    def __init__(self, action: Action):
+        self.action = action
+
+
+class ChildList:
+    """A list of children: every user may open it, and it shows only children they may view."""
+
+
+class PostOnly:
+    """Answers GET with 405; the change it makes is covered by its own tests."""
+
+
+UrlRule = Public | Roles | ChildRecord | ChildList | PostOnly
+
+URL_POLICY: dict[str, UrlRule] = {
+    "core:start": Public(),
+    "core:accessibility": Public(),
+    "core:privacy": Public(),
+    "core:cookies": Public(),
+    "core:healthz": Public(),
+    "core:home": Roles(frozenset(Role)),
+    "accounts:login": Public(),
+    "accounts:logout": PostOnly(),
+    "accounts:team_list": Roles(STAFF_ROLES),
+    "people:child_list": ChildList(),
+    "people:child_detail": ChildRecord(Action.VIEW),
+    "people:child_access_log": ChildRecord(Action.AUTHORISE),
+    "people:break_glass": Roles(BREAK_GLASS_ROLES),
+    "people:add_child:step": Roles(ADD_CHILD_ROLES),
+    "people:add_child:check": Roles(ADD_CHILD_ROLES),
+    # Nothing submitted yet: an allowed user finds nothing there.
+    "people:add_child:done": Roles(ADD_CHILD_ROLES, allowed_statuses=frozenset({404})),
+    "people:add_child:start_again": PostOnly(),
+}
