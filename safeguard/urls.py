@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("accounts/", include("safeguard.accounts.urls")),
     path("children/", include("safeguard.people.urls")),
+    path("audit/", include("safeguard.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -97,6 +97,18 @@ def scope_for(role: str, action: Action) -> Scope:
 
 
 STAFF_ROLES = frozenset(Role) - {Role.PARTNER_AGENCY}
+# Managers export the audit trail of the children they are responsible for; the director and
+# the system administrator export all of it.
+AUDIT_EXPORT_ROLES = frozenset(
+    {
+        Role.FRONT_DOOR_MANAGER,
+        Role.TEAM_MANAGER,
+        Role.SERVICE_MANAGER,
+        Role.DIRECTOR,
+        Role.SYSTEM_ADMINISTRATOR,
+    }
+)
+AUDIT_EXPORT_ALL_ROLES = frozenset({Role.DIRECTOR, Role.SYSTEM_ADMINISTRATOR})
 # Roles with any route to children's records (for navigation; the records are filtered).
 CHILD_RECORD_ROLES = frozenset(r for r in Role if POLICY[r].get(Action.VIEW, Scope.NONE) > Scope.NONE)
 ADD_CHILD_ROLES = frozenset(
@@ -163,4 +175,5 @@ URL_POLICY: dict[str, UrlRule] = {
     # Nothing submitted yet: an allowed user finds nothing there.
     "people:add_child:done": Roles(ADD_CHILD_ROLES, allowed_statuses=frozenset({404})),
     "people:add_child:start_again": PostOnly(),
+    "audit:export": Roles(AUDIT_EXPORT_ROLES),
 }

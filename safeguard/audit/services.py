@@ -82,3 +82,16 @@ def access_log_record(
         ip_address=_client_ip(request),
         break_glass_reason=break_glass_reason,
     )
+
+
+def access_log_record_export(
+    *, user: User, what: str, description: str, request: HttpRequest | None = None
+) -> AccessLogEntry:
+    """An export or report that reads many records at once."""
+    return AccessLogEntry.objects.create(
+        user=user,
+        what=what,
+        object_type="export",
+        object_id=description[:64],
+        ip_address=_client_ip(request),
+    )
