@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -50,7 +51,8 @@ class _Echo:
 
 def _csv_response(trail: AuditTrail, filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in [CSV_HEADER, *_rows(trail)])
+    rows: Iterator[list[object]] = itertools.chain([list(CSV_HEADER)], _rows(trail))
+    lines = (writer.writerow(row) for row in rows)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
