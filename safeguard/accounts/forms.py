@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
+from safeguard.design_system.forms import GovukForm
+
 
 class LoginForm(AuthenticationForm):
     """Sign in with an email address. One message for every failure, so that the page
@@ -29,3 +31,20 @@ class LoginForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if getattr(user, "is_demo_account", False) and not settings.DEMO_MODE:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class MFACodeForm(GovukForm):
+    code = forms.CharField(
+        label="Security code",
+        max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-10",
+                "spellcheck": False,
+            }
+        ),
+        error_messages={"required": "Enter the security code"},
+    )

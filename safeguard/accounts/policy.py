@@ -166,6 +166,8 @@ URL_POLICY: dict[str, UrlRule] = {
     "accounts:login": Public(),
     "accounts:logout": PostOnly(),
     "accounts:team_list": Roles(STAFF_ROLES),
+    "accounts:mfa_verify": Roles(frozenset(Role)),
+    "accounts:mfa_setup": Roles(frozenset(Role)),
     "people:child_list": ChildList(),
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),

@@ -8,4 +8,6 @@ urlpatterns = [
     path("sign-in/", views.login, name="login"),
     path("sign-out/", views.logout, name="logout"),
     path("teams/", views.team_list, name="team_list"),
+    path("security-code/", views.mfa_verify_view, name="mfa_verify"),
+    path("set-up-security-codes/", views.mfa_setup, name="mfa_setup"),
 ]

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import base64
+import io
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
 
-from safeguard.accounts.forms import LoginForm
+from safeguard.accounts.forms import LoginForm, MFACodeForm
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.accounts.selectors import teams_for_user
+from safeguard.accounts.services import mfa_setup_begin, mfa_setup_confirm, mfa_verify
 
 login = public(
     auth_views.LoginView.as_view(
@@ -34,3 +43,66 @@ def locked_out(
 @require_GET
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/team_list.html", {"teams": teams_for_user(user=request.user)})
+
+
+def mfa_exempt(view: Any) -> Any:
+    """Views a signed-in but not yet verified user must reach (to verify or set up)."""
+    view.mfa_exempt = True
+    return view
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+def _qr_data_uri(url: str) -> str:
+    out = io.BytesIO()
+    write_qrcode_image(url, out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+@mfa_exempt
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get("mfa_setup_device"), user=request.user, confirmed=False
+    ).first()
+    if device is None:
+        device = mfa_setup_begin(user=request.user)
+        request.session["mfa_setup_device"] = device.pk
+    form = MFACodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa_setup_confirm(
+            request=request, user=request.user, device=device, token=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            request.session.pop("mfa_setup_device", None)
+            return render(
+                request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
+        form.add_error("code", "The security code is not correct: check your authenticator app and try again")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr": _qr_data_uri(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _next_url(request),
+        },
+    )
+
+
+@mfa_exempt
+@require_http_methods(["GET", "POST"])
+def mfa_verify_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = MFACodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa_verify(request=request, user=request.user, token=form.cleaned_data["code"]):
+            return HttpResponseRedirect(_next_url(request))
+        form.add_error("code", "The security code is not correct: check your authenticator app and try again")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "safeguard.core",
     "safeguard.design_system",
     "safeguard.accounts",
@@ -53,12 +56,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "safeguard.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "safeguard.accounts.middleware.StaffLoginRequiredMiddleware",
+    "safeguard.accounts.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "safeguard.urls"
@@ -134,6 +139,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one, separately
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safeguard.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Multi-factor authentication (TOTP app plus recovery codes) for every signed-in user.
+REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEMO_MODE)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Safeguard")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
