@@ -15,10 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
-from safeguard.demo.generator import DEMO_PASSWORD
 
 from e2e.conftest import axe_violations, describe, sign_in
 from safeguard.accounts.models import Role, User
+from safeguard.demo.generator import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,5 +1,7 @@
-// Starts GOV.UK Frontend's components. Loaded as a module so that browsers without module
-// support get the plain HTML pages, which work on their own.
+// Starts GOV.UK Frontend's components and Safeguard's own. Loaded as a module so that
+// browsers without module support get the plain HTML pages, which work on their own.
 import { initAll } from "./govuk/govuk-frontend.min.js";
+import { initSessionTimeout } from "./session-timeout.mjs";
 
 initAll();
+initSessionTimeout();

@@ -167,6 +167,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "accounts:logout": PostOnly(),
     "accounts:team_list": Roles(STAFF_ROLES),
     "accounts:mfa_verify": Roles(frozenset(Role)),
+    "accounts:keep_alive": Roles(frozenset(Role), allowed_statuses=frozenset({204})),
     "accounts:mfa_setup": Roles(frozenset(Role)),
     "people:child_list": ChildList(),
     "people:child_detail": ChildRecord(Action.VIEW),

@@ -106,3 +106,9 @@ def mfa_verify_view(request: AuthenticatedRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", "The security code is not correct: check your authenticator app and try again")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_GET
+def keep_alive(request: AuthenticatedRequest) -> HttpResponse:
+    """Called by the timeout warning's "Stay signed in": any request extends the session."""
+    return HttpResponse(status=204)

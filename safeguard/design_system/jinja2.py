@@ -7,7 +7,6 @@ GOV.UK Frontend macros come from ``govuk-frontend-jinja`` under the prefix
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +45,10 @@ def council() -> dict[str, Any]:
     }
 
 
+def session_timeout_seconds() -> int:
+    return int(settings.SESSION_COOKIE_AGE)
+
+
 def environment(**options: Any) -> Environment:
     app_loader: BaseLoader = options.pop("loader")
     options["loader"] = ChoiceLoader(
@@ -67,7 +70,7 @@ def environment(**options: Any) -> Environment:
             "govuk_field": govuk_field,
             "govuk_error_summary_params": govuk_error_summary_params,
             "service_navigation": service_navigation,
-            "today": dt.date.today,
+            "session_timeout_seconds": session_timeout_seconds,
         }
     )
     env.filters.update(

@@ -18,7 +18,6 @@ class NavItem:
     roles: frozenset[str] | None = None  # None: every staff role
 
 
-
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
     NavItem("Children", "people:child_list", CHILD_RECORD_ROLES),

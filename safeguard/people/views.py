@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,11 +24,31 @@ from safeguard.people.selectors import (
 )
 from safeguard.people.services import break_glass_open
 
+_SEARCHES_KEPT = 10
 
-@require_GET
+
+def _remember_search(request: HttpRequest, query: str) -> str:
+    """Keep a search in the session and name it with a random token, so that names and
+    NHS numbers never appear in URLs (and so in browser history or server logs)."""
+    searches: dict[str, str] = request.session.get("child_searches", {})
+    token = secrets.token_urlsafe(9)
+    searches = dict(list(searches.items())[-(_SEARCHES_KEPT - 1) :])
+    searches[token] = query
+    request.session["child_searches"] = searches
+    return token
+
+
+@require_http_methods(["GET", "POST"])
 def child_list(request: AuthenticatedRequest) -> HttpResponse:
-    form = ChildSearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if request.method == "POST":
+        posted = ChildSearchForm(request.POST)
+        query = posted.cleaned_data["q"] if posted.is_valid() else ""
+        return HttpResponseRedirect(
+            f"{reverse('people:child_list')}?search={_remember_search(request, query)}"
+        )
+    token = request.GET.get("search", "")
+    query = request.session.get("child_searches", {}).get(token, "")
+    form = ChildSearchForm(initial={"q": query})
     page = child_search(user=request.user, query=query, page_number=request.GET.get("page"))
     return render(
         request,
@@ -35,6 +56,7 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "search_form": form,
             "query": query,
+            "search_token": token if query else "",
             "page": page,
             "can_add": can_add_child(request.user),
             "can_break_glass": can_break_glass(request.user),

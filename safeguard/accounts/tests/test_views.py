@@ -68,3 +68,26 @@ def test_a_success_clears_earlier_failures(client, social_worker):
         client.post(reverse("accounts:login"), {"username": social_worker.username, "password": "wrong"})
     ok = client.post(reverse("accounts:login"), {"username": social_worker.username, "password": PASSWORD})
     assert ok.status_code == 302
+
+
+def test_a_disabled_user_is_signed_out_at_once(client, social_worker):
+    client.force_login(social_worker)
+    assert client.get(reverse("core:home")).status_code == 200
+    social_worker.is_active = False
+    social_worker.save()
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_keep_alive_extends_the_session(staff_client):
+    assert staff_client.get(reverse("accounts:keep_alive")).status_code == 204
+
+
+def test_staff_pages_carry_the_timeout_warning(staff_client, settings):
+    html = staff_client.get(reverse("core:home")).content.decode()
+    assert f'data-session-timeout="{settings.SESSION_COOKIE_AGE}"' in html
+
+
+def test_timed_out_sign_in_page_says_answers_are_kept(client):
+    html = client.get(reverse("accounts:login"), {"timed_out": "1"}).content.decode()
+    assert "Your saved answers have been kept" in html

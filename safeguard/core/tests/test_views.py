@@ -63,3 +63,18 @@ def test_signed_in_user_at_start_goes_home(staff_client):
     response = staff_client.get(reverse("core:start"))
     assert response.status_code == 302
     assert response["Location"] == reverse("core:home")
+
+
+@pytest.mark.django_db
+def test_not_found_uses_the_service_page(staff_client):
+    response = staff_client.get("/children/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    assert "<title>Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_forbidden_uses_the_service_page(client, partner_user):
+    client.force_login(partner_user)
+    response = client.get(reverse("accounts:team_list"))
+    assert response.status_code == 403
+    assert "You cannot do this" in response.content.decode()

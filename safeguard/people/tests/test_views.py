@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from safeguard.audit.models import AccessLogEntry, AuditEvent
@@ -24,10 +25,27 @@ def team_child(worker, **kwargs):
 def test_child_list_searches_by_name_and_nhs_number(staff_client, social_worker):
     team_child(social_worker, given_name="Amira", family_name="Hughes", nhs_number="9434765919")
     team_child(social_worker, given_name="Jack", family_name="Nowak")
-    by_name = staff_client.get(reverse("people:child_list"), {"q": "hughes"}).content.decode()
+    by_name = _search(staff_client, "hughes")
     assert "Amira Hughes" in by_name and "Jack Nowak" not in by_name
-    by_nhs = staff_client.get(reverse("people:child_list"), {"q": "943 476 5919"}).content.decode()
+    by_nhs = _search(staff_client, "943 476 5919")
     assert "Amira Hughes" in by_nhs and "Jack Nowak" not in by_nhs
+
+
+def _search(client, query: str) -> str:
+    response = client.post(reverse("people:child_list"), {"q": query})
+    assert response.status_code == 302
+    # The search terms never appear in the URL.
+    assert query not in response["Location"] and "hughes" not in response["Location"].lower()
+    return client.get(response["Location"]).content.decode()
+
+
+def test_a_search_token_from_another_session_finds_nothing(staff_client, social_worker):
+    team_child(social_worker, given_name="Amira", family_name="Hughes")
+    location = staff_client.post(reverse("people:child_list"), {"q": "hughes"})["Location"]
+    client = Client()
+    client.force_login(social_worker)
+    html = client.get(location).content.decode()
+    assert 'value="hughes"' not in html
 
 
 def test_child_list_paginates(staff_client, social_worker):

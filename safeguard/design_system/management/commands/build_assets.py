@@ -44,6 +44,7 @@ class Command(BaseCommand):
             check=True,
         )
         shutil.copy2(frontend / "govuk-frontend.min.js", out / "js" / "govuk" / "govuk-frontend.min.js")
-        shutil.copy2(base / "assets" / "js" / "application.mjs", out / "js" / "application.mjs")
+        for script in (base / "assets" / "js").glob("*.mjs"):
+            shutil.copy2(script, out / "js" / script.name)
         shutil.copytree(frontend / "assets", out / "govuk" / "assets", dirs_exist_ok=True)
         self.stdout.write(f"Assets built in {out}")
