@@ -31,7 +31,7 @@ def test_child_list_searches_by_name_and_nhs_number(staff_client, social_worker)
     assert "Amira Hughes" in by_nhs and "Jack Nowak" not in by_nhs
 
 
-def _search(client, query: str) -> str:
+def _search(client: Client, query: str) -> str:
     response = client.post(reverse("people:child_list"), {"q": query})
     assert response.status_code == 302
     # The search terms never appear in the URL.
