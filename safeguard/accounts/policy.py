@@ -109,6 +109,8 @@ AUDIT_EXPORT_ROLES = frozenset(
     }
 )
 AUDIT_EXPORT_ALL_ROLES = frozenset({Role.DIRECTOR, Role.SYSTEM_ADMINISTRATOR})
+# Sealing a record hides it from everyone not named, so only senior managers may do it.
+SEAL_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
 # Roles with any route to children's records (for navigation; the records are filtered).
 CHILD_RECORD_ROLES = frozenset(r for r in Role if POLICY[r].get(Action.VIEW, Scope.NONE) > Scope.NONE)
 ADD_CHILD_ROLES = frozenset(
@@ -150,11 +152,16 @@ class ChildList:
     """A list of children: every user may open it, and it shows only children they may view."""
 
 
+class SealPage:
+    """Sealing a child's record: senior managers who can see the child; 404 for anyone who
+    cannot see it, 403 for anyone who can but may not seal."""
+
+
 class PostOnly:
     """Answers GET with 405; the change it makes is covered by its own tests."""
 
 
-UrlRule = Public | Roles | ChildRecord | ChildList | PostOnly
+UrlRule = Public | Roles | ChildRecord | ChildList | PostOnly | SealPage
 
 URL_POLICY: dict[str, UrlRule] = {
     "core:start": Public(),
@@ -172,6 +179,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "people:child_list": ChildList(),
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
+    "people:child_seal": SealPage(),
     "people:break_glass": Roles(BREAK_GLASS_ROLES),
     "people:add_child:step": Roles(ADD_CHILD_ROLES),
     "people:add_child:check": Roles(ADD_CHILD_ROLES),

@@ -73,7 +73,7 @@ def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
     if device is None:
         device = mfa_setup_begin(user=request.user)
         request.session["mfa_setup_device"] = device.pk
-    form = MFACodeForm(request.POST or None)
+    form = MFACodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         codes = mfa_setup_confirm(
             request=request, user=request.user, device=device, token=form.cleaned_data["code"]
@@ -100,7 +100,7 @@ def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
 def mfa_verify_view(request: AuthenticatedRequest) -> HttpResponse:
-    form = MFACodeForm(request.POST or None)
+    form = MFACodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if mfa_verify(request=request, user=request.user, token=form.cleaned_data["code"]):
             return HttpResponseRedirect(_next_url(request))

@@ -36,6 +36,7 @@ def audit_trail_for_export(
 
     The export is itself a read of personal data, so it is written to the access log.
     """
+    from safeguard.people.models import Person
     from safeguard.people.permissions import children_for
 
     if user.role not in AUDIT_EXPORT_ROLES:
@@ -47,6 +48,11 @@ def audit_trail_for_export(
         children = children_for(user, Action.AUTHORISE).values("pk")
         events = events.filter(Q(child_id__in=children))
         reads = reads.filter(Q(child_id__in=children))
+    else:
+        # Even an export of everything leaves out sealed children the user is not named on.
+        hidden = Person.objects.filter(is_sealed=True).exclude(seal_access__user=user).values("pk")
+        events = events.exclude(child_id__in=hidden)
+        reads = reads.exclude(child_id__in=hidden)
     access_log_record_export(user=user, what="audit_export", description=f"{start}..{end}", request=request)
     return AuditTrail(
         events.select_related("actor").order_by("occurred_at"),

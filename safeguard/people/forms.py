@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from safeguard.core.codes import Ethnicity, Sex
 from safeguard.design_system.forms import GovukDateField, GovukForm
+from safeguard.people.models import SealReason
 from safeguard.people.validators import (
     normalise_nhs_number,
     normalise_postcode,
@@ -192,3 +193,28 @@ class BreakGlassForm(GovukForm):
         if not self.user.check_password(password):
             raise ValidationError("Your password is not correct")
         return password
+
+
+class SealForm(GovukForm):
+    reason = forms.ChoiceField(
+        label="Why must this record be sealed?",
+        choices=SealReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the record must be sealed"},
+    )
+    named_users = forms.MultipleChoiceField(
+        label="Who else may see this record?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone else, including managers, will not be able to find it. You will stay named.",
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(u.pk): u for u in candidates}
+        self.fields["named_users"].choices = [
+            (pk, f"{u.display_name} ({u.get_role_display()})") for pk, u in self.candidates.items()
+        ]
+
+    def chosen_users(self) -> list[Any]:
+        return [self.candidates[pk] for pk in self.cleaned_data["named_users"]]

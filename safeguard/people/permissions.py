@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
-from safeguard.accounts.policy import ADD_CHILD_ROLES, BREAK_GLASS_ROLES, Action, Scope, scope_for
+from safeguard.accounts.policy import ADD_CHILD_ROLES, BREAK_GLASS_ROLES, SEAL_ROLES, Action, Scope, scope_for
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.people.models import BreakGlassGrant, Person, SealedRecordAccess
 
@@ -74,3 +74,7 @@ def can_break_glass(user: User) -> bool:
 def can_review_access(user: User, child: Person) -> bool:
     """Managers see who has looked at the children they are responsible for."""
     return scope_for(user.role, Action.AUTHORISE) > Scope.NONE and can(user, Action.AUTHORISE, child)
+
+
+def can_seal(user: User, child: Person) -> bool:
+    return user.is_active and user.role in SEAL_ROLES and can(user, Action.VIEW, child)

@@ -88,3 +88,13 @@ def child_access_history(
     )
     entries = AccessLogEntry.objects.filter(child_id=child.pk).select_related("user").order_by("-occurred_at")
     return child, entries
+
+
+def seal_candidates(*, child: Person, exclude: User) -> list[User]:
+    """Staff who could be named on a seal: the teams holding the child's open work."""
+    teams = child.episodes.filter(closure_date__isnull=True, team__isnull=False).values("team")
+    return list(
+        User.objects.filter(team__in=teams, is_active=True)
+        .exclude(pk=exclude.pk)
+        .order_by("last_name", "first_name")
+    )

@@ -13,7 +13,7 @@ from safeguard.accounts.models import User
 from safeguard.accounts.policy import BREAK_GLASS_MINUTES
 from safeguard.audit.services import audit_event_record, diff, snapshot
 from safeguard.core.codes import Ethnicity, Sex
-from safeguard.people.models import Address, BreakGlassGrant, Person
+from safeguard.people.models import Address, BreakGlassGrant, Person, SealedRecordAccess
 from safeguard.people.validators import generate_la_child_id
 
 _ID_ATTEMPTS = 5
@@ -140,3 +140,30 @@ def _notify_break_glass(actor: User, recipients: list[str]) -> None:
         from_email=None,
         recipient_list=recipients,
     )
+
+
+def child_seal(*, actor: User, child: Person, reason: str, named_users: list[User]) -> Person:
+    """Seal a child's record so only the named users (and the actor) can find or open it."""
+    with transaction.atomic():
+        before = snapshot(child, ["is_sealed", "seal_reason"])
+        child.is_sealed = True
+        child.seal_reason = reason
+        child.modified_by = actor
+        child.full_clean()
+        child.save(update_fields=["is_sealed", "seal_reason", "modified_by", "modified_at"])
+        names = {actor, *named_users}
+        existing = set(SealedRecordAccess.objects.filter(person=child).values_list("user_id", flat=True))
+        SealedRecordAccess.objects.bulk_create(
+            SealedRecordAccess(person=child, user=u, created_by=actor, modified_by=actor)
+            for u in names
+            if u.pk not in existing
+        )
+        changes = diff(before, snapshot(child, ["is_sealed", "seal_reason"]))
+        changes["named_users"] = {
+            "before": sorted(map(str, existing)),
+            "after": sorted(str(u.pk) for u in names),
+        }
+        audit_event_record(
+            actor=actor, action="child_seal", instance=child, changes=changes, child_id=child.pk
+        )
+    return child

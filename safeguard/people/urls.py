@@ -20,4 +20,5 @@ urlpatterns = [
     path("emergency-access/", views.break_glass, name="break_glass"),
     path("<uuid:child_id>/", views.child_detail, name="child_detail"),
     path("<uuid:child_id>/who-has-looked/", views.child_access_log, name="child_access_log"),
+    path("<uuid:child_id>/seal/", views.child_seal, name="child_seal"),
 ]

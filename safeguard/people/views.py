@@ -13,16 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
-from safeguard.people.forms import BreakGlassForm, ChildSearchForm
+from safeguard.people.forms import BreakGlassForm, ChildSearchForm, SealForm
 from safeguard.people.journeys import ADD_CHILD
-from safeguard.people.permissions import can_add_child, can_break_glass, can_review_access
+from safeguard.people.permissions import can_add_child, can_break_glass, can_review_access, can_seal
 from safeguard.people.selectors import (
     child_access_history,
     child_find_for_break_glass,
     child_get_for_user,
     child_search,
+    seal_candidates,
 )
 from safeguard.people.services import break_glass_open
+from safeguard.people.services import child_seal as child_seal_service
 
 _SEARCHES_KEPT = 10
 
@@ -70,7 +72,11 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
     return render(
         request,
         "people/child_detail.html",
-        {"child": child, "can_review_access": can_review_access(request.user, child)},
+        {
+            "child": child,
+            "can_review_access": can_review_access(request.user, child),
+            "can_seal": can_seal(request.user, child) and not child.is_sealed,
+        },
     )
 
 
@@ -92,7 +98,7 @@ def child_access_log(request: AuthenticatedRequest, child_id: uuid.UUID) -> Http
 def break_glass(request: AuthenticatedRequest) -> HttpResponse:
     if not can_break_glass(request.user):
         raise PermissionDenied
-    form = BreakGlassForm(request.POST or None, user=request.user)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         child = child_find_for_break_glass(user=request.user, la_child_id=form.cleaned_data["la_child_id"])
         if child is None:
@@ -137,3 +143,28 @@ def add_child_done(request: AuthenticatedRequest) -> HttpResponse:
 def add_child_start_again(request: AuthenticatedRequest) -> HttpResponse:
     _require_add(request)
     return journeys.journey_start_again(request, ADD_CHILD)
+
+
+@require_http_methods(["GET", "POST"])
+def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child = child_get_for_user(user=request.user, child_id=child_id, request=request)
+    if not can_seal(request.user, child):
+        raise PermissionDenied
+    form = SealForm(
+        request.POST if request.method == "POST" else None,
+        candidates=seal_candidates(child=child, exclude=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        child_seal_service(
+            actor=request.user,
+            child=child,
+            reason=form.cleaned_data["reason"],
+            named_users=form.chosen_users(),
+        )
+        messages.success(request, "The record is sealed. Only the people you named can find it.")
+        return HttpResponseRedirect(reverse("people:child_detail", args=[child.pk]))
+    return render(
+        request,
+        "people/child_seal.html",
+        {"form": form, "child": child, "back_url": reverse("people:child_detail", args=[child.pk])},
+    )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import (
     POLICY,
+    SEAL_ROLES,
     URL_POLICY,
     Action,
     ChildList,
@@ -26,6 +27,7 @@ from safeguard.accounts.policy import (
     Public,
     Roles,
     Scope,
+    SealPage,
 )
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
@@ -84,6 +86,14 @@ def expected_child_access(role: Role, action: Action, relation: str) -> bool:
 def _marker(relation: str) -> str:
     """A family name unique to the relation, and not a prefix of another one."""
     return relation.replace("_", "").capitalize() + "zq"
+
+
+def _expected_status(rule: ChildRecord | SealPage, role: Role, relation: str) -> int:
+    if isinstance(rule, ChildRecord):
+        return 200 if expected_child_access(role, rule.action, relation) else 404
+    if not expected_child_access(role, Action.VIEW, relation):
+        return 404
+    return 200 if role in SEAL_ROLES else 403
 
 
 @dataclass
@@ -150,12 +160,12 @@ def test_access_matrix(client, role):
     checked = 0
     for name, pattern in _url_names(get_resolver()):
         rule = URL_POLICY[name]
-        if isinstance(rule, ChildRecord):
+        if isinstance(rule, ChildRecord | SealPage):
             for relation, child in world.children.items():
                 status = client.get(_path(name, pattern, child)).status_code
-                allowed = expected_child_access(role, rule.action, relation)
-                if (status == 200) != allowed or status not in (200, 404):
-                    mismatches.append(f"{name} {relation}: got {status}, expected {200 if allowed else 404}")
+                expected = _expected_status(rule, role, relation)
+                if status != expected:
+                    mismatches.append(f"{name} {relation}: got {status}, expected {expected}")
                 checked += 1
             continue
         status = client.get(_path(name, pattern, None)).status_code

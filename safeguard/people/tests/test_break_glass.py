@@ -107,3 +107,12 @@ def test_social_worker_cannot_see_who_has_looked(staff_client, social_worker):
     child = ChildFactory()
     EpisodeFactory(child=child, worker=social_worker, team=social_worker.team)
     assert staff_client.get(reverse("people:child_access_log", args=[child.pk])).status_code == 404
+
+
+def test_an_empty_request_says_what_is_missing(staff_client):
+    html = staff_client.post(reverse("people:break_glass"), {}).content.decode()
+    assert (
+        "Enter the child&#39;s local child identifier" in html
+        or "Enter the child's local child identifier" in html
+    )
+    assert "Enter why you need to see this record" in html

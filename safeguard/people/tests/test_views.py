@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from safeguard.audit.models import AccessLogEntry, AuditEvent
 from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.core.models import Draft
 from safeguard.people.models import Person
 from safeguard.people.tests.factories import AddressFactory, ChildFactory
 
@@ -196,3 +197,40 @@ def test_cannot_submit_another_users_draft(staff_client, make_user, client):
 def test_roles_without_permission_cannot_add_children(client, make_user):
     client.force_login(make_user("performance_analyst"))
     assert client.get(reverse("people:add_child:step", args=["name"])).status_code == 403
+
+
+@pytest.mark.parametrize("hostile", ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>'])
+def test_markup_typed_into_answers_is_escaped(staff_client, hostile):
+    _complete_born_child(staff_client)
+    _step(staff_client, "address", {**ADDRESS, "line_1": hostile})
+    html = staff_client.get(reverse("people:add_child:check")).content.decode()
+    assert hostile not in html
+    assert "&lt;" in html
+
+
+def test_template_syntax_typed_into_answers_is_not_evaluated(staff_client):
+    _complete_born_child(staff_client)
+    _step(staff_client, "address", {**ADDRESS, "line_1": "{{ 7*7 }} Main Street"})
+    html = staff_client.get(reverse("people:add_child:check")).content.decode()
+    assert "{{ 7*7 }} Main Street" in html and "49 Main Street" not in html
+
+
+def test_over_long_answers_get_a_specific_message_and_are_kept(staff_client):
+    long_name = "A" * 101
+    html = _step(staff_client, "name", {"given_name": long_name, "family_name": "Hughes"}).content.decode()
+    assert "First name must be 100 characters or fewer" in html
+    assert f'value="{long_name}"' in html
+
+
+def test_tampered_step_name_is_not_found(staff_client):
+    assert staff_client.get(reverse("people:add_child:step", args=["no-such-step"])).status_code == 404
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(social_worker):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("people:add_child:step", args=["name"]), {"given_name": "A", "family_name": "B"}
+    )
+    assert response.status_code == 403
+    assert not Draft.objects.exists()
