@@ -212,7 +212,9 @@ class SealForm(GovukForm):
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = {str(u.pk): u for u in candidates}
-        self.fields["named_users"].choices = [
+        named = self.fields["named_users"]
+        assert isinstance(named, forms.MultipleChoiceField)
+        named.choices = [
             (pk, f"{u.display_name} ({u.get_role_display()})") for pk, u in self.candidates.items()
         ]
 
