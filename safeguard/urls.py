@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("safeguard.accounts.urls")),
     path("children/", include("safeguard.people.urls")),
     path("audit/", include("safeguard.audit.urls")),
+    path("records/", include("safeguard.records.urls")),
     path("admin/", admin.site.urls),
 ]

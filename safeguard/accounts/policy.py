@@ -111,6 +111,8 @@ AUDIT_EXPORT_ROLES = frozenset(
 AUDIT_EXPORT_ALL_ROLES = frozenset({Role.DIRECTOR, Role.SYSTEM_ADMINISTRATOR})
 # Sealing a record hides it from everyone not named, so only senior managers may do it.
 SEAL_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
+# Legal holds and the disposal review.
+RECORDS_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
 # Roles with any route to children's records (for navigation; the records are filtered).
 CHILD_RECORD_ROLES = frozenset(r for r in Role if POLICY[r].get(Action.VIEW, Scope.NONE) > Scope.NONE)
 ADD_CHILD_ROLES = frozenset(
@@ -152,16 +154,24 @@ class ChildList:
     """A list of children: every user may open it, and it shows only children they may view."""
 
 
-class SealPage:
-    """Sealing a child's record: senior managers who can see the child; 404 for anyone who
-    cannot see it, 403 for anyone who can but may not seal."""
+class ManagedChildAction:
+    """A senior manager's action on a child's record (sealing, a legal hold): 404 for anyone
+    who cannot see the child, 403 for anyone who can see it but is not in ``roles``."""
+
+    def __init__(self, roles: frozenset[Role]):
+        self.roles = roles
+
+
+class ObjectPage:
+    """A page addressed by the key of a record other than a child (a request, a document):
+    a key the user may not see, or one that does not exist, is 404 for everyone."""
 
 
 class PostOnly:
     """Answers GET with 405; the change it makes is covered by its own tests."""
 
 
-UrlRule = Public | Roles | ChildRecord | ChildList | PostOnly | SealPage
+UrlRule = Public | Roles | ChildRecord | ChildList | PostOnly | ManagedChildAction | ObjectPage
 
 URL_POLICY: dict[str, UrlRule] = {
     "core:start": Public(),
@@ -179,7 +189,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "people:child_list": ChildList(),
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
-    "people:child_seal": SealPage(),
+    "people:child_seal": ManagedChildAction(SEAL_ROLES),
     "people:break_glass": Roles(BREAK_GLASS_ROLES),
     "people:add_child:step": Roles(ADD_CHILD_ROLES),
     "people:add_child:check": Roles(ADD_CHILD_ROLES),
@@ -187,4 +197,11 @@ URL_POLICY: dict[str, UrlRule] = {
     "people:add_child:done": Roles(ADD_CHILD_ROLES, allowed_statuses=frozenset({404})),
     "people:add_child:start_again": PostOnly(),
     "audit:export": Roles(AUDIT_EXPORT_ROLES),
+    "records:subject_access_new": ChildRecord(Action.VIEW),
+    # Addressed by the request's own key: anyone gets 404 for a key that is not theirs.
+    "records:subject_access_detail": ObjectPage(),
+    "records:subject_access_release": PostOnly(),
+    "records:legal_hold": ManagedChildAction(RECORDS_ROLES),
+    "records:disposal_review": Roles(RECORDS_ROLES),
+    "records:disposal_decide": PostOnly(),
 }

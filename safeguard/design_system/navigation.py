@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from safeguard.accounts.policy import AUDIT_EXPORT_ROLES, CHILD_RECORD_ROLES, STAFF_ROLES
+from safeguard.accounts.policy import AUDIT_EXPORT_ROLES, CHILD_RECORD_ROLES, RECORDS_ROLES, STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Children", "people:child_list", CHILD_RECORD_ROLES),
     NavItem("Teams", "accounts:team_list", STAFF_ROLES),
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
+    NavItem("Records", "records:disposal_review", RECORDS_ROLES),
 )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.policy import RECORDS_ROLES
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
 from safeguard.people.forms import BreakGlassForm, ChildSearchForm, SealForm
@@ -76,6 +77,7 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
             "child": child,
             "can_review_access": can_review_access(request.user, child),
             "can_seal": can_seal(request.user, child) and not child.is_sealed,
+            "can_hold": request.user.role in RECORDS_ROLES,
         },
     )
 

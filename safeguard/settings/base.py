@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "safeguard.audit",
     "safeguard.people",
     "safeguard.casework",
+    "safeguard.records",
     "safeguard.demo",
 ]
 
@@ -222,3 +223,14 @@ COUNCIL_EMAIL = env_str("COUNCIL_EMAIL", "childrens.front.door@example.org")
 COUNCIL_CHILD_POPULATION = env_int("COUNCIL_CHILD_POPULATION", 80000, minimum=1)
 SERVICE_NAME = env_str("SERVICE_NAME", "Safeguard")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
+
+# Retention schedules: local policy defaults that a council sets for itself. A record is due
+# for review when every schedule that applies to it has passed; disposal is a reviewed,
+# audited decision, never automatic.
+RETENTION_SCHEDULES = {
+    "children_in_need": {"years_after_closure": env_int("RETENTION_CIN_YEARS_AFTER_CLOSURE", 15, minimum=1)},
+    "child_protection": {
+        "until_age": env_int("RETENTION_CP_UNTIL_AGE", 26, minimum=18),
+        "years_after_closure": env_int("RETENTION_CP_YEARS_AFTER_CLOSURE", 15, minimum=1),
+    },
+}

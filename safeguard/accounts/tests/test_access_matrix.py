@@ -18,16 +18,16 @@ from django.utils import timezone
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import (
     POLICY,
-    SEAL_ROLES,
     URL_POLICY,
     Action,
     ChildList,
     ChildRecord,
+    ManagedChildAction,
+    ObjectPage,
     PostOnly,
     Public,
     Roles,
     Scope,
-    SealPage,
 )
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
@@ -88,12 +88,12 @@ def _marker(relation: str) -> str:
     return relation.replace("_", "").capitalize() + "zq"
 
 
-def _expected_status(rule: ChildRecord | SealPage, role: Role, relation: str) -> int:
+def _expected_status(rule: ChildRecord | ManagedChildAction, role: Role, relation: str) -> int:
     if isinstance(rule, ChildRecord):
         return 200 if expected_child_access(role, rule.action, relation) else 404
     if not expected_child_access(role, Action.VIEW, relation):
         return 404
-    return 200 if role in SEAL_ROLES else 403
+    return 200 if role in rule.roles else 403
 
 
 @dataclass
@@ -160,7 +160,7 @@ def test_access_matrix(client, role):
     checked = 0
     for name, pattern in _url_names(get_resolver()):
         rule = URL_POLICY[name]
-        if isinstance(rule, ChildRecord | SealPage):
+        if isinstance(rule, ChildRecord | ManagedChildAction):
             for relation, child in world.children.items():
                 status = client.get(_path(name, pattern, child)).status_code
                 expected = _expected_status(rule, role, relation)
@@ -170,7 +170,9 @@ def test_access_matrix(client, role):
             continue
         status = client.get(_path(name, pattern, None)).status_code
         checked += 1
-        if isinstance(rule, Public):
+        if isinstance(rule, ObjectPage):
+            ok = status == 404
+        elif isinstance(rule, Public):
             ok = status in (200, 302)
         elif isinstance(rule, PostOnly):
             ok = status == 405

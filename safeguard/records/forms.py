@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguard.design_system.forms import GovukDateField, GovukForm
+
+
+class SubjectAccessForm(GovukForm):
+    requested_by = forms.CharField(
+        label="Who asked for the information?",
+        max_length=200,
+        help_text="For example, the young person, or their mother on their behalf.",
+        error_messages={"required": "Enter who asked for the information"},
+    )
+    received_on = GovukDateField(
+        label="When was the request received?", subject="Date received", must_be="past_or_today"
+    )
+
+
+class ReleaseForm(GovukForm):
+    include = forms.MultipleChoiceField(
+        label="Include information that is withheld by default",
+        required=False,
+        choices=[
+            ("third_parties", "Names of family members and professionals"),
+            ("referral_sources", "Where each referral came from"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Addresses that must not be disclosed are always withheld.",
+    )
+    reason = forms.CharField(
+        label="Reason for including it",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Required if you include anything above.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("include") and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter the reason for including withheld information")
+        return cleaned
+
+
+class LegalHoldForm(GovukForm):
+    reason = forms.CharField(
+        label="Why must this record be kept?",
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="For example, a court case, an inquiry or a police investigation.",
+        error_messages={"required": "Enter why the record must be kept"},
+    )
+
+
+class DisposalForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("dispose", "Dispose of the record"), ("retain", "Keep it for 2 more years")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to dispose of or keep the record"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason for your decision"},
+    )

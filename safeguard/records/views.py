@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.policy import RECORDS_ROLES, Action
+from safeguard.core.calendar import add_calendar_months
+from safeguard.people.permissions import can, children_for
+from safeguard.people.selectors import child_get_for_user
+from safeguard.records import services
+from safeguard.records.forms import DisposalForm, LegalHoldForm, ReleaseForm, SubjectAccessForm
+from safeguard.records.models import SubjectAccessStatus
+from safeguard.records.selectors import records_due_for_disposal, subject_access_document, subject_access_get
+
+
+def _posted(request: AuthenticatedRequest) -> object:
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+def subject_access_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child = child_get_for_user(user=request.user, child_id=child_id, request=request)
+    form = SubjectAccessForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        sar = services.subject_access_prepare(
+            actor=request.user,
+            person=child,
+            requested_by=form.cleaned_data["requested_by"],
+            received_on=form.cleaned_data["received_on"],
+        )
+        return HttpResponseRedirect(reverse("records:subject_access_detail", args=[sar.pk]))
+    back = reverse("people:child_detail", args=[child.pk])
+    return render(
+        request, "records/subject_access_new.html", {"form": form, "child": child, "back_url": back}
+    )
+
+
+@require_GET
+def subject_access_detail(request: AuthenticatedRequest, request_id: uuid.UUID) -> HttpResponse:
+    sar = subject_access_get(user=request.user, request_id=request_id, request=request)
+    may_release = (
+        sar.status == SubjectAccessStatus.READY_FOR_REVIEW
+        and sar.created_by_id != request.user.pk
+        and can(request.user, Action.AUTHORISE, sar.person)
+    )
+    return render(
+        request,
+        "records/subject_access_detail.html",
+        {
+            "sar": sar,
+            "sections": subject_access_document(sar),
+            "release_form": ReleaseForm() if may_release else None,
+        },
+    )
+
+
+@require_POST
+def subject_access_release(request: AuthenticatedRequest, request_id: uuid.UUID) -> HttpResponse:
+    sar = subject_access_get(user=request.user, request_id=request_id, request=request)
+    if not can(request.user, Action.AUTHORISE, sar.person):
+        raise PermissionDenied
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        chosen = set(form.cleaned_data["include"])
+        try:
+            services.subject_access_release(
+                actor=request.user,
+                request=sar,
+                include_third_parties="third_parties" in chosen,
+                include_referral_sources="referral_sources" in chosen,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The export has been released.")
+            return HttpResponseRedirect(reverse("records:subject_access_detail", args=[sar.pk]))
+    return render(
+        request,
+        "records/subject_access_detail.html",
+        {"sar": sar, "sections": subject_access_document(sar), "release_form": form, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def legal_hold(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child = child_get_for_user(user=request.user, child_id=child_id, request=request)
+    if request.user.role not in RECORDS_ROLES:
+        raise PermissionDenied
+    form = LegalHoldForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.legal_hold_place(actor=request.user, person=child, reason=form.cleaned_data["reason"])
+        messages.success(request, "The record is on legal hold and will not be disposed of.")
+        return HttpResponseRedirect(reverse("people:child_detail", args=[child.pk]))
+    back = reverse("people:child_detail", args=[child.pk])
+    return render(request, "records/legal_hold.html", {"form": form, "child": child, "back_url": back})
+
+
+@require_GET
+def disposal_review(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.role not in RECORDS_ROLES:
+        raise PermissionDenied
+    due = records_due_for_disposal(user=request.user, today=timezone.localdate())
+    return render(request, "records/disposal_review.html", {"due": due, "form": DisposalForm()})
+
+
+@require_POST
+def disposal_decide(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    if request.user.role not in RECORDS_ROLES:
+        raise PermissionDenied
+    child = children_for(request.user, Action.VIEW).filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    form = DisposalForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "dispose":
+                services.record_dispose(actor=request.user, person=child, reason=form.cleaned_data["reason"])
+            else:
+                until = add_calendar_months(timezone.localdate(), 24)
+                services.record_retain(
+                    actor=request.user, person=child, reason=form.cleaned_data["reason"], until=until
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your decision has been recorded.")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return HttpResponseRedirect(reverse("records:disposal_review"))
