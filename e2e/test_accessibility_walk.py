@@ -84,6 +84,7 @@ def test_every_reachable_page_passes_axe_as_every_role(browser: Browser, live_se
         role = user.role if user else "anonymous"
         assert visited >= 3, f"{role} reached only {visited} pages"
         total += visited
+        print(f"accessibility walk: {role} visited {visited} pages")
         problems.extend(f"[{role}] {p}" for p in found)
     assert not problems, "\n".join(problems)
     assert total >= 40

@@ -1,0 +1,301 @@
+"""Build a realistic, entirely fictional council for the demo and for benchmarks.
+
+``generate(options)`` fills an empty database with the council's services, teams and
+staff (one demo account per role, password ``DEMO_PASSWORD``), N children in households
+with the adults around them, and Y years of casework ending today, shaped like England's
+published figures (/work/shared/domain/kpis.md). The same options give the same data:
+every draw comes from ``random.Random`` streams seeded from ``options.seed``, including
+the UUID keys.
+
+Speed: rows are built in memory a chunk of children at a time and inserted with
+``bulk_create`` (no per-row ``save()``, no per-row query), inside one transaction.
+
+Audit: this is a bulk import by the system, not a user action, so it writes no
+``AuditEvent`` rows and leaves ``created_by``/``modified_by`` null, which the models
+reserve for records made by the system. The generator's run is its own record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django.utils import timezone
+
+from safeguard.accounts.models import Role, Service, Team, TeamKind, User
+from safeguard.casework.models import (
+    Assessment,
+    ChildProtectionPlan,
+    ChildProtectionReview,
+    CINEpisode,
+    CINPlan,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
+from safeguard.core.calendar import add_calendar_months, working_days_between
+from safeguard.demo import shapes
+from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
+from safeguard.demo.households import Child, Household, PeopleContext, build_household
+from safeguard.demo.organisation import Organisation
+from safeguard.people.models import (
+    Address,
+    Person,
+    PersonDisability,
+    PersonName,
+    ProfessionalInvolvement,
+    Relationship,
+)
+
+# Public by design: printed by demo_logins, and demo accounts sign in only in demo mode.
+DEMO_PASSWORD = "safeguard-demo-2026"  # noqa: S105
+DEFAULT_CHILDREN = 2000
+DEFAULT_YEARS = 5
+DEFAULT_SEED = 2026
+DEFAULT_CHUNK_SIZE = 5000
+BATCH_SIZE = 2000
+
+# Insertion order: every table after the tables its foreign keys point at.
+TABLES: tuple[type[models.Model], ...] = (
+    Service,
+    Team,
+    User,
+    Person,
+    PersonName,
+    PersonDisability,
+    Address,
+    Relationship,
+    ProfessionalInvolvement,
+    CINEpisode,
+    Assessment,
+    StrategyDiscussion,
+    Section47Enquiry,
+    CINPlan,
+    ChildProtectionPlan,
+    ChildProtectionReview,
+)
+
+
+@dataclass(frozen=True)
+class SeedOptions:
+    children: int = DEFAULT_CHILDREN
+    years: int = DEFAULT_YEARS
+    seed: int = DEFAULT_SEED
+    today: dt.date = field(default_factory=timezone.localdate)
+    # Part of the recipe: a different chunk size changes which historic worker closed
+    # cases are credited to (they are drawn after each chunk's open cases are allocated).
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+
+@dataclass
+class SeedSummary:
+    options: SeedOptions
+    rows: dict[str, int]
+    seconds: float
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.total_rows / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "children": self.options.children,
+            "years": self.options.years,
+            "seed": self.options.seed,
+            "today": self.options.today.isoformat(),
+            "total_rows": self.total_rows,
+            "seconds": round(self.seconds, 3),
+            "rows_per_second": round(self.rows_per_second, 1),
+            "tables": dict(self.rows),
+        }
+
+
+def table_name(model: type[models.Model]) -> str:
+    return model._meta.label
+
+
+class RowBuffer:
+    """Rows of one chunk, grouped by table, inserted in ``TABLES`` order."""
+
+    def __init__(self) -> None:
+        self._rows: dict[type[models.Model], list[models.Model]] = {m: [] for m in TABLES}
+
+    def extend(self, rows: Iterable[models.Model]) -> None:
+        for row in rows:
+            self._rows[type(row)].append(row)
+
+    def flush(self, counts: Counter[str]) -> None:
+        for model in TABLES:
+            rows = self._rows[model]
+            if rows:
+                model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+                counts[table_name(model)] += len(rows)
+            self._rows[model] = []
+
+
+@dataclass
+class _Allocation:
+    """An episode waiting for its team and worker until the chunk's hiring is done."""
+
+    episode: CINEpisode
+    sketch: EpisodeSketch
+
+
+class _Generator:
+    def __init__(self, options: SeedOptions, progress: Callable[[str], None] | None) -> None:
+        self.options = options
+        self.progress = progress or (lambda message: None)
+        seed = options.seed
+        # Separate streams, so that (for example) a change to how people are drawn does
+        # not reshuffle every episode after it.
+        self.people_rng = random.Random(f"{seed}:people")
+        self.casework_rng = random.Random(f"{seed}:casework")
+        self.staff_rng = random.Random(f"{seed}:staff")
+        self.ids = random.Random(f"{seed}:ids")
+        self.today = options.today
+        self.window_start = add_calendar_months(options.today, -12 * options.years)
+        council = str(settings.COUNCIL_NAME)
+        short_name = getattr(settings, "COUNCIL_SHORT_NAME", "") or council.split()[0]
+        # Hashing is deliberately slow; one hash serves all twelve demo accounts.
+        self.org = Organisation(
+            rng=self.staff_rng,
+            ids=self.ids,
+            short_name=short_name,
+            today=options.today,
+            demo_password_hash=make_password(DEMO_PASSWORD),
+        )
+        self.people = PeopleContext(
+            rng=self.people_rng, ids=self.ids, today=options.today, la_code=settings.COUNCIL_LA_CODE
+        )
+        self.counts: Counter[str] = Counter({table_name(m): 0 for m in TABLES})
+
+    def run(self) -> None:
+        self.org.build(self.options.children)
+        made = 0
+        started = time.perf_counter()
+        while made < self.options.children:
+            size = min(self.options.chunk_size, self.options.children - made)
+            self._chunk(size)
+            made += size
+            elapsed = time.perf_counter() - started
+            self.progress(f"{made:,} of {self.options.children:,} children ({elapsed:.1f} s)")
+
+    def _chunk(self, size: int) -> None:
+        buffer = RowBuffer()
+        waiting: list[_Allocation] = []
+        children = 0
+        while children < size:
+            count = min(int(shapes.CHILDREN_PER_HOUSEHOLD.draw(self.people_rng)), size - children)
+            household = build_household(self.people, count)
+            buffer.extend(household.rows)
+            buffer.extend(self._casework(household, waiting))
+            children += count
+        self._allocate(waiting)
+        buffer.extend(self.org.take_pending())
+        buffer.flush(self.counts)
+
+    def _casework(self, household: Household, waiting: list[_Allocation]) -> list[models.Model]:
+        rows: list[models.Model] = []
+        on_plans: list[Child] = []
+        for child in household.children:
+            sketches = child_episodes(self.casework_rng, child, self.window_start, self.today)
+            for sketch in sketches:
+                episode, activity = episode_rows(self.ids, child, sketch)
+                rows.append(episode)
+                rows += activity
+                waiting.append(_Allocation(episode, sketch))
+            if any(s.plan is not None for s in sketches):
+                on_plans.append(child)
+        if (
+            on_plans
+            and household.adults
+            and (self.casework_rng.random() < shapes.ALLEGED_PERPETRATOR_SHARE_OF_CP_HOUSEHOLDS)
+        ):
+            self._mark_alleged_perpetrator(household, on_plans)
+        return rows
+
+    def _mark_alleged_perpetrator(self, household: Household, on_plans: list[Child]) -> None:
+        # Usually a father or partner; sometimes the mother.
+        men = [a for a in household.adults if a.male]
+        pool = men if men and self.casework_rng.random() < 0.75 else household.adults
+        adult = self.casework_rng.choice(pool)
+        for child in on_plans:
+            for relationship in child.relationships:
+                if relationship.other_id == adult.person.id:
+                    relationship.is_alleged_perpetrator = True
+
+    def _allocate(self, waiting: list[_Allocation]) -> None:
+        """Open cases first (they decide who is hired), then who held the closed ones."""
+        for item in waiting:
+            if item.sketch.is_open:
+                self._allocate_open(item)
+        for item in waiting:
+            if not item.sketch.is_open:
+                self._allocate_closed(item)
+
+    def _allocate_open(self, item: _Allocation) -> None:
+        sketch, episode = item.sketch, item.episode
+        kind = sketch.team_kind()
+        rng = self.staff_rng
+        if kind == TeamKind.FRONT_DOOR:
+            episode.team = self.org.waiting_team(kind)  # with the front door, not allocated
+            return
+        waiting_for_worker = False
+        recent = shapes.UNALLOCATED_RECENT_WORKING_DAYS
+        if working_days_between(sketch.referral, self.today) <= recent:
+            waiting_for_worker = rng.random() < shapes.UNALLOCATED_SHARE_OF_RECENT
+        elif sketch.plan is not None and (self.today - sketch.plan.start).days <= 10:
+            waiting_for_worker = rng.random() < shapes.UNALLOCATED_SHARE_OF_NEW_PLANS
+        if waiting_for_worker:
+            episode.team = self.org.waiting_team(kind)
+            return
+        worker = self.org.allocate(kind)
+        episode.worker = worker
+        episode.team = worker.team
+
+    def _allocate_closed(self, item: _Allocation) -> None:
+        kind = item.sketch.team_kind()
+        if kind == TeamKind.FRONT_DOOR:
+            worker = self.org.front_door_worker()  # who decided: no further action
+        else:
+            worker = self.org.historic_worker(kind)
+        item.episode.worker = worker
+        item.episode.team = worker.team
+
+
+def generate(options: SeedOptions, progress: Callable[[str], None] | None = None) -> SeedSummary:
+    """Fill an empty database with the fictional council. See the module docstring."""
+    started = time.perf_counter()
+    generator = _Generator(options, progress)
+    with transaction.atomic():
+        generator.run()
+    return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
+
+
+def demo_users() -> list[User]:
+    """The demo accounts in the order of ``Role``."""
+    order = {role.value: i for i, role in enumerate(Role)}
+    users = list(User.objects.filter(is_demo_account=True))
+    return sorted(users, key=lambda user: order.get(user.role, len(order)))
+
+
+__all__ = [
+    "DEFAULT_CHILDREN",
+    "DEFAULT_SEED",
+    "DEFAULT_YEARS",
+    "DEMO_PASSWORD",
+    "SeedOptions",
+    "SeedSummary",
+    "demo_users",
+    "generate",
+]
