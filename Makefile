@@ -47,7 +47,7 @@ test: lint typecheck pytest
 
 bench: setup
 	scripts/services.sh
-	$(PY) bench/bench_seed.py --children 100000 --years 5 --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/bench_seed.py --children 100000 --years 5 --database-url $(BENCH_DATABASE_URL) --measure
 	$(PY) bench/bench_seed.py --sqlite --children 2000 --years 5
 
 clean:

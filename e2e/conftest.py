@@ -93,3 +93,60 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
         if page.evaluate("(sel) => document.activeElement && document.activeElement.matches(sel)", selector):
             return
     raise AssertionError(f"{selector} could not be reached with the Tab key")
+
+
+_MARK_FOCUSABLE = """
+() => {
+  const selector = ['a[href]', 'button:not([disabled])', 'input:not([type=hidden]):not([disabled])',
+                    'select', 'textarea'].join(', ');
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const stops = [];
+  const radioGroups = new Set();
+  for (const el of document.querySelectorAll(selector)) {
+    if (!visible(el) || el.closest('[inert]')) continue;
+    if (el.type === 'radio') {            // a radio group is one Tab stop
+      if (radioGroups.has(el.name)) continue;
+      radioGroups.add(el.name);
+    }
+    el.dataset.sgStop = String(stops.length);
+    const label = (el.textContent || el.name || el.id).trim().slice(0, 40);
+    stops.push(el.type === 'radio' ? 'radio:' + el.name : label);
+  }
+  return stops;
+}
+"""
+
+_FOCUSED = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const shown = style.outlineStyle !== 'none' || style.boxShadow !== 'none';
+  const stop = el.type === 'radio'
+    ? document.querySelector(`input[type=radio][name="${el.name}"][data-sg-stop]`)?.dataset.sgStop
+    : el.dataset.sgStop;
+  return {stop: stop ?? null, shown};
+}
+"""
+
+
+def keyboard_problems(page: Page) -> list[str]:
+    """Tab through the page: every link, button and field must take focus, visibly."""
+    stops: list[str] = page.evaluate(_MARK_FOCUSABLE)
+    reached: set[str] = set()
+    problems: list[str] = []
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for _ in range(len(stops) + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if focused is None or focused["stop"] is None:
+            continue
+        if not focused["shown"]:
+            problems.append(f"no visible focus on {stops[int(focused['stop'])]!r}")
+        reached.add(focused["stop"])
+        if len(reached) == len(stops):
+            break
+    missed = [stops[i] for i in range(len(stops)) if str(i) not in reached]
+    if missed:
+        problems.append(f"not reachable with Tab: {missed[:5]}")
+    return problems

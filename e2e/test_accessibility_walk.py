@@ -1,8 +1,9 @@
 """Walk every page the demo council can reach, as every role, in Chromium.
 
 From the home page, follow every same-origin link, one URL per route (and per set of query
-parameters), and check each page: it answers 200, has one h1 and a title, and axe-core finds
-no serious or critical violation. Django's admin (reference data for system administrators)
+parameters), and check each page: it answers 200, has one h1 and a title, axe-core finds no
+serious or critical violation, and the Tab key reaches every link, button and field with a
+visible focus indicator. Django's admin (reference data for system administrators)
 is Django's own interface and is left out of the walk.
 """
 
@@ -16,7 +17,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
 
-from e2e.conftest import axe_violations, describe, sign_in
+from e2e.conftest import axe_violations, describe, keyboard_problems, sign_in
 from safeguard.accounts.models import Role, User
 from safeguard.demo.generator import DEMO_PASSWORD
 
@@ -62,6 +63,7 @@ def _walk(page: Page, base: str, start: str) -> tuple[int, list[str]]:
         violations = axe_violations(page)
         if violations:
             problems.append(f"{url}: axe\n{describe(violations)}")
+        problems.extend(f"{url}: {p}" for p in keyboard_problems(page))
         queue.extend(_links(page))
     return visited, problems
 

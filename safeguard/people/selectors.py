@@ -50,7 +50,13 @@ def child_get_for_user(*, user: User, child_id: uuid.UUID, request: HttpRequest 
         children_for(user, Action.VIEW)
         .filter(pk=child_id)
         .prefetch_related(
-            "addresses", "other_names", "disabilities", "relationships__other", "episodes__worker", "cp_plans"
+            "addresses",
+            "other_names",
+            "disabilities",
+            "relationships__other",
+            "episodes__worker",
+            "cp_plans",
+            "professionals",
         )
         .first()
     )
