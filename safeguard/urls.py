@@ -10,5 +10,7 @@ urlpatterns = [
     path("children/", include("safeguard.people.urls")),
     path("audit/", include("safeguard.audit.urls")),
     path("records/", include("safeguard.records.urls")),
+    path("casework/", include("safeguard.casework.urls")),
+    path("", include("safeguard.frontdoor.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,10 @@ submitted or was invited to (the front door and conference issues add those reco
 
 from __future__ import annotations
 
+import importlib
 from enum import IntEnum, StrEnum
+
+from django.apps import apps as django_apps
 
 from safeguard.accounts.models import Role
 
@@ -205,3 +208,21 @@ URL_POLICY: dict[str, UrlRule] = {
     "records:disposal_review": Roles(RECORDS_ROLES),
     "records:disposal_decide": PostOnly(),
 }
+
+
+def url_rules() -> dict[str, UrlRule]:
+    """``URL_POLICY`` above plus every app's own ``<app>.url_policy.URL_POLICY``.
+
+    Apps that arrive later (front door, casework) declare their URLs beside their views; the
+    access matrix test reads them all from here.
+    """
+    rules: dict[str, UrlRule] = dict(URL_POLICY)
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("safeguard."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.url_policy")
+        except ModuleNotFoundError:
+            continue
+        rules.update(module.URL_POLICY)
+    return rules

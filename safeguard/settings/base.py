@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "safeguard.people",
     "safeguard.casework",
     "safeguard.records",
+    "safeguard.frontdoor",
     "safeguard.demo",
 ]
 
