@@ -69,6 +69,12 @@ class AssessmentOutcome(models.TextChoices):
     STRATEGY = "strategy", "Strategy discussion"
 
 
+class AssessmentStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Waiting for a manager to authorise"
+    AUTHORISED = "authorised", "Authorised"
+
+
 class Assessment(BaseModel):
     """Child and family assessment (census ``Assessments``; SSD ``cin_assessments``)."""
 
@@ -83,6 +89,13 @@ class Assessment(BaseModel):
         default=list, blank=True, help_text="Assessment factor codes (census AssessmentFactors)."
     )
     outcome = models.CharField(max_length=16, choices=AssessmentOutcome.choices, blank=True)
+    status = models.CharField(
+        max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
+    )
+    submitted_date = models.DateField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date"]
@@ -98,6 +111,11 @@ class StrategyDiscussion(BaseModel):
     episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="strategy_discussions")
     held_on = models.DateField()
     section_47_started = models.BooleanField(default=False)
+    agencies = models.JSONField(
+        default=list, blank=True, help_text="Agencies present (police, health, CSC at least)."
+    )
+    information_shared = models.TextField(blank=True)
+    safety_actions = models.TextField(blank=True, help_text="Immediate actions to keep the child safe.")
 
     class Meta:
         ordering = ["-held_on"]
@@ -175,3 +193,79 @@ class ChildProtectionReview(BaseModel):
 
     class Meta:
         ordering = ["held_on"]
+
+
+class ClockKind(models.TextChoices):
+    ASSESSMENT = "assessment", "Child and family assessment (45 working days from referral)"
+    ICPC = "icpc", "Initial child protection conference (15 working days from strategy discussion)"
+    STRATEGY_RECORD = "strategy_record", "Strategy discussion record circulated"
+    CORE_GROUP = "core_group", "First core group meeting"
+    CP_REVIEW = "cp_review", "Child protection review conference"
+    CP_VISIT = "cp_visit", "Child protection visit"
+
+
+class StatutoryClock(BaseModel):
+    """A statutory or local timescale running for a child.
+
+    The due date is computed and stored when the clock starts (so reports are a plain
+    comparison in SQL), from the timescale in force that day: a change of local policy
+    applies to clocks started after it. ``recompute_clocks`` re-times open clocks when the
+    bank holiday list changes.
+    """
+
+    kind = models.CharField(max_length=24, choices=ClockKind.choices)
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="clocks")
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="clocks")
+    source_type = models.CharField(max_length=64, help_text="The record that started the clock.")
+    source_id = models.UUIDField()
+    start_date = models.DateField()
+    working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    months = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_date = models.DateField(db_index=True)
+    met_date = models.DateField(null=True, blank=True)
+    stopped_reason = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Why a clock stopped without being met (e.g. no conference needed).",
+    )
+    late_reason = models.TextField(
+        blank=True, help_text="Required when the clock was met after its due date."
+    )
+
+    class Meta:
+        ordering = ["due_date"]
+        indexes = [models.Index(fields=["met_date", "stopped_reason", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(working_days__isnull=False) | Q(months__isnull=False),
+                name="clock_has_a_timescale",
+            ),
+        ]
+
+    @property
+    def is_running(self) -> bool:
+        return self.met_date is None and not self.stopped_reason
+
+
+class AssessmentSection(BaseModel):
+    """One section of an assessment in the worker's words, saved as a draft as they type.
+
+    ``version`` increases on every save: a save based on an older version is refused with a
+    conflict message, so two people editing the same section never overwrite each other.
+    """
+
+    assessment = models.ForeignKey("Assessment", on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=32)
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "key"], name="assessment_section_once")]
+
+
+class StrategyAgency(models.TextChoices):
+    CSC = "csc", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    OTHER = "other", "Other agency"

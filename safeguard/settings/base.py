@@ -235,3 +235,13 @@ RETENTION_SCHEDULES = {
         "years_after_closure": env_int("RETENTION_CP_YEARS_AFTER_CLOSURE", 15, minimum=1),
     },
 }
+
+# Local-policy timescales (the "M" rows of the timescales reference): configurable defaults,
+# applied to clocks started after a change.
+LOCAL_TIMESCALES = {
+    "strategy_record_working_days": env_int("TIMESCALE_STRATEGY_RECORD_WORKING_DAYS", 1, minimum=1),
+    "core_group_working_days": env_int("TIMESCALE_CORE_GROUP_WORKING_DAYS", 10, minimum=1),
+    "cp_visit_working_days": env_int("TIMESCALE_CP_VISIT_WORKING_DAYS", 10, minimum=1),
+}
+# A clock is "due soon" when this many working days or fewer remain.
+CLOCK_DUE_SOON_WORKING_DAYS = env_int("CLOCK_DUE_SOON_WORKING_DAYS", 5, minimum=0)

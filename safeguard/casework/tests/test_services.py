@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from safeguard.accounts.models import Role
+from safeguard.accounts.tests.factories import UserFactory
+from safeguard.audit.models import AuditEvent
+from safeguard.casework import services
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.models import ClockKind, Section47Enquiry, StatutoryClock
+from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
+from safeguard.core.calendar import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(social_worker):
+    return UserFactory(role=Role.TEAM_MANAGER, team=social_worker.team)
+
+
+@pytest.fixture
+def episode(social_worker):
+    return EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 11, 2))
+
+
+def _complete(assessment, worker):
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        services.assessment_section_save(
+            actor=worker, assessment=assessment, key=key, text=f"{key} words", based_on_version=0
+        )
+    services.assessment_record_details(
+        actor=worker,
+        assessment=assessment,
+        fields={
+            "child_seen_date": dt.date(2026, 11, 5),
+            "child_seen_alone": True,
+            "factors": ["3B", "4B"],
+            "outcome": "services",
+        },
+    )
+
+
+def test_assessment_clock_runs_45_working_days_from_referral(social_worker, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    clock = StatutoryClock.objects.get(kind=ClockKind.ASSESSMENT)
+    # 2 November 2026 + 45 working days crosses Christmas, Boxing Day's substitute (28th) and New Year.
+    assert clock.due_date == add_working_days(dt.date(2026, 11, 2), 45) == dt.date(2027, 1, 7)
+    assert clock.source_id == assessment.pk and clock.working_days == 45
+
+
+def test_a_complete_assessment_is_submitted_and_authorised_by_another(social_worker, manager, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    with pytest.raises(ValidationError) as missing:
+        services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    assert "Write the analysis section" in missing.value.messages
+    _complete(assessment, social_worker)
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError, match="other than the assessing worker"):
+        services.assessment_authorise(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 23))
+    services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 23))
+    clock = StatutoryClock.objects.get(kind=ClockKind.ASSESSMENT)
+    assert clock.met_date == dt.date(2026, 11, 23) and not clock.is_running
+    assert AuditEvent.objects.filter(action="assessment_authorise", actor=manager).exists()
+
+
+def test_a_late_authorisation_needs_a_reason(social_worker, manager):
+    late = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))
+    assessment = services.assessment_start(actor=social_worker, episode=late, start_date=dt.date(2026, 6, 2))
+    _complete(assessment, social_worker)
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 9, 1))
+    with pytest.raises(ValidationError, match="reason this was late"):
+        services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 9, 2))
+    services.assessment_authorise(
+        actor=manager,
+        assessment=assessment,
+        on=dt.date(2026, 9, 2),
+        late_reason="Child in hospital for three weeks",
+    )
+    assert StatutoryClock.objects.get().late_reason == "Child in hospital for three weeks"
+
+
+def test_two_people_editing_a_section_get_a_conflict_not_an_overwrite(social_worker, manager, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    services.assessment_section_save(
+        actor=social_worker, assessment=assessment, key="analysis", text="Mine", based_on_version=0
+    )
+    with pytest.raises(services.EditConflict) as conflict:
+        services.assessment_section_save(
+            actor=manager, assessment=assessment, key="analysis", text="Theirs", based_on_version=0
+        )
+    assert conflict.value.section.text == "Mine"
+    assert assessment.sections.get(key="analysis").text == "Mine"
+
+
+def test_strategy_discussion_starts_s47_and_icpc_clock_across_christmas(social_worker, episode):
+    discussion = services.strategy_discussion_record(
+        actor=social_worker,
+        episode=episode,
+        held_on=dt.date(2026, 11, 25),
+        agencies=["csc", "police", "health"],
+        information_shared="Police report",
+        safety_actions="Child staying with grandmother",
+        start_section_47=True,
+    )
+    enquiry = Section47Enquiry.objects.get()
+    assert enquiry.strategy_discussion == discussion
+    assert enquiry.icpc_target_date == dt.date(2026, 12, 16)
+    assert StatutoryClock.objects.get(kind=ClockKind.ICPC).due_date == dt.date(2026, 12, 16)
+
+
+@override_settings()
+def test_icpc_due_date_in_the_worked_example(social_worker):
+    """timescales.md: a strategy discussion on Wednesday 23 December 2026 has its ICPC due on
+    Monday 18 January 2027, skipping 25 and 28 December 2026 and 1 January 2027."""
+    from unittest import mock
+
+    episode = EpisodeFactory(
+        worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 12, 21)
+    )
+    with mock.patch("safeguard.casework.services.timezone.localdate", return_value=dt.date(2026, 12, 23)):
+        services.strategy_discussion_record(
+            actor=social_worker,
+            episode=episode,
+            held_on=dt.date(2026, 12, 23),
+            agencies=["csc", "police", "health"],
+            information_shared="",
+            safety_actions="",
+            start_section_47=True,
+        )
+    assert StatutoryClock.objects.get(kind=ClockKind.ICPC).due_date == dt.date(2027, 1, 18)
+
+
+def test_strategy_discussion_needs_police_health_and_social_care(social_worker, episode):
+    with pytest.raises(ValidationError, match="add health"):
+        services.strategy_discussion_record(
+            actor=social_worker,
+            episode=episode,
+            held_on=dt.date(2026, 11, 25),
+            agencies=["csc", "police"],
+            information_shared="",
+            safety_actions="",
+            start_section_47=True,
+        )
+    assert not Section47Enquiry.objects.exists()
+
+
+def test_no_conference_needed_stops_the_icpc_clock(social_worker, episode):
+    services.strategy_discussion_record(
+        actor=social_worker,
+        episode=episode,
+        held_on=dt.date(2026, 11, 25),
+        agencies=["csc", "police", "health"],
+        information_shared="",
+        safety_actions="",
+        start_section_47=True,
+    )
+    services.section_47_outcome_record(
+        actor=social_worker, enquiry=Section47Enquiry.objects.get(), outcome="not_substantiated"
+    )
+    clock = StatutoryClock.objects.get(kind=ClockKind.ICPC)
+    assert clock.stopped_reason == "No conference needed" and not clock.is_running
+
+
+def test_closure_rules(social_worker, manager, episode):
+    with pytest.raises(ValidationError) as rc8:
+        services.episode_close(
+            actor=social_worker, episode=episode, closure_date=dt.date(2026, 11, 20), reason="RC8"
+        )
+    assert "needs an assessment" in " ".join(rc8.value.messages)
+    CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 11, 10))
+    with pytest.raises(ValidationError, match="End the child protection plan"):
+        services.episode_close(
+            actor=social_worker, episode=episode, closure_date=dt.date(2026, 11, 20), reason="RC7"
+        )
+    with pytest.raises(ValidationError, match="on or after the referral"):
+        services.episode_close(
+            actor=social_worker, episode=episode, closure_date=dt.date(2026, 10, 1), reason="RC7"
+        )
+
+
+def test_closing_stops_running_clocks(social_worker, manager, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    _complete(assessment, social_worker)
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 10))
+    services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 11))
+    services.strategy_discussion_record(
+        actor=social_worker,
+        episode=episode,
+        held_on=dt.date(2026, 11, 12),
+        agencies=["csc", "police", "health"],
+        information_shared="",
+        safety_actions="",
+        start_section_47=True,
+    )
+    services.section_47_outcome_record(
+        actor=social_worker, enquiry=Section47Enquiry.objects.get(), outcome="not_substantiated"
+    )
+    services.episode_close(
+        actor=social_worker, episode=episode, closure_date=dt.date(2026, 11, 20), reason="RC8"
+    )
+    episode.refresh_from_db()
+    assert episode.closure_date == dt.date(2026, 11, 20)
+    assert not StatutoryClock.objects.filter(met_date__isnull=True, stopped_reason="").exists()
+
+
+def test_nothing_can_follow_a_referral_closed_with_no_further_action(social_worker):
+    nfa = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_nfa=True)
+    with pytest.raises(ValidationError, match="no further action"):
+        services.assessment_start(actor=social_worker, episode=nfa, start_date=nfa.referral_date)
+
+
+def test_allocation_needs_a_case_holder(social_worker, manager, episode):
+    with pytest.raises(ValidationError, match="holds cases"):
+        services.episode_allocate(actor=manager, episode=episode, worker=manager)
+    other = UserFactory(role=Role.SOCIAL_WORKER)
+    services.episode_allocate(actor=manager, episode=episode, worker=other)
+    episode.refresh_from_db()
+    assert episode.worker == other and episode.team == other.team
+
+
+def test_recompute_leaves_correct_clocks_alone(social_worker, episode):
+    services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    clock = StatutoryClock.objects.get()
+    StatutoryClock.objects.filter(pk=clock.pk).update(due_date=dt.date(2027, 1, 1))
+    assert services.clocks_recompute(actor=None) == 1
+    clock.refresh_from_db()
+    assert clock.due_date == dt.date(2027, 1, 7)
+    assert services.clocks_recompute(actor=None) == 0
