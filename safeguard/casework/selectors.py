@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 
 from safeguard.accounts.models import CASE_HOLDING_ROLES, Team, User
+from safeguard.accounts.policy import Action
+from safeguard.audit.services import access_log_record
 from safeguard.casework.models import (
     Assessment,
     ChildProtectionPlan,
     CINEpisode,
     Section47Enquiry,
+    StatutoryClock,
 )
 from safeguard.core.calendar import add_calendar_months, working_days_between
 
@@ -158,3 +165,73 @@ def headline_figures(*, today: dt.date, child_population: int) -> list[Headline]
         Headline("Children in need per 10,000", f"{open_cin * per_10k:.0f}", "about 333", "today"),
         Headline("Child protection plans per 10,000", f"{open_cp * per_10k:.0f}", "about 41", "today"),
     ]
+
+
+def episode_get_for_user(
+    *, user: User, episode_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+) -> CINEpisode:
+    """The episode if the user may see its child (else 404), and may do ``action`` (else 403).
+
+    Every successful read is written to the access log against the child.
+    """
+    from safeguard.people.permissions import can, children_for
+
+    episode = (
+        CINEpisode.objects.filter(pk=episode_id, child__in=children_for(user, Action.VIEW))
+        .select_related("child", "team", "worker")
+        .first()
+    )
+    if episode is None:
+        raise Http404("No such episode")
+    if action != Action.VIEW and not can(user, action, episode.child):
+        raise PermissionDenied
+    access_log_record(user=user, what="episode", instance=episode, child_id=episode.child_id, request=request)
+    return episode
+
+
+def assessment_get_for_user(
+    *, user: User, assessment_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+) -> Assessment:
+    assessment = Assessment.objects.filter(pk=assessment_id).select_related("episode").first()
+    if assessment is None:
+        raise Http404("No such assessment")
+    episode_get_for_user(user=user, episode_id=assessment.episode_id, action=action, request=request)
+    return assessment
+
+
+@dataclass(frozen=True)
+class ClockView:
+    clock: StatutoryClock
+    working_days_left: int
+
+    @property
+    def status(self) -> str:
+        days = self.working_days_left
+        if days < 0:
+            return f"Overdue by {-days} working day{'s' if days != -1 else ''}"
+        if days == 0:
+            return "Due today"
+        return f"Due in {days} working day{'s' if days != 1 else ''}"
+
+    @property
+    def colour(self) -> str:
+        if self.working_days_left < 0:
+            return "govuk-tag--red"
+        if self.working_days_left <= settings.CLOCK_DUE_SOON_WORKING_DAYS:
+            return "govuk-tag--yellow"
+        return "govuk-tag--green"
+
+
+def running_clocks(*, user: User, today: dt.date, scope: str = "mine", limit: int = 500) -> list[ClockView]:
+    """Running clocks, soonest first: the user's own children, or their team's (managers)."""
+    from safeguard.people.permissions import children_for
+
+    clocks = StatutoryClock.objects.filter(met_date__isnull=True, stopped_reason="").select_related(
+        "child", "episode__worker"
+    )
+    if scope == "mine":
+        clocks = clocks.filter(episode__worker=user)
+    else:
+        clocks = clocks.filter(child__in=children_for(user, Action.AUTHORISE))
+    clocks = clocks.exclude(child__is_sealed=True).order_by("due_date")[:limit]
+    return [ClockView(c, working_days_between(today, c.due_date)) for c in clocks]

@@ -1,7 +1,26 @@
-"""Access rules for casework URLs (read by the access matrix test)."""
+"""Access rules for casework URLs (read by the access matrix test).
+
+Pages addressed by an episode's, assessment's or enquiry's own key are ObjectPage: a key the
+user may not see is 404. Their real rules (scope by role) are tested in tests/test_views.py.
+"""
 
 from __future__ import annotations
 
-from safeguard.accounts.policy import UrlRule
+from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
+from safeguard.accounts.policy import ObjectPage, PostOnly, Roles, UrlRule
 
-URL_POLICY: dict[str, UrlRule] = {}
+URL_POLICY: dict[str, UrlRule] = {
+    "casework:clocks": Roles(frozenset(CASE_HOLDING_ROLES | MANAGER_ROLES)),
+    "casework:episode_detail": ObjectPage(),
+    "casework:allocate": ObjectPage(),
+    "casework:assessment_start": ObjectPage(),
+    "casework:strategy_discussion": ObjectPage(),
+    "casework:close": ObjectPage(),
+    "casework:assessment": ObjectPage(),
+    "casework:assessment_details": ObjectPage(),
+    "casework:assessment_submit": PostOnly(),
+    "casework:assessment_authorise": ObjectPage(),
+    "casework:assessment_section": ObjectPage(),
+    "casework:assessment_autosave": PostOnly(),
+    "casework:section_47_outcome": ObjectPage(),
+}

@@ -1,7 +1,35 @@
-from __future__ import annotations
+from django.urls import path
 
-from typing import Any
+from safeguard.casework import views
 
 app_name = "casework"
 
-urlpatterns: list[Any] = []
+urlpatterns = [
+    path("clocks/", views.clocks, name="clocks"),
+    path("episodes/<uuid:episode_id>/", views.episode_detail, name="episode_detail"),
+    path("episodes/<uuid:episode_id>/allocate/", views.allocate, name="allocate"),
+    path("episodes/<uuid:episode_id>/assessment/", views.assessment_start, name="assessment_start"),
+    path(
+        "episodes/<uuid:episode_id>/strategy-discussion/",
+        views.strategy_discussion,
+        name="strategy_discussion",
+    ),
+    path("episodes/<uuid:episode_id>/close/", views.close, name="close"),
+    path("assessments/<uuid:assessment_id>/", views.assessment, name="assessment"),
+    path("assessments/<uuid:assessment_id>/details/", views.assessment_details, name="assessment_details"),
+    path("assessments/<uuid:assessment_id>/submit/", views.assessment_submit, name="assessment_submit"),
+    path(
+        "assessments/<uuid:assessment_id>/authorise/", views.assessment_authorise, name="assessment_authorise"
+    ),
+    path(
+        "assessments/<uuid:assessment_id>/sections/<slug:key>/",
+        views.assessment_section,
+        name="assessment_section",
+    ),
+    path(
+        "assessments/<uuid:assessment_id>/sections/<slug:key>/autosave/",
+        views.assessment_autosave,
+        name="assessment_autosave",
+    ),
+    path("section-47/<uuid:enquiry_id>/outcome/", views.section_47_outcome, name="section_47_outcome"),
+]

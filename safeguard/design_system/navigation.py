@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
 from safeguard.accounts.policy import AUDIT_EXPORT_ROLES, CHILD_RECORD_ROLES, RECORDS_ROLES, STAFF_ROLES
 
 
@@ -21,6 +22,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
     NavItem("Children", "people:child_list", CHILD_RECORD_ROLES),
+    NavItem("Clocks", "casework:clocks", CASE_HOLDING_ROLES | MANAGER_ROLES),
     NavItem("Teams", "accounts:team_list", STAFF_ROLES),
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),

@@ -1,0 +1,140 @@
+"""Casework question pages. Every required field says what to enter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguard.casework.models import AssessmentOutcome, Section47Outcome, StrategyAgency
+from safeguard.core.codes import AssessmentFactor, ReasonForClosure
+from safeguard.design_system.forms import GovukDateField, GovukForm
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class AllocateForm(GovukForm):
+    worker = forms.ChoiceField(
+        label="Who will hold this child's case?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the worker who will hold the case"},
+    )
+
+    def __init__(self, *args: Any, workers: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["worker"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = workers
+
+
+class AssessmentStartForm(GovukForm):
+    start_date = GovukDateField(
+        label="When did the assessment start?",
+        subject="Start date",
+        must_be="past_or_today",
+        help_text="For example, 3 11 2026",
+    )
+
+
+class SectionForm(GovukForm):
+    text = forms.CharField(
+        label="",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"max_length": "This section must be 20,000 characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AssessmentDetailsForm(GovukForm):
+    child_seen_date = GovukDateField(
+        label="When was the child seen?",
+        subject="Date the child was seen",
+        must_be="past_or_today",
+        required=False,
+    )
+    child_seen_alone = forms.ChoiceField(
+        label="Was the child seen alone?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    factors = forms.MultipleChoiceField(
+        label="Factors identified",
+        choices=AssessmentFactor.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply. These are the children in need census codes.",
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome of the assessment",
+        choices=AssessmentOutcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class AuthoriseForm(GovukForm):
+    authorised_on = GovukDateField(
+        label="Date authorised", subject="Date authorised", must_be="past_or_today"
+    )
+    late_reason = forms.CharField(
+        label="Why was the assessment late? (if it was)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Required when the 45 working days have passed.",
+    )
+
+
+class StrategyDiscussionForm(GovukForm):
+    held_on = GovukDateField(
+        label="When was the strategy discussion held?",
+        subject="Date of the strategy discussion",
+        must_be="past_or_today",
+    )
+    agencies = forms.MultipleChoiceField(
+        label="Which agencies took part?",
+        choices=StrategyAgency.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Police, health and children's social care at least.",
+        error_messages={"required": "Select the agencies that took part"},
+    )
+    information_shared = forms.CharField(
+        label="Information shared",
+        max_length=20_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the information shared"},
+    )
+    safety_actions = forms.CharField(
+        label="Immediate actions to keep the child safe",
+        max_length=20_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the immediate safety actions, or 'none needed'"},
+    )
+    start_section_47 = forms.ChoiceField(
+        label="Was a section 47 enquiry started?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if a section 47 enquiry was started"},
+    )
+
+
+class Section47OutcomeForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What was the outcome of the enquiry?",
+        choices=Section47Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome of the enquiry"},
+    )
+
+
+class CloseForm(GovukForm):
+    closure_date = GovukDateField(label="Closure date", subject="Closure date", must_be="past_or_today")
+    reason = forms.ChoiceField(
+        label="Why is the episode closing?",
+        choices=ReasonForClosure.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the reason for closing the episode"},
+    )

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from safeguard.accounts.models import Role
+from safeguard.accounts.tests.factories import TeamFactory, UserFactory
+from safeguard.audit.models import AccessLogEntry
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.models import Assessment, AssessmentSection, Section47Enquiry, StatutoryClock
+from safeguard.casework.tests.factories import EpisodeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def episode(social_worker):
+    return EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 11, 2))
+
+
+@pytest.fixture
+def manager(social_worker):
+    return UserFactory(role=Role.TEAM_MANAGER, team=social_worker.team)
+
+
+def _date(prefix: str, day: dt.date) -> dict[str, str]:
+    return {f"{prefix}-day": str(day.day), f"{prefix}-month": str(day.month), f"{prefix}-year": str(day.year)}
+
+
+def test_episode_page_shows_to_the_team_and_logs_the_read(staff_client, social_worker, episode):
+    response = staff_client.get(reverse("casework:episode_detail", args=[episode.pk]))
+    assert response.status_code == 200 and "Episode from 2 November 2026" in response.content.decode()
+    assert AccessLogEntry.objects.filter(what="episode", child_id=episode.child_id).exists()
+
+
+def test_another_teams_episode_is_not_found(staff_client):
+    other = EpisodeFactory(team=TeamFactory())
+    assert staff_client.get(reverse("casework:episode_detail", args=[other.pk])).status_code == 404
+
+
+def test_social_worker_cannot_allocate(staff_client, episode):
+    assert staff_client.get(reverse("casework:allocate", args=[episode.pk])).status_code == 403
+
+
+def test_manager_allocates_seeing_caseloads(client, manager, social_worker, episode):
+    client.force_login(manager)
+    page = client.get(reverse("casework:allocate", args=[episode.pk])).content.decode()
+    assert f"{social_worker.display_name}: 1 open children" in page
+    colleague = UserFactory(role=Role.SOCIAL_WORKER, team=social_worker.team)
+    client.post(reverse("casework:allocate", args=[episode.pk]), {"worker": str(colleague.pk)})
+    episode.refresh_from_db()
+    assert episode.worker == colleague
+
+
+def test_assessment_sections_autosave_and_conflicts(staff_client, client, manager, episode):
+    staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
+    )
+    assessment = Assessment.objects.get()
+    url = reverse("casework:assessment_autosave", args=[assessment.pk, "analysis"])
+    first = staff_client.post(url, {"text": "Draft words", "version": "0"})
+    assert first.status_code == 200 and first.json()["version"] == 1
+    client.force_login(manager)
+    clash = client.post(url, {"text": "Manager's words", "version": "0"})
+    assert clash.status_code == 409 and "Someone else has saved" in clash.json()["error"]
+    assert AssessmentSection.objects.get(key="analysis").text == "Draft words"
+    page = staff_client.get(
+        reverse("casework:assessment_section", args=[assessment.pk, "analysis"])
+    ).content.decode()
+    assert "Draft words" in page and 'name="version" value="1"' in page
+
+
+def test_the_whole_assessment_by_http(staff_client, client, manager, social_worker, episode):
+    staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
+    )
+    assessment = Assessment.objects.get()
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        staff_client.post(
+            reverse("casework:assessment_section", args=[assessment.pk, key]),
+            {"text": f"About {key}", "version": "0"},
+        )
+    staff_client.post(
+        reverse("casework:assessment_details", args=[assessment.pk]),
+        {
+            **_date("child_seen_date", dt.date(2026, 11, 5)),
+            "child_seen_alone": "yes",
+            "factors": ["3B"],
+            "outcome": "services",
+        },
+    )
+    staff_client.post(reverse("casework:assessment_submit", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    client.force_login(manager)
+    client.post(
+        reverse("casework:assessment_authorise", args=[assessment.pk]),
+        _date("authorised_on", dt.date(2026, 11, 20)),
+    )
+    assessment.refresh_from_db()
+    assert assessment.status == "authorised" and assessment.authorised_date == dt.date(2026, 11, 20)
+    assert StatutoryClock.objects.get().met_date == dt.date(2026, 11, 20)
+
+
+def test_submitting_an_incomplete_assessment_says_what_is_missing(staff_client, episode):
+    staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
+    )
+    assessment = Assessment.objects.get()
+    response = staff_client.post(reverse("casework:assessment_submit", args=[assessment.pk]), follow=True)
+    assert "Write the analysis section" in response.content.decode()
+
+
+def test_assessment_cannot_start_before_the_referral(staff_client, episode):
+    html = staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 10, 1))
+    ).content.decode()
+    assert "The assessment cannot start before the referral" in html
+    assert 'value="2026"' in html
+
+
+def test_strategy_discussion_page_explains_missing_agencies_and_keeps_answers(staff_client, episode):
+    html = staff_client.post(
+        reverse("casework:strategy_discussion", args=[episode.pk]),
+        {
+            **_date("held_on", dt.date(2026, 11, 25)),
+            "agencies": ["csc", "police"],
+            "information_shared": "Report",
+            "safety_actions": "Stays with aunt",
+            "start_section_47": "yes",
+        },
+    ).content.decode()
+    assert "add health" in html and "Stays with aunt" in html
+    assert not Section47Enquiry.objects.exists()
+
+
+def test_strategy_discussion_in_the_future_is_refused(staff_client, episode):
+    html = staff_client.post(
+        reverse("casework:strategy_discussion", args=[episode.pk]),
+        {
+            **_date("held_on", dt.date(2099, 1, 1)),
+            "agencies": ["csc", "police", "health"],
+            "information_shared": "x",
+            "safety_actions": "y",
+            "start_section_47": "yes",
+        },
+    ).content.decode()
+    assert "must be today or in the past" in html
+
+
+def test_close_explains_the_census_rule(staff_client, episode):
+    html = staff_client.post(
+        reverse("casework:close", args=[episode.pk]),
+        {**_date("closure_date", dt.date(2026, 11, 20)), "reason": "RC8"},
+    ).content.decode()
+    assert "needs an assessment on this episode" in html
+    episode.refresh_from_db()
+    assert episode.is_open
+
+
+def test_clocks_page_shows_status_in_words(staff_client, episode):
+    staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
+    )
+    html = staff_client.get(reverse("casework:clocks")).content.decode()
+    assert "working day" in html and episode.child.full_name in html
+
+
+def test_partner_cannot_open_clocks(client, partner_user):
+    client.force_login(partner_user)
+    assert client.get(reverse("casework:clocks")).status_code == 403

@@ -1,0 +1,425 @@
+"""Casework pages: the episode, allocation, assessment, strategy discussion, closure, clocks."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.models import User
+from safeguard.accounts.policy import Action
+from safeguard.casework import forms, services
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
+from safeguard.casework.models import AssessmentSection, AssessmentStatus, Section47Enquiry, StatutoryClock
+from safeguard.casework.selectors import (
+    assessment_get_for_user,
+    episode_get_for_user,
+    running_clocks,
+    team_caseloads,
+)
+from safeguard.people.permissions import can
+
+AnyRequest = AuthenticatedRequest
+
+
+def _posted(request: AuthenticatedRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _episode_url(episode_id: uuid.UUID) -> str:
+    return reverse("casework:episode_detail", args=[episode_id])
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@require_GET
+def episode_detail(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(user=request.user, episode_id=episode_id, request=request)
+    today = timezone.localdate()
+    clocks = StatutoryClock.objects.filter(episode=episode).order_by("met_date", "due_date")
+    user = request.user
+    return render(
+        request,
+        "casework/episode_detail.html",
+        {
+            "episode": episode,
+            "clocks": clocks,
+            "today": today,
+            "assessments": episode.assessments.all(),
+            "discussions": episode.strategy_discussions.all(),
+            "enquiries": episode.section_47s.all(),
+            "may_edit": episode.is_open and can(user, Action.EDIT, episode.child),
+            "may_allocate": episode.is_open and can(user, Action.AUTHORISE, episode.child),
+            "back_url": reverse("people:child_detail", args=[episode.child_id]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.AUTHORISE, request=request
+    )
+    teams = [episode.team] if episode.team else ([request.user.team] if request.user.team else [])
+    loads = [load for _team, team_loads in team_caseloads(teams=teams) for load in team_loads]
+    choices = [
+        (str(c.worker.pk), f"{c.worker.display_name}: {c.open_cases} open children (policy {c.policy})")
+        for c in loads
+    ]
+    form = forms.AllocateForm(_posted(request), workers=choices)
+    if request.method == "POST" and form.is_valid():
+        worker = User.objects.get(pk=form.cleaned_data["worker"])
+        try:
+            services.episode_allocate(actor=request.user, episode=episode, worker=worker)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Allocated to {worker.display_name}.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/allocate.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    form = forms.AssessmentStartForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_start(
+                actor=request.user, episode=episode, start_date=form.cleaned_data["start_date"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return HttpResponseRedirect(reverse("casework:assessment", args=[assessment.pk]))
+    return render(
+        request,
+        "casework/assessment_start.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+def _section_texts(assessment_id: uuid.UUID) -> dict[str, AssessmentSection]:
+    return {s.key: s for s in AssessmentSection.objects.filter(assessment_id=assessment_id)}
+
+
+@require_GET
+def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    item = assessment_get_for_user(user=request.user, assessment_id=assessment_id, request=request)
+    sections = _section_texts(item.pk)
+    tasks = [
+        {
+            "title": title,
+            "href": reverse("casework:assessment_section", args=[item.pk, key]),
+            "done": bool(sections.get(key) and sections[key].text.strip()),
+        }
+        for key, title, _hint in ASSESSMENT_SECTIONS
+    ]
+    details_done = bool(item.child_seen_date and item.factors and item.outcome)
+    tasks.append(
+        {
+            "title": "Dates seen, factors and outcome",
+            "href": reverse("casework:assessment_details", args=[item.pk]),
+            "done": details_done,
+        }
+    )
+    user = request.user
+    return render(
+        request,
+        "casework/assessment.html",
+        {
+            "assessment": item,
+            "episode": item.episode,
+            "tasks": tasks,
+            "missing": services.assessment_missing(item),
+            "may_edit": item.status == AssessmentStatus.IN_PROGRESS
+            and can(user, Action.EDIT, item.episode.child),
+            "may_authorise": item.status == AssessmentStatus.SUBMITTED
+            and can(user, Action.AUTHORISE, item.episode.child)
+            and item.created_by_id != user.pk,
+            "back_url": _episode_url(item.episode_id),
+        },
+    )
+
+
+def _section_title(key: str) -> tuple[str, str]:
+    for section_key, title, hint in ASSESSMENT_SECTIONS:
+        if section_key == key:
+            return title, hint
+    raise Http404("No such section")
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> HttpResponse:
+    title, hint = _section_title(key)
+    item = assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
+    )
+    section = _section_texts(item.pk).get(key)
+    conflict = None
+    form = forms.SectionForm(
+        _posted(request),
+        initial={"text": section.text if section else "", "version": section.version if section else 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_section_save(
+                actor=request.user,
+                assessment=item,
+                key=key,
+                text=form.cleaned_data["text"],
+                based_on_version=form.cleaned_data["version"],
+            )
+        except services.EditConflict as clash:
+            conflict = clash.section
+            form.add_error(
+                "text",
+                "Someone else saved this section while you were editing it. Your words are "
+                "below theirs: copy what you need, then save again.",
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+    return render(
+        request,
+        "casework/assessment_section.html",
+        {
+            "form": form,
+            "assessment": item,
+            "title": title,
+            "hint": hint,
+            "key": key,
+            "conflict": conflict,
+            "autosave_url": reverse("casework:assessment_autosave", args=[item.pk, key]),
+            "back_url": reverse("casework:assessment", args=[item.pk]),
+        },
+    )
+
+
+@require_POST
+def assessment_autosave(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> JsonResponse:
+    """Called by the page every 30 seconds and when a field loses focus: saves the draft."""
+    if key not in SECTION_KEYS:
+        raise Http404("No such section")
+    item = assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
+    )
+    form = forms.SectionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": " ".join(str(e) for errs in form.errors.values() for e in errs)}, status=422
+        )
+    try:
+        section = services.assessment_section_save(
+            actor=request.user,
+            assessment=item,
+            key=key,
+            text=form.cleaned_data["text"],
+            based_on_version=form.cleaned_data["version"],
+        )
+    except services.EditConflict as clash:
+        return JsonResponse(
+            {
+                "error": "Someone else has saved this section. Reload the page to see their "
+                "changes: your text is still in the box.",
+                "version": clash.section.version,
+            },
+            status=409,
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=422)
+    saved = timezone.localtime(section.modified_at)
+    return JsonResponse({"version": section.version, "saved_at": f"{saved:%H:%M:%S}"})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    item = assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
+    )
+    initial = {
+        "child_seen_date": item.child_seen_date,
+        "child_seen_alone": {True: "yes", False: "no"}.get(item.child_seen_alone)
+        if item.child_seen_alone is not None
+        else "",
+        "factors": item.factors,
+        "outcome": item.outcome,
+    }
+    form = forms.AssessmentDetailsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assessment_record_details(
+                actor=request.user,
+                assessment=item,
+                fields={
+                    "child_seen_date": data["child_seen_date"],
+                    "child_seen_alone": {"yes": True, "no": False}.get(data["child_seen_alone"]),
+                    "factors": data["factors"],
+                    "outcome": data["outcome"],
+                },
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+    return render(
+        request,
+        "casework/assessment_details.html",
+        {"form": form, "assessment": item, "back_url": reverse("casework:assessment", args=[item.pk])},
+    )
+
+
+@require_POST
+def assessment_submit(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    item = assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
+    )
+    try:
+        services.assessment_submit(actor=request.user, assessment=item, on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, "The assessment is not complete: " + "; ".join(error.messages))
+    else:
+        messages.success(request, "The assessment has been sent to your manager to authorise.")
+    return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    item = assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, action=Action.AUTHORISE, request=request
+    )
+    form = forms.AuthoriseForm(_posted(request), initial={"authorised_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_authorise(
+                actor=request.user,
+                assessment=item,
+                on=form.cleaned_data["authorised_on"],
+                late_reason=form.cleaned_data["late_reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The assessment is authorised.")
+            return HttpResponseRedirect(_episode_url(item.episode_id))
+    return render(
+        request,
+        "casework/assessment_authorise.html",
+        {"form": form, "assessment": item, "back_url": reverse("casework:assessment", args=[item.pk])},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    form = forms.StrategyDiscussionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.strategy_discussion_record(
+                actor=request.user,
+                episode=episode,
+                held_on=data["held_on"],
+                agencies=data["agencies"],
+                information_shared=data["information_shared"],
+                safety_actions=data["safety_actions"],
+                start_section_47=data["start_section_47"] == "yes",
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The strategy discussion is recorded.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/strategy_discussion.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section_47_outcome(request: AuthenticatedRequest, enquiry_id: uuid.UUID) -> HttpResponse:
+    enquiry = Section47Enquiry.objects.filter(pk=enquiry_id).first()
+    if enquiry is None:
+        raise Http404("No such enquiry")
+    episode = episode_get_for_user(
+        user=request.user, episode_id=enquiry.episode_id, action=Action.EDIT, request=request
+    )
+    form = forms.Section47OutcomeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.section_47_outcome_record(
+            actor=request.user, enquiry=enquiry, outcome=form.cleaned_data["outcome"]
+        )
+        messages.success(request, "The outcome of the enquiry is recorded.")
+        return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/section_47_outcome.html",
+        {"form": form, "episode": episode, "enquiry": enquiry, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def close(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    form = forms.CloseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_close(
+                actor=request.user,
+                episode=episode,
+                closure_date=form.cleaned_data["closure_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The episode is closed.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/close.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_GET
+def clocks(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's running clocks; managers also see their team's."""
+    if not can_see_clocks(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    scope = "team" if request.GET.get("show") == "team" and request.user.is_manager else "mine"
+    return render(
+        request,
+        "casework/clocks.html",
+        {"clocks": running_clocks(user=request.user, today=today, scope=scope), "scope": scope},
+    )
+
+
+def can_see_clocks(user: User) -> bool:
+    return user.is_case_holder or user.is_manager
