@@ -24,6 +24,7 @@ export function initAutosave(root = document) {
         });
         const result = await response.json();
         if (response.ok) {
+          document.dispatchEvent(new CustomEvent("safeguard:activity"));
           version.value = result.version;
           lastSaved = current;
           status.textContent = `Saved at ${result.saved_at}.`;

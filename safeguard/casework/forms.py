@@ -44,7 +44,14 @@ class SectionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 12}),
         error_messages={"max_length": "This section must be 20,000 characters or fewer"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": "The page was incomplete: reload it and try again (your words are kept)",
+            "invalid": "The page was changed: reload it and try again (your words are kept)",
+        },
+    )
 
 
 class AssessmentDetailsForm(GovukForm):

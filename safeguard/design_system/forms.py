@@ -263,16 +263,17 @@ def field_component(bf: BoundField, **overrides: Any) -> tuple[str, dict[str, An
             }
         )
         name = "govukDateInput"
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
+        # Checked before RadioSelect: Django's CheckboxSelectMultiple subclasses it.
+        params.update({"fieldset": _legend(bf, heading, size), "items": _choice_items(bf, True)})
+        params.pop("id")
+        params["idPrefix"] = _field_id(bf)
+        name = "govukCheckboxes"
     elif isinstance(widget, forms.RadioSelect):
         params.update({"fieldset": _legend(bf, heading, size), "items": _choice_items(bf, False)})
         params.pop("id")
         params["idPrefix"] = _field_id(bf)
         name = "govukRadios"
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
-        params.update({"fieldset": _legend(bf, heading, size), "items": _choice_items(bf, True)})
-        params.pop("id")
-        params["idPrefix"] = _field_id(bf)
-        name = "govukCheckboxes"
     elif isinstance(widget, forms.Select):
         params.update({"label": _label(bf, heading, size), "items": _choice_items(bf, False)})
         params["value"] = "" if value is None else str(value)

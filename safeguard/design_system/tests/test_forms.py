@@ -110,3 +110,30 @@ def test_every_required_field_has_a_specific_message():
             if field.required:
                 message = str(field.error_messages["required"])
                 assert message != default, f"{form_class.__name__}.{name} uses Django's default message"
+
+
+def test_several_choices_render_as_checkboxes_and_keep_every_choice():
+    class PickForm(GovukForm):
+        picks = forms.MultipleChoiceField(
+            label="Pick",
+            choices=[("a", "A"), ("b", "B"), ("c", "C")],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Select at least one"},
+        )
+
+    html = _render("{{ govuk_field(form['picks']) }}", form=PickForm(data={"picks": ["a", "c"]}))
+    assert html.count('type="checkbox"') == 3 and 'type="radio"' not in html
+    assert html.count("checked") == 2
+
+
+def test_one_choice_renders_as_radios():
+    class OneForm(GovukForm):
+        one = forms.ChoiceField(
+            label="One",
+            choices=[("a", "A"), ("b", "B")],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select one"},
+        )
+
+    html = _render("{{ govuk_field(form['one']) }}", form=OneForm())
+    assert html.count('type="radio"') == 2
