@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from safeguard.casework.models import AssessmentOutcome, Section47Outcome, StrategyAgency
+from safeguard.casework.models import AssessmentOutcome, Section47Outcome, StrategyAgency, VisitKind
 from safeguard.core.codes import AssessmentFactor, ReasonForClosure
 from safeguard.design_system.forms import GovukDateField, GovukForm
 
@@ -144,4 +144,59 @@ class CloseForm(GovukForm):
         choices=ReasonForClosure.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the reason for closing the episode"},
+    )
+
+
+class VisitForm(GovukForm):
+    visit_date = GovukDateField(
+        label="Date of the visit", subject="Date of the visit", must_be="past_or_today"
+    )
+    kind = forms.ChoiceField(
+        label="What kind of visit was it?",
+        choices=VisitKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of visit"},
+    )
+    child_seen = forms.ChoiceField(
+        label="Was the child seen?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the child was seen"},
+    )
+    child_seen_alone = forms.ChoiceField(
+        label="Was the child seen alone?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    observations = forms.CharField(
+        label="What did you see and hear?",
+        max_length=20_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what you saw and heard"},
+    )
+
+
+class CaseNoteForm(GovukForm):
+    written_on = GovukDateField(label="Date", subject="Date of the note", must_be="past_or_today")
+    text = forms.CharField(
+        label="Note", max_length=20_000, widget=forms.Textarea, error_messages={"required": "Enter the note"}
+    )
+
+
+class ChronologyEntryForm(GovukForm):
+    happened_on = GovukDateField(label="When did it happen?", subject="Date", must_be="past_or_today")
+    event = forms.CharField(
+        label="What happened?",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what happened"},
+    )
+    source = forms.CharField(label="Where the information came from", max_length=200, required=False)
+    analysis = forms.CharField(
+        label="What this means for the child",
+        max_length=5000,
+        widget=forms.Textarea,
+        required=False,
+        help_text="Your analysis: why it matters, what it tells us.",
     )

@@ -269,3 +269,48 @@ class StrategyAgency(models.TextChoices):
     HEALTH = "health", "Health"
     EDUCATION = "education", "Education"
     OTHER = "other", "Other agency"
+
+
+class VisitKind(models.TextChoices):
+    CIN = "cin", "Child in need visit"
+    CP = "cp", "Child protection visit"
+    OTHER = "other", "Other visit"
+
+
+class Visit(BaseModel):
+    """A visit to the child (SSD cin_visits / cp_visits): seen, seen alone, what was observed."""
+
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="visits")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="visits")
+    visit_date = models.DateField()
+    kind = models.CharField(max_length=8, choices=VisitKind.choices)
+    child_seen = models.BooleanField()
+    child_seen_alone = models.BooleanField(null=True, blank=True)
+    observations = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-visit_date"]
+
+
+class CaseNote(BaseModel):
+    episode = models.ForeignKey(CINEpisode, on_delete=models.CASCADE, related_name="notes")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_notes")
+    written_on = models.DateField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-written_on", "-created_at"]
+
+
+class ChronologyEntry(BaseModel):
+    """A significant event a worker adds to the child's chronology, with what it means."""
+
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology_entries")
+    happened_on = models.DateField()
+    event = models.TextField()
+    source = models.CharField(max_length=200, blank=True, help_text="Where the information came from.")
+    analysis = models.TextField(blank=True, help_text="What this means for the child.")
+
+    class Meta:
+        ordering = ["happened_on", "created_at"]
+        verbose_name_plural = "chronology entries"

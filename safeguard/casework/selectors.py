@@ -235,3 +235,86 @@ def running_clocks(*, user: User, today: dt.date, scope: str = "mine", limit: in
         clocks = clocks.filter(child__in=children_for(user, Action.AUTHORISE))
     clocks = clocks.exclude(child__is_sealed=True).order_by("due_date")[:limit]
     return [ClockView(c, working_days_between(today, c.due_date)) for c in clocks]
+
+
+@dataclass(frozen=True)
+class ChronologyLine:
+    day: dt.date
+    event: str
+    source: str
+    analysis: str
+    curated: bool
+
+
+def chronology_for(
+    *, user: User, child_id: uuid.UUID, request: HttpRequest | None
+) -> tuple[Any, list[ChronologyLine]]:
+    """The child's chronology: significant events from the record, and the worker's own
+    entries with their analysis, oldest first. Logged as a read of the child's record."""
+    from safeguard.casework.models import ChronologyEntry, Visit
+    from safeguard.people.permissions import children_for
+
+    child = children_for(user, Action.VIEW).filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    access_log_record(user=user, what="chronology", instance=child, child_id=child.pk, request=request)
+    lines: list[ChronologyLine] = []
+    for e in CINEpisode.objects.filter(child=child):
+        lines.append(
+            ChronologyLine(
+                e.referral_date, f"Referral: {e.get_referral_source_display()}", "Record", "", False
+            )
+        )
+        if e.closure_date:
+            lines.append(
+                ChronologyLine(
+                    e.closure_date,
+                    f"Episode closed: {e.get_reason_for_closure_display()}",
+                    "Record",
+                    "",
+                    False,
+                )
+            )
+    for a in Assessment.objects.filter(episode__child=child):
+        lines.append(ChronologyLine(a.start_date, "Assessment started", "Record", "", False))
+        if a.authorised_date:
+            lines.append(
+                ChronologyLine(
+                    a.authorised_date,
+                    f"Assessment authorised: {a.get_outcome_display() or 'no outcome recorded'}",
+                    "Record",
+                    "",
+                    False,
+                )
+            )
+    for s in Section47Enquiry.objects.filter(episode__child=child):
+        lines.append(
+            ChronologyLine(
+                s.start_date, "Strategy discussion: section 47 enquiry started", "Record", "", False
+            )
+        )
+        if s.icpc_date:
+            lines.append(
+                ChronologyLine(s.icpc_date, "Initial child protection conference", "Record", "", False)
+            )
+    for p in ChildProtectionPlan.objects.filter(child=child):
+        lines.append(
+            ChronologyLine(
+                p.start_date,
+                f"Child protection plan: {p.get_initial_category_display()}",
+                "Record",
+                "",
+                False,
+            )
+        )
+        if p.end_date:
+            lines.append(ChronologyLine(p.end_date, "Child protection plan ended", "Record", "", False))
+    for v in Visit.objects.filter(child=child):
+        seen = "seen alone" if v.child_seen_alone else ("seen" if v.child_seen else "not seen")
+        lines.append(
+            ChronologyLine(v.visit_date, f"{v.get_kind_display()}: child {seen}", "Record", "", False)
+        )
+    for entry in ChronologyEntry.objects.filter(child=child):
+        lines.append(ChronologyLine(entry.happened_on, entry.event, entry.source, entry.analysis, True))
+    lines.sort(key=lambda line: (line.day, not line.curated))
+    return child, lines

@@ -16,7 +16,9 @@ from safeguard.casework.models import (
     AssessmentOutcome,
     AssessmentSection,
     AssessmentStatus,
+    CaseNote,
     ChildProtectionPlan,
+    ChronologyEntry,
     CINEpisode,
     ClockKind,
     Section47Enquiry,
@@ -24,6 +26,8 @@ from safeguard.casework.models import (
     StatutoryClock,
     StrategyAgency,
     StrategyDiscussion,
+    Visit,
+    VisitKind,
 )
 from safeguard.casework.timescales import TIMESCALES, Timescale, icpc_timescale
 from safeguard.core.codes import PrimaryNeed, ReasonForClosure
@@ -510,3 +514,105 @@ def episode_close(*, actor: User, episode: CINEpisode, closure_date: dt.date, re
             child_id=episode.child_id,
         )
     return episode
+
+
+# -- visits, notes and the chronology ---------------------------------------------------
+
+
+def visit_record(
+    *,
+    actor: User,
+    episode: CINEpisode,
+    visit_date: dt.date,
+    kind: str,
+    child_seen: bool,
+    child_seen_alone: bool | None,
+    observations: str,
+) -> Visit:
+    """Record a visit. A child protection visit where the child was seen meets the running
+    visit clock and starts the next one (local policy: every 10 working days)."""
+    if visit_date > timezone.localdate():
+        raise ValidationError("The visit date cannot be in the future")
+    if visit_date < episode.referral_date:
+        raise ValidationError("The visit cannot be before the referral")
+    if not child_seen and child_seen_alone:
+        raise ValidationError("A child who was not seen cannot have been seen alone")
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            episode=episode,
+            child_id=episode.child_id,
+            visit_date=visit_date,
+            kind=kind,
+            child_seen=child_seen,
+            child_seen_alone=child_seen_alone,
+            observations=observations,
+            created_by=actor,
+            modified_by=actor,
+        )
+        audit_event_record(
+            actor=actor,
+            action="visit_record",
+            instance=visit,
+            changes=diff({}, snapshot(visit, ["visit_date", "kind", "child_seen", "child_seen_alone"])),
+            child_id=episode.child_id,
+        )
+        if kind == VisitKind.CP and child_seen and open_cp_plan(episode.child) is not None:
+            running = _running_clock(episode, ClockKind.CP_VISIT)
+            if running is not None:
+                clock_stop(
+                    actor=actor,
+                    clock=running,
+                    met_date=visit_date,
+                    late_reason="" if visit_date <= running.due_date else "Recorded as a late visit",
+                )
+            clock_start(
+                actor=actor, kind=ClockKind.CP_VISIT, episode=episode, source=visit, start_date=visit_date
+            )
+    return visit
+
+
+def case_note_add(*, actor: User, episode: CINEpisode, written_on: dt.date, text: str) -> CaseNote:
+    if written_on > timezone.localdate():
+        raise ValidationError("The note's date cannot be in the future")
+    with transaction.atomic():
+        note = CaseNote.objects.create(
+            episode=episode,
+            child_id=episode.child_id,
+            written_on=written_on,
+            text=text,
+            created_by=actor,
+            modified_by=actor,
+        )
+        audit_event_record(
+            actor=actor,
+            action="case_note_add",
+            instance=note,
+            changes=diff({}, snapshot(note, ["written_on", "text"])),
+            child_id=episode.child_id,
+        )
+    return note
+
+
+def chronology_entry_add(
+    *, actor: User, child: Person, happened_on: dt.date, event: str, source: str, analysis: str
+) -> ChronologyEntry:
+    if happened_on > timezone.localdate():
+        raise ValidationError("The date cannot be in the future")
+    with transaction.atomic():
+        entry = ChronologyEntry.objects.create(
+            child=child,
+            happened_on=happened_on,
+            event=event,
+            source=source,
+            analysis=analysis,
+            created_by=actor,
+            modified_by=actor,
+        )
+        audit_event_record(
+            actor=actor,
+            action="chronology_entry_add",
+            instance=entry,
+            changes=diff({}, snapshot(entry, ["happened_on", "event", "source", "analysis"])),
+            child_id=child.pk,
+        )
+    return entry

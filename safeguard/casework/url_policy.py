@@ -7,7 +7,7 @@ user may not see is 404. Their real rules (scope by role) are tested in tests/te
 from __future__ import annotations
 
 from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
-from safeguard.accounts.policy import ObjectPage, PostOnly, Roles, UrlRule
+from safeguard.accounts.policy import Action, ChildRecord, ObjectPage, PostOnly, Roles, UrlRule
 
 URL_POLICY: dict[str, UrlRule] = {
     "casework:clocks": Roles(frozenset(CASE_HOLDING_ROLES | MANAGER_ROLES)),
@@ -23,4 +23,8 @@ URL_POLICY: dict[str, UrlRule] = {
     "casework:assessment_section": ObjectPage(),
     "casework:assessment_autosave": PostOnly(),
     "casework:section_47_outcome": ObjectPage(),
+    "casework:visit_new": ObjectPage(),
+    "casework:note_new": ObjectPage(),
+    "casework:chronology": ChildRecord(Action.VIEW),
+    "casework:chronology_new": ChildRecord(Action.EDIT),
 }

@@ -32,4 +32,8 @@ urlpatterns = [
         name="assessment_autosave",
     ),
     path("section-47/<uuid:enquiry_id>/outcome/", views.section_47_outcome, name="section_47_outcome"),
+    path("episodes/<uuid:episode_id>/visits/new/", views.visit_new, name="visit_new"),
+    path("episodes/<uuid:episode_id>/notes/new/", views.note_new, name="note_new"),
+    path("children/<uuid:child_id>/chronology/", views.chronology, name="chronology"),
+    path("children/<uuid:child_id>/chronology/new/", views.chronology_new, name="chronology_new"),
 ]

@@ -22,11 +22,12 @@ from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_
 from safeguard.casework.models import AssessmentSection, AssessmentStatus, Section47Enquiry, StatutoryClock
 from safeguard.casework.selectors import (
     assessment_get_for_user,
+    chronology_for,
     episode_get_for_user,
     running_clocks,
     team_caseloads,
 )
-from safeguard.people.permissions import can
+from safeguard.people.permissions import can, children_for
 
 AnyRequest = AuthenticatedRequest
 
@@ -60,6 +61,8 @@ def episode_detail(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Http
             "assessments": episode.assessments.all(),
             "discussions": episode.strategy_discussions.all(),
             "enquiries": episode.section_47s.all(),
+            "visits": episode.visits.all()[:20],
+            "notes": episode.notes.select_related("created_by")[:20],
             "may_edit": episode.is_open and can(user, Action.EDIT, episode.child),
             "may_allocate": episode.is_open and can(user, Action.AUTHORISE, episode.child),
             "back_url": reverse("people:child_detail", args=[episode.child_id]),
@@ -423,3 +426,99 @@ def clocks(request: AuthenticatedRequest) -> HttpResponse:
 
 def can_see_clocks(user: User) -> bool:
     return user.is_case_holder or user.is_manager
+
+
+@require_http_methods(["GET", "POST"])
+def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    form = forms.VisitForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_record(
+                actor=request.user,
+                episode=episode,
+                visit_date=data["visit_date"],
+                kind=data["kind"],
+                child_seen=data["child_seen"] == "yes",
+                child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
+                observations=data["observations"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The visit is recorded.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/visit_new.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    form = forms.CaseNoteForm(_posted(request), initial={"written_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_note_add(
+                actor=request.user,
+                episode=episode,
+                written_on=form.cleaned_data["written_on"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The note is saved.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/note_new.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_GET
+def chronology(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child, lines = chronology_for(user=request.user, child_id=child_id, request=request)
+    return render(
+        request,
+        "casework/chronology.html",
+        {
+            "child": child,
+            "lines": lines,
+            "may_add": can(request.user, Action.EDIT, child),
+            "back_url": reverse("people:child_detail", args=[child.pk]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child = children_for(request.user, Action.EDIT).filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    form = forms.ChronologyEntryForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.chronology_entry_add(
+                actor=request.user,
+                child=child,
+                happened_on=data["happened_on"],
+                event=data["event"],
+                source=data["source"],
+                analysis=data["analysis"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return HttpResponseRedirect(reverse("casework:chronology", args=[child.pk]))
+    back = reverse("casework:chronology", args=[child.pk])
+    return render(request, "casework/chronology_new.html", {"form": form, "child": child, "back_url": back})
