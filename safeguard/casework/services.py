@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import Team, User
+from safeguard.accounts.policy import Action, Scope, scope_for
 from safeguard.audit.services import audit_event_record, diff, snapshot
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import (
@@ -180,6 +181,11 @@ def episode_allocate(*, actor: User, episode: CINEpisode, worker: User) -> CINEp
         raise ValidationError("Choose a social worker or senior practitioner who holds cases")
     if not episode.is_open:
         raise ValidationError("This episode is closed")
+    moving_team = episode.team_id is not None and worker.team_id != episode.team_id
+    if moving_team and scope_for(actor.role, Action.AUTHORISE) < Scope.SERVICE:
+        raise ValidationError(
+            "You can only allocate to workers in the child's team: ask a service manager to transfer the case"
+        )
     with transaction.atomic():
         before = snapshot(episode, ["team_id", "worker_id"])
         episode.worker = worker
@@ -208,8 +214,19 @@ def assessment_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -
     if start_date < episode.referral_date:
         raise ValidationError("The assessment cannot start before the referral")
     with transaction.atomic():
+        # Facts already known are not asked again: start from the last authorised factors.
+        previous = (
+            Assessment.objects.filter(episode__child_id=episode.child_id, authorised_date__isnull=False)
+            .order_by("-authorised_date")
+            .values_list("factors", flat=True)
+            .first()
+        )
         assessment = Assessment.objects.create(
-            episode=episode, start_date=start_date, created_by=actor, modified_by=actor
+            episode=episode,
+            start_date=start_date,
+            factors=[f for f in (previous or []) if f != "21"],
+            created_by=actor,
+            modified_by=actor,
         )
         audit_event_record(
             actor=actor,

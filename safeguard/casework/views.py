@@ -75,7 +75,7 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     episode = episode_get_for_user(
         user=request.user, episode_id=episode_id, action=Action.AUTHORISE, request=request
     )
-    teams = [episode.team] if episode.team else ([request.user.team] if request.user.team else [])
+    teams = _allocation_teams(request.user, episode)
     loads = [load for _team, team_loads in team_caseloads(teams=teams) for load in team_loads]
     choices = [
         (str(c.worker.pk), f"{c.worker.display_name}: {c.open_cases} open children (policy {c.policy})")
@@ -522,3 +522,15 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
             return HttpResponseRedirect(reverse("casework:chronology", args=[child.pk]))
     back = reverse("casework:chronology", args=[child.pk])
     return render(request, "casework/chronology_new.html", {"form": form, "child": child, "back_url": back})
+
+
+def _allocation_teams(user: User, episode: Any) -> list[Any]:
+    """The child's team, or, for service managers (who may transfer), every team in their service."""
+    from safeguard.accounts.models import Team
+    from safeguard.accounts.policy import Scope, scope_for
+
+    if scope_for(user.role, Action.AUTHORISE) >= Scope.SERVICE and user.team is not None:
+        return list(Team.objects.filter(service_id=user.team.service_id).order_by("name"))
+    if episode.team is not None:
+        return [episode.team]
+    return [user.team] if user.team is not None else []

@@ -225,7 +225,7 @@ def test_nothing_can_follow_a_referral_closed_with_no_further_action(social_work
 def test_allocation_needs_a_case_holder(social_worker, manager, episode):
     with pytest.raises(ValidationError, match="holds cases"):
         services.episode_allocate(actor=manager, episode=episode, worker=manager)
-    other = UserFactory(role=Role.SOCIAL_WORKER)
+    other = UserFactory(role=Role.SOCIAL_WORKER, team=social_worker.team)
     services.episode_allocate(actor=manager, episode=episode, worker=other)
     episode.refresh_from_db()
     assert episode.worker == other and episode.team == other.team
@@ -239,3 +239,22 @@ def test_recompute_leaves_correct_clocks_alone(social_worker, episode):
     clock.refresh_from_db()
     assert clock.due_date == dt.date(2027, 1, 7)
     assert services.clocks_recompute(actor=None) == 0
+
+
+def test_a_team_manager_cannot_move_a_child_to_another_team(social_worker, manager, episode):
+    elsewhere = UserFactory(role=Role.SOCIAL_WORKER)
+    with pytest.raises(ValidationError, match="ask a service manager"):
+        services.episode_allocate(actor=manager, episode=episode, worker=elsewhere)
+    service_manager = UserFactory(role=Role.SERVICE_MANAGER, team=social_worker.team)
+    services.episode_allocate(actor=service_manager, episode=episode, worker=elsewhere)
+    episode.refresh_from_db()
+    assert episode.team == elsewhere.team
+
+
+def test_a_new_assessment_starts_from_the_last_authorised_factors(social_worker, manager, episode):
+    first = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    _complete(first, social_worker)
+    services.assessment_submit(actor=social_worker, assessment=first, on=dt.date(2026, 11, 10))
+    services.assessment_authorise(actor=manager, assessment=first, on=dt.date(2026, 11, 11))
+    second = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 20))
+    assert second.factors == ["3B", "4B"]
