@@ -27,4 +27,6 @@ URL_POLICY: dict[str, UrlRule] = {
     "casework:note_new": ObjectPage(),
     "casework:chronology": ChildRecord(Action.VIEW),
     "casework:chronology_new": ChildRecord(Action.EDIT),
+    "casework:chronology_pdf": ChildRecord(Action.VIEW),
+    "casework:assessment_pdf": ObjectPage(),
 }

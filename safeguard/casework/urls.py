@@ -36,4 +36,6 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/notes/new/", views.note_new, name="note_new"),
     path("children/<uuid:child_id>/chronology/", views.chronology, name="chronology"),
     path("children/<uuid:child_id>/chronology/new/", views.chronology_new, name="chronology_new"),
+    path("children/<uuid:child_id>/chronology.pdf", views.chronology_pdf, name="chronology_pdf"),
+    path("assessments/<uuid:assessment_id>/assessment.pdf", views.assessment_pdf, name="assessment_pdf"),
 ]

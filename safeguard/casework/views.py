@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
+from safeguard.audit.services import access_log_record
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
+from safeguard.casework.documents import pdf_response
 from safeguard.casework.models import AssessmentSection, AssessmentStatus, Section47Enquiry, StatutoryClock
 from safeguard.casework.selectors import (
     assessment_get_for_user,
@@ -27,6 +29,8 @@ from safeguard.casework.selectors import (
     running_clocks,
     team_caseloads,
 )
+from safeguard.core.codes import AssessmentFactor
+from safeguard.design_system.formatting import govuk_date
 from safeguard.people.permissions import can, children_for
 
 AnyRequest = AuthenticatedRequest
@@ -534,3 +538,51 @@ def _allocation_teams(user: User, episode: Any) -> list[Any]:
     if episode.team is not None:
         return [episode.team]
     return [user.team] if user.team is not None else []
+
+
+@require_GET
+def assessment_pdf(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    item = assessment_get_for_user(user=request.user, assessment_id=assessment_id, request=request)
+    access_log_record(
+        user=request.user,
+        what="assessment_pdf",
+        instance=item,
+        child_id=item.episode.child_id,
+        request=request,
+    )
+    texts = _section_texts(item.pk)
+    sections = [(title, texts[key].text if key in texts else "") for key, title, _hint in ASSESSMENT_SECTIONS]
+    sections += [
+        ("Date the child was seen", govuk_date(item.child_seen_date)),
+        ("Factors identified", ", ".join(dict(AssessmentFactor.choices).get(f, f) for f in item.factors)),
+        ("Outcome", item.get_outcome_display()),
+        ("Status", item.get_status_display()),
+    ]
+    return pdf_response(
+        template="casework/document.html",
+        context={
+            "title": "Child and family assessment",
+            "child": item.episode.child,
+            "sections": sections,
+            "printed": timezone.localdate(),
+            "printed_by": request.user.display_name,
+        },
+        filename="assessment.pdf",
+    )
+
+
+@require_GET
+def chronology_pdf(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    child, lines = chronology_for(user=request.user, child_id=child_id, request=request)
+    return pdf_response(
+        template="casework/document.html",
+        context={
+            "title": "Chronology",
+            "child": child,
+            "sections": [],
+            "lines": lines,
+            "printed": timezone.localdate(),
+            "printed_by": request.user.display_name,
+        },
+        filename="chronology.pdf",
+    )

@@ -113,3 +113,23 @@ def test_chronology_merges_record_events_with_workers_analysis(staff_client, soc
 def test_chronology_of_another_teams_child_is_not_found(client, make_user, episode):
     client.force_login(make_user("social_worker"))
     assert client.get(reverse("casework:chronology", args=[episode.child_id])).status_code == 404
+
+
+def test_chronology_and_assessment_download_as_pdf(staff_client, social_worker, episode):
+    from safeguard.casework.models import Assessment
+
+    response = staff_client.get(reverse("casework:chronology_pdf", args=[episode.child_id]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 9, 2)
+    )
+    services.assessment_section_save(
+        actor=social_worker,
+        assessment=assessment,
+        key="analysis",
+        text="Risk is reducing.",
+        based_on_version=0,
+    )
+    pdf = staff_client.get(reverse("casework:assessment_pdf", args=[Assessment.objects.get().pk]))
+    assert pdf.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(what="assessment_pdf", child_id=episode.child_id).exists()

@@ -1,0 +1,22 @@
+"""Documents a worker can download: the assessment and the chronology, as PDF.
+
+Rendered from the same data as the pages, through one print template, by WeasyPrint (which
+needs the system's Pango library, present on Debian and on this project's machines).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+
+def pdf_response(*, template: str, context: dict[str, Any], filename: str) -> HttpResponse:
+    import weasyprint  # imported here: only downloads need it, and it is slow to import
+
+    html = render_to_string(template, context)
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
