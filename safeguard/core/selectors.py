@@ -15,6 +15,7 @@ from safeguard.casework.selectors import (
     cp_plans_with_next_review,
     episodes_open_for_worker,
     headline_figures,
+    running_clocks,
     team_caseloads,
 )
 
@@ -48,8 +49,15 @@ def home_for_user(*, user: User) -> HomePage:
     page = HomePage(heading=f"{role.label} home", intro=_INTROS[role])
     today = timezone.localdate()
     if role in (Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER):
+        page.sections.append("clocks")
+        page.data["clocks"] = running_clocks(user=user, today=today, scope="mine", limit=10)
+        page.data["clocks_heading"] = "Your clocks"
         page.sections.append("my_children")
         page.data["my_children"] = episodes_open_for_worker(worker=user)
+    if role in (Role.TEAM_MANAGER, Role.FRONT_DOOR_MANAGER):
+        page.sections.append("clocks")
+        page.data["clocks"] = running_clocks(user=user, today=today, scope="team", limit=10)
+        page.data["clocks_heading"] = "Your team's clocks"
     if role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.WORKFORCE_LEAD, Role.DIRECTOR):
         page.sections.append("caseloads")
         page.data["caseloads"] = team_caseloads(teams=_teams_in_scope(user))

@@ -16,6 +16,15 @@ PUBLIC = {
     "core:healthz",
     "accounts:login",
     "accounts:logout",
+    # The public "Report a concern" journey and the partner API (which checks its own keys).
+    "frontdoor:start",
+    "frontdoor:report:step",
+    "frontdoor:report:check",
+    "frontdoor:report:done",
+    "frontdoor:report:start_again",
+    "frontdoor:api_docs",
+    "frontdoor:api:openapi-json",
+    "frontdoor:api:contact_create",
 }
 
 

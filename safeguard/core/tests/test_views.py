@@ -78,3 +78,16 @@ def test_forbidden_uses_the_service_page(client, partner_user):
     response = client.get(reverse("accounts:team_list"))
     assert response.status_code == 403
     assert "You cannot do this" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_workers_home_shows_their_clocks_in_words(staff_client, social_worker):
+    import datetime as dt
+
+    from safeguard.casework import services
+    from safeguard.casework.tests.factories import EpisodeFactory
+
+    episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))
+    services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
+    html = staff_client.get(reverse("core:home")).content.decode()
+    assert "Your clocks" in html and "Overdue by" in html
