@@ -200,3 +200,7 @@ class ChronologyEntryForm(GovukForm):
         required=False,
         help_text="Your analysis: why it matters, what it tells us.",
     )
+
+
+class PlanDateForm(GovukForm):
+    on = GovukDateField(label="Date", subject="Date", must_be="past_or_today")

@@ -21,6 +21,7 @@ from safeguard.casework.models import (
     ChildProtectionPlan,
     ChronologyEntry,
     CINEpisode,
+    CINPlan,
     ClockKind,
     Section47Enquiry,
     Section47Outcome,
@@ -633,3 +634,46 @@ def chronology_entry_add(
             child_id=child.pk,
         )
     return entry
+
+
+def cin_plan_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -> CINPlan:
+    """A child in need plan (census CINPlanDates); not alongside a child protection plan."""
+    if not episode.is_open:
+        raise ValidationError("This episode is closed")
+    if start_date > timezone.localdate() or start_date < episode.referral_date:
+        raise ValidationError("The plan must start between the referral date and today")
+    if episode.cin_plans.filter(end_date__isnull=True).exists():
+        raise ValidationError("This child already has an open child in need plan")
+    if open_cp_plan(episode.child) is not None:
+        raise ValidationError("The child is on a child protection plan, which replaces a child in need plan")
+    with transaction.atomic():
+        plan = CINPlan.objects.create(
+            episode=episode, start_date=start_date, created_by=actor, modified_by=actor
+        )
+        audit_event_record(
+            actor=actor,
+            action="cin_plan_start",
+            instance=plan,
+            changes=diff({}, snapshot(plan, ["start_date"])),
+            child_id=episode.child_id,
+        )
+    return plan
+
+
+def cin_plan_end(*, actor: User, plan: CINPlan, end_date: dt.date) -> CINPlan:
+    if plan.end_date is not None:
+        raise ValidationError("This plan has already ended")
+    if end_date < plan.start_date or end_date > timezone.localdate():
+        raise ValidationError("The plan must end between its start date and today")
+    with transaction.atomic():
+        plan.end_date = end_date
+        plan.modified_by = actor
+        plan.save(update_fields=["end_date", "modified_by", "modified_at"])
+        audit_event_record(
+            actor=actor,
+            action="cin_plan_end",
+            instance=plan,
+            changes={"end_date": {"before": None, "after": end_date.isoformat()}},
+            child_id=plan.episode.child_id,
+        )
+    return plan

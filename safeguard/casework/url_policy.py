@@ -16,6 +16,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "casework:assessment_start": ObjectPage(),
     "casework:strategy_discussion": ObjectPage(),
     "casework:close": ObjectPage(),
+    "casework:cin_plan": ObjectPage(),
     "casework:assessment": ObjectPage(),
     "casework:assessment_details": ObjectPage(),
     "casework:assessment_submit": PostOnly(),

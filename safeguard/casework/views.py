@@ -586,3 +586,37 @@ def chronology_pdf(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
         },
         filename="chronology.pdf",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Start the episode's child in need plan, or end the open one."""
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    current = episode.cin_plans.filter(end_date__isnull=True).first()
+    form = forms.PlanDateForm(_posted(request), initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current is None:
+                services.cin_plan_start(
+                    actor=request.user, episode=episode, start_date=form.cleaned_data["on"]
+                )
+            else:
+                services.cin_plan_end(actor=request.user, plan=current, end_date=form.cleaned_data["on"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The child in need plan is updated.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    heading = "Start a child in need plan" if current is None else "End the child in need plan"
+    return render(
+        request,
+        "casework/cin_plan.html",
+        {
+            "form": form,
+            "episode": episode,
+            "heading": heading,
+            "back_url": _episode_url(episode.pk),
+        },
+    )

@@ -133,3 +133,23 @@ def test_chronology_and_assessment_download_as_pdf(staff_client, social_worker, 
     pdf = staff_client.get(reverse("casework:assessment_pdf", args=[Assessment.objects.get().pk]))
     assert pdf.content.startswith(b"%PDF")
     assert AccessLogEntry.objects.filter(what="assessment_pdf", child_id=episode.child_id).exists()
+
+
+def test_cin_plan_starts_and_ends_and_blocks_closure_while_open(staff_client, social_worker, episode):
+    staff_client.post(reverse("casework:cin_plan", args=[episode.pk]), _date("on", dt.date(2026, 10, 1)))
+    assert episode.cin_plans.get().end_date is None
+    html = staff_client.post(
+        reverse("casework:close", args=[episode.pk]),
+        {**_date("closure_date", dt.date(2026, 11, 1)), "reason": "RC7"},
+    ).content.decode()
+    assert "End the child in need plan before closing the episode" in html
+    staff_client.post(reverse("casework:cin_plan", args=[episode.pk]), _date("on", dt.date(2026, 10, 30)))
+    assert episode.cin_plans.get().end_date == dt.date(2026, 10, 30)
+
+
+def test_no_cin_plan_alongside_a_cp_plan(social_worker, episode):
+    from django.core.exceptions import ValidationError
+
+    CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 10, 1))
+    with pytest.raises(ValidationError, match="replaces a child in need plan"):
+        services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 2))
