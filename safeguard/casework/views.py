@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -49,6 +50,28 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
+def _save_or_none(
+    request: AuthenticatedRequest,
+    form: Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    then: Callable[[Any], str],
+) -> HttpResponse | None:
+    """On a valid POST, call the service; its errors become form errors (nothing typed is
+    lost), success redirects. Returns None when the page should be shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+    if success:
+        messages.success(request, success)
+    return HttpResponseRedirect(then(result))
+
+
 @require_GET
 def episode_detail(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(user=request.user, episode_id=episode_id, request=request)
@@ -86,15 +109,17 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
         for c in loads
     ]
     form = forms.AllocateForm(_posted(request), workers=choices)
-    if request.method == "POST" and form.is_valid():
-        worker = User.objects.get(pk=form.cleaned_data["worker"])
-        try:
-            services.episode_allocate(actor=request.user, episode=episode, worker=worker)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Allocated to {worker.display_name}.")
-            return HttpResponseRedirect(_episode_url(episode.pk))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.episode_allocate(
+            actor=request.user, episode=episode, worker=User.objects.get(pk=data["worker"])
+        ),
+        success="The case is allocated.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/allocate.html",
@@ -108,15 +133,17 @@ def assessment_start(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Ht
         user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
     )
     form = forms.AssessmentStartForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_start(
-                actor=request.user, episode=episode, start_date=form.cleaned_data["start_date"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return HttpResponseRedirect(reverse("casework:assessment", args=[assessment.pk]))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.assessment_start(
+            actor=request.user, episode=episode, start_date=data["start_date"]
+        ),
+        success="",
+        then=lambda made: reverse("casework:assessment", args=[made.pk]),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/assessment_start.html",
@@ -272,23 +299,24 @@ def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) 
         "outcome": item.outcome,
     }
     form = forms.AssessmentDetailsForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assessment_record_details(
-                actor=request.user,
-                assessment=item,
-                fields={
-                    "child_seen_date": data["child_seen_date"],
-                    "child_seen_alone": {"yes": True, "no": False}.get(data["child_seen_alone"]),
-                    "factors": data["factors"],
-                    "outcome": data["outcome"],
-                },
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.assessment_record_details(
+            actor=request.user,
+            assessment=item,
+            fields={
+                "child_seen_date": data["child_seen_date"],
+                "child_seen_alone": {"yes": True, "no": False}.get(data["child_seen_alone"]),
+                "factors": data["factors"],
+                "outcome": data["outcome"],
+            },
+        ),
+        success="",
+        then=lambda _: reverse("casework:assessment", args=[item.pk]),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/assessment_details.html",
@@ -316,19 +344,17 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
         user=request.user, assessment_id=assessment_id, action=Action.AUTHORISE, request=request
     )
     form = forms.AuthoriseForm(_posted(request), initial={"authorised_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_authorise(
-                actor=request.user,
-                assessment=item,
-                on=form.cleaned_data["authorised_on"],
-                late_reason=form.cleaned_data["late_reason"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The assessment is authorised.")
-            return HttpResponseRedirect(_episode_url(item.episode_id))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.assessment_authorise(
+            actor=request.user, assessment=item, on=data["authorised_on"], late_reason=data["late_reason"]
+        ),
+        success="The assessment is authorised.",
+        then=lambda _: _episode_url(item.episode_id),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/assessment_authorise.html",
@@ -342,23 +368,23 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
         user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
     )
     form = forms.StrategyDiscussionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.strategy_discussion_record(
-                actor=request.user,
-                episode=episode,
-                held_on=data["held_on"],
-                agencies=data["agencies"],
-                information_shared=data["information_shared"],
-                safety_actions=data["safety_actions"],
-                start_section_47=data["start_section_47"] == "yes",
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The strategy discussion is recorded.")
-            return HttpResponseRedirect(_episode_url(episode.pk))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.strategy_discussion_record(
+            actor=request.user,
+            episode=episode,
+            held_on=data["held_on"],
+            agencies=data["agencies"],
+            information_shared=data["information_shared"],
+            safety_actions=data["safety_actions"],
+            start_section_47=data["start_section_47"] == "yes",
+        ),
+        success="The strategy discussion is recorded.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/strategy_discussion.html",
@@ -394,19 +420,17 @@ def close(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
         user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
     )
     form = forms.CloseForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_close(
-                actor=request.user,
-                episode=episode,
-                closure_date=form.cleaned_data["closure_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The episode is closed.")
-            return HttpResponseRedirect(_episode_url(episode.pk))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.episode_close(
+            actor=request.user, episode=episode, closure_date=data["closure_date"], reason=data["reason"]
+        ),
+        success="The episode is closed.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/close.html",
@@ -438,23 +462,23 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
         user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
     )
     form = forms.VisitForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.visit_record(
-                actor=request.user,
-                episode=episode,
-                visit_date=data["visit_date"],
-                kind=data["kind"],
-                child_seen=data["child_seen"] == "yes",
-                child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
-                observations=data["observations"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The visit is recorded.")
-            return HttpResponseRedirect(_episode_url(episode.pk))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.visit_record(
+            actor=request.user,
+            episode=episode,
+            visit_date=data["visit_date"],
+            kind=data["kind"],
+            child_seen=data["child_seen"] == "yes",
+            child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
+            observations=data["observations"],
+        ),
+        success="The visit is recorded.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/visit_new.html",
@@ -468,19 +492,17 @@ def note_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
         user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
     )
     form = forms.CaseNoteForm(_posted(request), initial={"written_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_note_add(
-                actor=request.user,
-                episode=episode,
-                written_on=form.cleaned_data["written_on"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The note is saved.")
-            return HttpResponseRedirect(_episode_url(episode.pk))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.case_note_add(
+            actor=request.user, episode=episode, written_on=data["written_on"], text=data["text"]
+        ),
+        success="The note is saved.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "casework/note_new.html",
@@ -509,21 +531,22 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
     if child is None:
         raise Http404("No such child")
     form = forms.ChronologyEntryForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.chronology_entry_add(
-                actor=request.user,
-                child=child,
-                happened_on=data["happened_on"],
-                event=data["event"],
-                source=data["source"],
-                analysis=data["analysis"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return HttpResponseRedirect(reverse("casework:chronology", args=[child.pk]))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.chronology_entry_add(
+            actor=request.user,
+            child=child,
+            happened_on=data["happened_on"],
+            event=data["event"],
+            source=data["source"],
+            analysis=data["analysis"],
+        ),
+        success="",
+        then=lambda _: reverse("casework:chronology", args=[child.pk]),
+    )
+    if done:
+        return done
     back = reverse("casework:chronology", args=[child.pk])
     return render(request, "casework/chronology_new.html", {"form": form, "child": child, "back_url": back})
 
@@ -596,19 +619,19 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     )
     current = episode.cin_plans.filter(end_date__isnull=True).first()
     form = forms.PlanDateForm(_posted(request), initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            if current is None:
-                services.cin_plan_start(
-                    actor=request.user, episode=episode, start_date=form.cleaned_data["on"]
-                )
-            else:
-                services.cin_plan_end(actor=request.user, plan=current, end_date=form.cleaned_data["on"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The child in need plan is updated.")
-            return HttpResponseRedirect(_episode_url(episode.pk))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: (
+            services.cin_plan_start(actor=request.user, episode=episode, start_date=data["on"])
+            if current is None
+            else services.cin_plan_end(actor=request.user, plan=current, end_date=data["on"])
+        ),
+        success="The child in need plan is updated.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
     heading = "Start a child in need plan" if current is None else "End the child in need plan"
     return render(
         request,
