@@ -12,7 +12,6 @@ from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
 from safeguard.accounts.policy import (
     AUDIT_EXPORT_ROLES,
     CHILD_RECORD_ROLES,
-    FRONT_DOOR_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
 )
@@ -32,7 +31,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Teams", "accounts:team_list", STAFF_ROLES),
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),
-    NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
 )
 
 
