@@ -222,19 +222,30 @@ class ClockView:
         return "govuk-tag--green"
 
 
-def running_clocks(*, user: User, today: dt.date, scope: str = "mine", limit: int = 500) -> list[ClockView]:
-    """Running clocks, soonest first: the user's own children, or their team's (managers)."""
+def _running_clocks_query(user: User, scope: str) -> QuerySet[StatutoryClock]:
     from safeguard.people.permissions import children_for
 
-    clocks = StatutoryClock.objects.filter(met_date__isnull=True, stopped_reason="").select_related(
-        "child", "episode__worker"
-    )
+    clocks = StatutoryClock.objects.filter(met_date__isnull=True, stopped_reason="")
     if scope == "mine":
         clocks = clocks.filter(episode__worker=user)
     else:
         clocks = clocks.filter(child__in=children_for(user, Action.AUTHORISE))
-    clocks = clocks.exclude(child__is_sealed=True).order_by("due_date")[:limit]
-    return [ClockView(c, working_days_between(today, c.due_date)) for c in clocks]
+    return clocks.exclude(child__is_sealed=True)
+
+
+def running_clocks(*, user: User, today: dt.date, scope: str = "mine", limit: int = 100) -> list[ClockView]:
+    """Running clocks, soonest first: the user's own children, or their team's (managers)."""
+    clocks = (
+        _running_clocks_query(user, scope).select_related("child", "episode__worker").order_by("due_date")
+    )
+    return [ClockView(c, working_days_between(today, c.due_date)) for c in clocks[:limit]]
+
+
+def running_clock_counts(*, user: User, today: dt.date, scope: str = "mine") -> dict[str, int]:
+    """How many clocks are running and how many of them are overdue (for the board's heading)."""
+    return _running_clocks_query(user, scope).aggregate(
+        running=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))
+    )
 
 
 @dataclass(frozen=True)

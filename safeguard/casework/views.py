@@ -27,6 +27,7 @@ from safeguard.casework.selectors import (
     assessment_get_for_user,
     chronology_for,
     episode_get_for_user,
+    running_clock_counts,
     running_clocks,
     team_caseloads,
 )
@@ -448,7 +449,11 @@ def clocks(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "casework/clocks.html",
-        {"clocks": running_clocks(user=request.user, today=today, scope=scope), "scope": scope},
+        {
+            "clocks": running_clocks(user=request.user, today=today, scope=scope),
+            "counts": running_clock_counts(user=request.user, today=today, scope=scope),
+            "scope": scope,
+        },
     )
 
 
