@@ -49,6 +49,7 @@ bench: setup
 	scripts/services.sh
 	$(PY) bench/bench_seed.py --children 100000 --years 5 --database-url $(BENCH_DATABASE_URL) --measure
 	$(PY) bench/bench_seed.py --sqlite --children 2000 --years 5
+	$(PY) bench/bench_casework.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_casework
 
 clean:
 	rm -rf build var/staticfiles
