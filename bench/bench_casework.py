@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +29,22 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def _ensure_database(url: str) -> None:
+    """Create the scratch database on first use (kept between runs: seeding takes minutes)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def _prepare(url: str, children: int, env: dict[str, str]) -> None:
+    _ensure_database(url)
     _manage(env, "migrate", "--noinput")
     _manage(env, "seed_demo", "--children", str(children), "--years", "5", "--seed", "7", "--if-empty")
     print(_manage(env, "clocks", "backfill").strip(), file=sys.stderr)
