@@ -70,6 +70,7 @@ def test_assessment_sections_autosave_and_conflicts(staff_client, client, manage
         reverse("casework:assessment_section", args=[assessment.pk, "analysis"])
     ).content.decode()
     assert "Draft words" in page and 'name="version" value="1"' in page
+    assert "Your draft was restored: last saved" in page
 
 
 def test_the_whole_assessment_by_http(staff_client, client, manager, social_worker, episode):
