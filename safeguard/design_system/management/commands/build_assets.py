@@ -50,6 +50,7 @@ class Command(BaseCommand):
         for script in (base / "assets" / "js").glob("*.mjs"):
             shutil.copy2(script, out / "js" / script.name)
         shutil.copytree(frontend / "assets", out / "govuk" / "assets", dirs_exist_ok=True)
+        shutil.copytree(base / "assets" / "images", out / "images", dirs_exist_ok=True)
         self.stdout.write(f"Assets built in {out}")
 
     def _build_moj(self, base: Path, sass: Path, out: Path) -> None:
