@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from safeguard.casework.models import CaseNote, ClockKind, Section47Enquiry, StatutoryClock, Visit
+from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
+from safeguard.demo.casework_extras import add_casework_extras
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_extras_add_visits_notes_settle_old_enquiries_and_build_clocks():
+    episode = EpisodeFactory(referral_date=dt.date(2026, 6, 1))
+    CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 7, 1))
+    Section47Enquiry.objects.create(episode=episode, start_date=dt.date(2026, 6, 10))
+    counts = add_casework_extras(seed=3, today=TODAY)
+    visits = list(Visit.objects.order_by("visit_date"))
+    assert len(visits) >= 8 and all(dt.date(2026, 7, 1) < v.visit_date <= TODAY for v in visits)
+    assert all(not v.child_seen_alone or v.child_seen for v in visits)
+    assert CaseNote.objects.filter(episode=episode).exists()
+    enquiry = Section47Enquiry.objects.get()
+    assert enquiry.icpc_not_required and enquiry.outcome
+    assert StatutoryClock.objects.get(kind=ClockKind.ICPC).stopped_reason == "No conference needed"
+    assert counts["casework.Visit"] == len(visits)
+
+
+def test_extras_are_deterministic():
+    episode = EpisodeFactory(referral_date=dt.date(2026, 6, 1))
+    CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 7, 1))
+    add_casework_extras(seed=3, today=TODAY)
+    first = list(
+        Visit.objects.order_by("visit_date").values_list("visit_date", "child_seen", "child_seen_alone")
+    )
+    Visit.objects.all().delete()
+    CaseNote.objects.all().delete()
+    add_casework_extras(seed=3, today=TODAY)
+    again = list(
+        Visit.objects.order_by("visit_date").values_list("visit_date", "child_seen", "child_seen_alone")
+    )
+    assert first == again
