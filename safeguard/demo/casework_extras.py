@@ -111,7 +111,9 @@ def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
         CINPlan.objects.filter(start_date__lte=today).exclude(end_date__lt=since).select_related("episode")
     )
     for cin_plan in cin_plans.order_by("pk").iterator(chunk_size=BATCH):
-        for day in _visit_days(max(cin_plan.start_date, since), min(cin_plan.end_date or today, today), 20, rng):
+        for day in _visit_days(
+            max(cin_plan.start_date, since), min(cin_plan.end_date or today, today), 20, rng
+        ):
             seen = rng.random() < 0.9
             visits.append(
                 Visit(
