@@ -204,3 +204,16 @@ class ChronologyEntryForm(GovukForm):
 
 class PlanDateForm(GovukForm):
     on = GovukDateField(label="Date", subject="Date", must_be="past_or_today")
+
+
+class CINPlanReviewForm(GovukForm):
+    held_on = GovukDateField(
+        label="When was the review held?", subject="Date of the review", must_be="past_or_today"
+    )
+    summary = forms.CharField(
+        label="What was reviewed and decided",
+        max_length=20_000,
+        widget=forms.Textarea,
+        help_text="Write it so the family can read it.",
+        error_messages={"required": "Enter what was decided"},
+    )

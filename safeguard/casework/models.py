@@ -314,3 +314,14 @@ class ChronologyEntry(BaseModel):
     class Meta:
         ordering = ["happened_on", "created_at"]
         verbose_name_plural = "chronology entries"
+
+
+class CINPlanReview(BaseModel):
+    """A review of a child in need plan: when it was held and what was decided."""
+
+    plan = models.ForeignKey(CINPlan, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField()
+    summary = models.TextField(help_text="What was reviewed and decided, for the family to read.")
+
+    class Meta:
+        ordering = ["held_on"]

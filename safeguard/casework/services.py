@@ -22,6 +22,7 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINEpisode,
     CINPlan,
+    CINPlanReview,
     ClockKind,
     Section47Enquiry,
     Section47Outcome,
@@ -677,3 +678,22 @@ def cin_plan_end(*, actor: User, plan: CINPlan, end_date: dt.date) -> CINPlan:
             child_id=plan.episode.child_id,
         )
     return plan
+
+
+def cin_plan_review_record(*, actor: User, plan: CINPlan, held_on: dt.date, summary: str) -> CINPlanReview:
+    if held_on < plan.start_date or held_on > timezone.localdate():
+        raise ValidationError("The review must be between the plan's start and today")
+    if plan.end_date is not None and held_on > plan.end_date:
+        raise ValidationError("The review cannot be after the plan ended")
+    with transaction.atomic():
+        review = CINPlanReview.objects.create(
+            plan=plan, held_on=held_on, summary=summary, created_by=actor, modified_by=actor
+        )
+        audit_event_record(
+            actor=actor,
+            action="cin_plan_review_record",
+            instance=review,
+            changes=diff({}, snapshot(review, ["held_on", "summary"])),
+            child_id=plan.episode.child_id,
+        )
+    return review

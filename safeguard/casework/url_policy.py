@@ -17,6 +17,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "casework:strategy_discussion": ObjectPage(),
     "casework:close": ObjectPage(),
     "casework:cin_plan": ObjectPage(),
+    "casework:cin_plan_review": ObjectPage(),
     "casework:assessment": ObjectPage(),
     "casework:assessment_details": ObjectPage(),
     "casework:assessment_submit": PostOnly(),

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("episodes/<uuid:episode_id>/close/", views.close, name="close"),
     path("episodes/<uuid:episode_id>/cin-plan/", views.cin_plan, name="cin_plan"),
+    path("episodes/<uuid:episode_id>/cin-plan/review/", views.cin_plan_review, name="cin_plan_review"),
     path("assessments/<uuid:assessment_id>/", views.assessment, name="assessment"),
     path("assessments/<uuid:assessment_id>/details/", views.assessment_details, name="assessment_details"),
     path("assessments/<uuid:assessment_id>/submit/", views.assessment_submit, name="assessment_submit"),

@@ -649,3 +649,30 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
             "back_url": _episode_url(episode.pk),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+    )
+    plan = episode.cin_plans.order_by("-start_date").first()
+    if plan is None:
+        raise Http404("No child in need plan")
+    form = forms.CINPlanReviewForm(_posted(request))
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.cin_plan_review_record(
+            actor=request.user, plan=plan, held_on=data["held_on"], summary=data["summary"]
+        ),
+        success="The review is recorded.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "casework/cin_plan_review.html",
+        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )

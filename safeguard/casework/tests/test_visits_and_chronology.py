@@ -153,3 +153,21 @@ def test_no_cin_plan_alongside_a_cp_plan(social_worker, episode):
     CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 10, 1))
     with pytest.raises(ValidationError, match="replaces a child in need plan"):
         services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 2))
+
+
+def test_cin_plan_review_is_recorded_within_the_plan(staff_client, social_worker, episode):
+    plan = services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 1))
+    early = staff_client.post(
+        reverse("casework:cin_plan_review", args=[episode.pk]),
+        {**_date("held_on", dt.date(2026, 9, 20)), "summary": "Too early"},
+    ).content.decode()
+    assert "between the plan&#39;s start and today" in early or "between the plan's start and today" in early
+    staff_client.post(
+        reverse("casework:cin_plan_review", args=[episode.pk]),
+        {**_date("held_on", dt.date(2026, 11, 2)), "summary": "Keep the plan; more help at school."},
+    )
+    assert plan.reviews.get().summary == "Keep the plan; more help at school."
+    assert (
+        "2 November 2026"
+        in staff_client.get(reverse("casework:episode_detail", args=[episode.pk])).content.decode()
+    )
