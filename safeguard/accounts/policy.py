@@ -226,3 +226,7 @@ def url_rules() -> dict[str, UrlRule]:
             continue
         rules.update(module.URL_POLICY)
     return rules
+
+
+# The front door (MASH): practitioners and managers triage every contact.
+FRONT_DOOR_ROLES = frozenset({Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER})

@@ -15,11 +15,13 @@ from safeguard.casework.models import (
     AssessmentStatus,
     ClockKind,
     Section47Enquiry,
+    Section47Outcome,
     StatutoryClock,
 )
 from safeguard.casework.timescales import assessment_timescale, icpc_timescale
 
 BATCH = 5000
+NO_CONFERENCE_OUTCOMES = frozenset({Section47Outcome.NOT_SUBSTANTIATED, Section47Outcome.ICPC_NOT_REQUIRED})
 
 
 def _assessment_clocks() -> Iterator[StatutoryClock]:
@@ -55,12 +57,15 @@ def _icpc_clocks() -> Iterator[StatutoryClock]:
         "start_date",
         "icpc_date",
         "icpc_not_required",
+        "outcome",
         "episode__closure_date",
     )
     timescale = icpc_timescale()
-    for pk, episode_id, child_id, start, icpc, not_required, closed in rows.iterator(chunk_size=BATCH):
+    for pk, episode_id, child_id, start, icpc, not_required, outcome, closed in rows.iterator(
+        chunk_size=BATCH
+    ):
         stopped = ""
-        if icpc is None and not_required:
+        if icpc is None and (not_required or outcome in NO_CONFERENCE_OUTCOMES):
             stopped = "No conference needed"
         elif icpc is None and closed is not None:
             stopped = "Episode closed"

@@ -22,12 +22,15 @@ from safeguard.casework.models import (
     CINPlan,
     Section47Enquiry,
     Section47Outcome,
+    StatutoryClock,
     Visit,
     VisitKind,
 )
 from safeguard.core.calendar import add_working_days, working_days_between
 
 BATCH = 5000
+# The tables this module fills, in insertion order (after the generator's own TABLES).
+EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, StatutoryClock)
 # A section 47 still open this long after it started has, in life, long since concluded.
 SETTLED_AFTER_WORKING_DAYS = 30
 

@@ -42,8 +42,11 @@ from safeguard.casework.models import (
 from safeguard.core.calendar import add_calendar_months, working_days_between
 from safeguard.demo import shapes
 from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
+from safeguard.demo.casework_extras import add_casework_extras
+from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.organisation import Organisation
+from safeguard.frontdoor.models import Contact, Referrer
 from safeguard.people.models import (
     Address,
     Person,
@@ -79,6 +82,8 @@ TABLES: tuple[type[models.Model], ...] = (
     CINPlan,
     ChildProtectionPlan,
     ChildProtectionReview,
+    Contact,
+    Referrer,
 )
 
 
@@ -178,9 +183,21 @@ class _Generator:
             rng=self.people_rng, ids=self.ids, today=options.today, la_code=settings.COUNCIL_LA_CODE
         )
         self.counts: Counter[str] = Counter({table_name(m): 0 for m in TABLES})
+        # Contacts draw from their own streams, so adding them left the rest unchanged.
+        self.contacts: ContactContext | None = None
+        self.contacts_rng = random.Random(f"{seed}:contacts")
+        self.contact_ids = random.Random(f"{seed}:contact-ids")
+        self.open_contacts_wanted = max(8, min(40, options.children // 50))
 
     def run(self) -> None:
         self.org.build(self.options.children)
+        self.contacts = ContactContext(
+            rng=self.contacts_rng,
+            ids=self.contact_ids,
+            today=self.today,
+            practitioner=self.org.demo_users[Role.FRONT_DOOR_PRACTITIONER.value],
+            manager=self.org.demo_users[Role.FRONT_DOOR_MANAGER.value],
+        )
         made = 0
         started = time.perf_counter()
         while made < self.options.children:
@@ -207,13 +224,22 @@ class _Generator:
     def _casework(self, household: Household, waiting: list[_Allocation]) -> list[models.Model]:
         rows: list[models.Model] = []
         on_plans: list[Child] = []
+        contacts = self.contacts
+        assert contacts is not None
+        contacts.addresses = {
+            row.person_id: row for row in household.rows if isinstance(row, Address) and row.end_date is None
+        }
         for child in household.children:
             sketches = child_episodes(self.casework_rng, child, self.window_start, self.today)
             for sketch in sketches:
                 episode, activity = episode_rows(self.ids, child, sketch)
                 rows.append(episode)
                 rows += activity
+                rows += episode_contacts(contacts, child, sketch, episode)
                 waiting.append(_Allocation(episode, sketch))
+            if self.open_contacts_wanted > 0 and child.date_of_birth and contacts.rng.random() < 0.2:
+                self.open_contacts_wanted -= 1
+                rows += open_contacts(contacts, child, repeat=contacts.rng.random() < 0.25)
             if any(s.plan is not None for s in sketches):
                 on_plans.append(child)
         if (
@@ -279,6 +305,8 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
     generator = _Generator(options, progress)
     with transaction.atomic():
         generator.run()
+        # Visits, notes, chronology, settled enquiries and the statutory clocks, from the rows above.
+        generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
 
 

@@ -12,6 +12,7 @@ from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
 from safeguard.accounts.policy import (
     AUDIT_EXPORT_ROLES,
     CHILD_RECORD_ROLES,
+    FRONT_DOOR_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
 )
@@ -31,6 +32,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Teams", "accounts:team_list", STAFF_ROLES),
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),
+    NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
 )
 
 

@@ -245,3 +245,13 @@ LOCAL_TIMESCALES = {
 }
 # A clock is "due soon" when this many working days or fewer remain.
 CLOCK_DUE_SOON_WORKING_DAYS = env_int("CLOCK_DUE_SOON_WORKING_DAYS", 5, minimum=0)
+
+# The front door (local policy). FRONT_DOOR_THRESHOLD_LEVELS, the levels of the council's
+# threshold document, is a Django setting (see safeguard/frontdoor/config.py).
+FRONT_DOOR_AUTHORISED_DECISIONS = env_list("FRONT_DOOR_AUTHORISED_DECISIONS", ["nfa", "strategy"])
+FRONT_DOOR_EXIT_URL = env_str("FRONT_DOOR_EXIT_URL", "https://www.bbc.co.uk/weather")
+FRONT_DOOR_REPORTS_PER_IP = env_int("FRONT_DOOR_REPORTS_PER_IP", 10, minimum=1)
+FRONT_DOOR_STEPS_PER_IP = env_int("FRONT_DOOR_STEPS_PER_IP", 300, minimum=1)
+FRONT_DOOR_RATE_WINDOW_SECONDS = env_int("FRONT_DOOR_RATE_WINDOW_SECONDS", 3600, minimum=1)
+FRONT_DOOR_API_REQUESTS_PER_AGENCY = env_int("FRONT_DOOR_API_REQUESTS_PER_AGENCY", 120, minimum=1)
+FRONT_DOOR_API_RATE_WINDOW_SECONDS = env_int("FRONT_DOOR_API_RATE_WINDOW_SECONDS", 60, minimum=1)

@@ -28,3 +28,12 @@ def test_backfill_builds_clocks_once_and_marks_authorised_assessments():
     done.refresh_from_db()
     assert done.status == "authorised"
     assert StatutoryClock.objects.count() == 2
+
+
+def test_an_unsubstantiated_enquiry_needs_no_conference():
+    episode = EpisodeFactory(referral_date=dt.date(2026, 8, 17))
+    Section47Enquiry.objects.create(
+        episode=episode, start_date=dt.date(2026, 8, 20), outcome="not_substantiated"
+    )
+    call_command("clocks", "backfill")
+    assert StatutoryClock.objects.get(kind=ClockKind.ICPC).stopped_reason == "No conference needed"

@@ -447,3 +447,35 @@ def test_conference_and_plan_shapes(shapes: dict[str, Any]) -> None:
     assert shapes["open_cp_plans"] > 0
     assert 7 <= shapes["ended_up_to_3_months_pct"] <= 27
     assert 14 <= shapes["ended_1_to_2_years_pct"] <= 34
+
+
+# --- Front door contacts ----------------------------------------------------------------
+
+
+def test_three_to_five_contacts_per_referral(council: SeedSummary) -> None:
+    from safeguard.frontdoor.models import Contact, ContactStatus
+
+    referrals = CINEpisode.objects.count()
+    decided = Contact.objects.filter(status=ContactStatus.DECIDED).count()
+    assert 2.5 * referrals <= decided <= 5 * referrals
+    assert Contact.objects.filter(decision="referral").count() == referrals
+    for contact in Contact.objects.filter(decision="referral").select_related("episode")[:50]:
+        assert contact.episode is not None and contact.episode.referral_date == contact.received_on
+    assert council.rows["frontdoor.Contact"] == Contact.objects.count()
+
+
+def test_an_open_queue_for_the_front_door(council: SeedSummary) -> None:
+    from safeguard.frontdoor.models import OPEN_STATUSES, Contact
+
+    open_contacts = Contact.objects.filter(status__in=OPEN_STATUSES)
+    assert open_contacts.count() >= 8
+    assert all(c.child_id is None and c.received_on <= TODAY for c in open_contacts)
+
+
+def test_contact_sources_follow_the_national_shape(council: SeedSummary) -> None:
+    from safeguard.frontdoor.models import Contact
+
+    total = Contact.objects.count()
+    police = Contact.objects.filter(referral_source="6").count() / total
+    assert 0.15 < police < 0.4
+    assert all(hasattr(c, "referrer") for c in Contact.objects.select_related("referrer")[:100])

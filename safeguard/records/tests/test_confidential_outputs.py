@@ -36,9 +36,27 @@ def _subject_access(child, *, everything: bool) -> str:
     return _text(subject_access_document(sar))
 
 
+def _referrer_feedback(child) -> str:
+    """The outcome email to a professional referrer (front door): no address, no referrer."""
+    from safeguard.frontdoor.models import Decision
+    from safeguard.frontdoor.services import referrer_feedback_text
+    from safeguard.frontdoor.tests.factories import make_contact
+
+    contact = make_contact(
+        reporter_type="professional",
+        referrer={"name": "Family member Jo", "relationship": "family member"},
+        address=SECRET_ADDRESS,
+    )
+    contact.child = child
+    contact.decision = Decision.REFERRAL
+    contact.decision_reason = f"Lives at {SECRET_ADDRESS}; reported by a family member"
+    return referrer_feedback_text(contact)
+
+
 FAMILY_FACING_OUTPUTS: list[tuple[str, Callable[..., str]]] = [
     ("subject access export, default", lambda child: _subject_access(child, everything=False)),
     ("subject access export, third parties released", lambda child: _subject_access(child, everything=True)),
+    ("front door referrer feedback email", _referrer_feedback),
 ]
 
 

@@ -1,0 +1,307 @@
+"""Reads at the front door. Each takes the requesting user; contacts a user may not see are
+absent (404); every read of a contact or a child's history is written to the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import uuid
+from dataclasses import dataclass, field
+from functools import reduce
+
+import jellyfish
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.http import Http404, HttpRequest
+from rapidfuzz.distance import JaroWinkler
+
+from safeguard.accounts.models import User
+from safeguard.accounts.policy import Action
+from safeguard.audit.services import access_log_record
+from safeguard.casework.models import ChildProtectionPlan, CINEpisode
+from safeguard.core.calendar import add_calendar_months
+from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
+from safeguard.frontdoor.permissions import is_front_door
+from safeguard.people.models import Person
+from safeguard.people.permissions import children_for
+
+QUEUE_PAGE_SIZE = 50
+REPEAT_CONTACT_DAYS = 7
+RE_REFERRAL_MONTHS = 12
+CANDIDATES_PER_QUERY = 100
+MATCH_MIN_SCORE = 25
+
+
+def contacts_for(user: User) -> QuerySet[Contact]:
+    """Front door staff see every contact; other staff only those about children they can see."""
+    if not user.is_active:
+        return Contact.objects.none()
+    if is_front_door(user):
+        return Contact.objects.all()
+    return Contact.objects.filter(child__in=children_for(user, Action.VIEW))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"
+    assigned: str = ""
+    danger: bool = False
+
+
+def contact_queue(*, user: User, filters: QueueFilters, page_number: str | int | None) -> Page[Contact]:
+    """The triage queue: immediate danger first, then the earliest decision due."""
+    contacts = contacts_for(user).select_related("assigned_to")
+    if filters.status == "open":
+        contacts = contacts.filter(status__in=OPEN_STATUSES)
+    elif filters.status in ContactStatus.values:
+        contacts = contacts.filter(status=filters.status)
+    if filters.assigned == "me":
+        contacts = contacts.filter(assigned_to=user)
+    elif filters.assigned == "unassigned":
+        contacts = contacts.filter(assigned_to__isnull=True)
+    if filters.danger:
+        contacts = contacts.filter(immediate_danger=True)
+    contacts = contacts.order_by("-immediate_danger", "decision_due", "received_at", "id")
+    return Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
+
+
+def contact_get_for_user(*, user: User, contact_id: uuid.UUID, request: HttpRequest | None) -> Contact:
+    contact = (
+        contacts_for(user)
+        .select_related(
+            "referrer", "child", "assigned_to", "decided_by", "authorised_by", "agency", "merged_into"
+        )
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact")
+    access_log_record(user=user, what="contact", instance=contact, child_id=contact.child_id, request=request)
+    return contact
+
+
+def front_door_staff() -> QuerySet[User]:
+    from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES
+
+    return User.objects.filter(role__in=FRONT_DOOR_ROLES, is_active=True).order_by("last_name", "first_name")
+
+
+# -- matching against people already known ----------------------------------------------
+
+
+@dataclass
+class Match:
+    person: Person
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _similar(column: str, value: str) -> Q:
+    """pg_trgm's ``%`` operator, which uses the GIN indexes made by migration 0002."""
+    return Q(TrigramSimilar(F(column), value))
+
+
+def _candidate_ids(children: QuerySet[Person], contact: Contact) -> set[uuid.UUID]:
+    """A cheap, indexed first pass: anyone who could possibly be the child."""
+    queries: list[QuerySet[Person]] = []
+    postgres = _is_postgres()
+    family, given = contact.child_family_name.strip(), contact.child_given_name.strip()
+    if contact.child_nhs_number:
+        queries.append(children.filter(nhs_number=contact.child_nhs_number))
+    if contact.child_date_of_birth:
+        born = children.filter(date_of_birth=contact.child_date_of_birth)
+        if postgres and (family or given):
+            # About 150 children share a birthday in a million people: keep those whose
+            # first or last name is at all like the contact's (typos included).
+            likes = [
+                _similar(col, value)
+                for col, value in (("family_name", family), ("given_name", given))
+                if value
+            ]
+            born = born.filter(reduce(operator.or_, likes))
+        queries.append(born)
+    if contact.child_postcode:
+        queries.append(
+            children.filter(addresses__postcode=contact.child_postcode, addresses__end_date__isnull=True)
+        )
+    if family and postgres:
+        # With a first name too, PostgreSQL intersects both indexes before reading a row.
+        names = _similar("family_name", family) & (_similar("given_name", given) if given else Q())
+        queries.append(children.filter(names))
+    elif family:
+        queries.append(
+            children.filter(Q(family_name__iexact=family) | Q(family_name__istartswith=family[:3]))
+        )
+    ids: set[uuid.UUID] = set()
+    for query in queries:
+        # No ORDER BY: any candidates will do, they are all scored below.
+        ids.update(query.order_by().values_list("pk", flat=True)[:CANDIDATES_PER_QUERY])
+    return ids
+
+
+def _name_points(typed: str, known: list[str], label: str, weight: int) -> tuple[int, str]:
+    typed = typed.strip().casefold()
+    if not typed:
+        return 0, ""
+    best, reason = 0, ""
+    for name in known:
+        name = name.casefold()
+        if name == typed:
+            return weight, f"{label} is the same"
+        if jellyfish.metaphone(name) == jellyfish.metaphone(typed):
+            points, why = int(weight * 0.8), f"{label} sounds the same"
+        else:
+            similarity = JaroWinkler.similarity(typed, name)
+            points = int(weight * 0.7) if similarity >= 0.88 else 0
+            why = f"{label} is similar ({round(similarity * 100)}%)"
+        if points > best:
+            best, reason = points, why
+    return best, reason
+
+
+def _dob_points(typed: dt.date | None, known: dt.date | None) -> tuple[int, str]:
+    if typed is None or known is None:
+        return 0, ""
+    if typed == known:
+        return 20, "Date of birth is the same"
+    if _dob_close(typed, known):
+        return 8, "Date of birth is close (a likely typing slip)"
+    return 0, ""
+
+
+def _dob_close(typed: dt.date, known: dt.date) -> bool:
+    """Same year and month, day and month swapped, or the same birthday in another year."""
+    swapped = (typed.day, typed.month) == (known.month, known.day)
+    if typed.year == known.year and (typed.month == known.month or swapped):
+        return True
+    return (typed.month, typed.day) == (known.month, known.day)
+
+
+def match_score(contact: Contact, person: Person) -> Match:
+    """How likely ``person`` is the child in ``contact``, and why, out of 100."""
+    score, reasons = 0, []
+    if contact.child_nhs_number and person.nhs_number:
+        if contact.child_nhs_number == person.nhs_number:
+            score += 50
+            reasons.append("NHS number is the same")
+        else:
+            score -= 30
+            reasons.append("NHS numbers are different")
+    others = list(person.other_names.all())
+    for typed, known, label, weight in (
+        (contact.child_family_name, [person.family_name, *(n.family_name for n in others)], "Last name", 20),
+        (
+            contact.child_given_name,
+            [person.given_name, person.preferred_name, *(n.given_name for n in others)],
+            "First name",
+            15,
+        ),
+    ):
+        points, why = _name_points(typed, [k for k in known if k], label, weight)
+        score += points
+        if why and points:
+            reasons.append(why)
+    points, why = _dob_points(contact.child_date_of_birth, person.date_of_birth)
+    score += points
+    if why:
+        reasons.append(why)
+    postcodes = {a.postcode for a in person.addresses.all() if a.end_date is None}
+    if contact.child_postcode and contact.child_postcode in postcodes:
+        score += 10
+        reasons.append("Lives at the same postcode")
+    return Match(person=person, score=max(0, min(score, 100)), reasons=reasons)
+
+
+def match_candidates(
+    *, user: User, contact: Contact, request: HttpRequest | None = None, limit: int = 10
+) -> list[Match]:
+    """People already known who may be the child in the contact, best first. Each one
+    shown is a read of that child's record, so each is written to the access log."""
+    children = children_for(user, Action.VIEW)
+    ids = _candidate_ids(children, contact)
+    if not ids:
+        return []
+    people = Person.objects.filter(pk__in=ids).prefetch_related("other_names", "addresses")
+    matches = [match_score(contact, person) for person in people]
+    matches = [m for m in matches if m.score >= MATCH_MIN_SCORE]
+    matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
+    shown = matches[:limit]
+    for match in shown:
+        access_log_record(
+            user=user,
+            what="match_candidate",
+            instance=match.person,
+            child_id=match.person.pk,
+            request=request,
+        )
+    return shown
+
+
+# -- history and repeat concerns ---------------------------------------------------------
+
+
+@dataclass
+class ChildHistory:
+    contacts: list[Contact]
+    episodes: list[CINEpisode]
+    plans: list[ChildProtectionPlan]
+
+
+def child_history(*, user: User, contact: Contact, request: HttpRequest | None) -> ChildHistory | None:
+    """The linked child's previous contacts, referrals and plans at a glance."""
+    child = contact.child
+    if child is None or not children_for(user, Action.VIEW).filter(pk=child.pk).exists():
+        return None
+    access_log_record(user=user, what="child_history", instance=child, child_id=child.pk, request=request)
+    return ChildHistory(
+        contacts=list(
+            Contact.objects.filter(child=child).exclude(pk=contact.pk).order_by("-received_at")[:20]
+        ),
+        episodes=list(CINEpisode.objects.filter(child=child).order_by("-referral_date")[:20]),
+        plans=list(ChildProtectionPlan.objects.filter(child=child).order_by("-start_date")[:20]),
+    )
+
+
+def repeat_concern_alerts(contact: Contact, today: dt.date) -> list[str]:
+    """Why this child may be a repeat concern: 2+ contacts in 7 days, or a re-referral."""
+    alerts: list[str] = []
+    window = (
+        contact.received_on - dt.timedelta(days=REPEAT_CONTACT_DAYS),
+        contact.received_on + dt.timedelta(days=REPEAT_CONTACT_DAYS),
+    )
+    same_child = Q(child=contact.child) if contact.child_id else Q(pk__in=[])
+    if contact.child_given_name and contact.child_family_name and contact.child_date_of_birth:
+        same_child |= Q(
+            child_given_name__iexact=contact.child_given_name,
+            child_family_name__iexact=contact.child_family_name,
+            child_date_of_birth=contact.child_date_of_birth,
+        )
+    others = Contact.objects.filter(same_child, received_on__range=window).exclude(pk=contact.pk).count()
+    if others:
+        alerts.append(f"{others + 1} contacts about this child within {REPEAT_CONTACT_DAYS} days")
+    if contact.child_id:
+        since = add_calendar_months(today, -RE_REFERRAL_MONTHS)
+        previous = (
+            CINEpisode.objects.filter(child_id=contact.child_id, referral_date__gte=since)
+            .order_by("-referral_date")
+            .first()
+        )
+        if previous is not None:
+            alerts.append(
+                "A referral now would be a re-referral: the last referral was within 12 months, "
+                f"on {previous.referral_date.day} {previous.referral_date:%B %Y}"
+            )
+    return alerts
+
+
+def contacts_to_merge_into(contact: Contact) -> QuerySet[Contact]:
+    """Other open contacts about the same child: candidates for merging a duplicate."""
+    if contact.child_id is None:
+        return Contact.objects.none()
+    return Contact.objects.filter(child_id=contact.child_id, status__in=OPEN_STATUSES).exclude(pk=contact.pk)

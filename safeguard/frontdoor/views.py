@@ -1,0 +1,377 @@
+"""The public "Report a concern" journey and the staff triage pages. Thin: forms validate,
+selectors read and authorise, services write."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguard.accounts.middleware import AuthenticatedRequest, public
+from safeguard.core.codes import AssessmentFactor
+from safeguard.design_system import journey as journeys
+from safeguard.frontdoor import config, forms, selectors, services
+from safeguard.frontdoor.clock import clock_tag
+from safeguard.frontdoor.journeys import REPORT_CONCERN
+from safeguard.frontdoor.models import Contact, ContactStatus, Decision
+from safeguard.frontdoor.permissions import can_see_referrer, is_front_door, is_front_door_manager
+from safeguard.frontdoor.ratelimit import client_ip, rate_limited
+from safeguard.people.permissions import children_for
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "frontdoor/too_many.html", {"exit_url": REPORT_CONCERN.exit_url}, status=429)
+
+
+# -- report a concern (public) ---------------------------------------------------------
+
+
+@public
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "frontdoor/start.html",
+        {"exit_url": REPORT_CONCERN.exit_url, "first_step": REPORT_CONCERN.url("step", slug="who")},
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def report_step(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in {step.slug for step in REPORT_CONCERN.steps}:
+        return HttpResponseRedirect(REPORT_CONCERN.url("step", slug=REPORT_CONCERN.steps[0].slug))
+    if request.method == "POST":
+        _limit, window = config.public_rate_limit()
+        if rate_limited("step", client_ip(request), config.public_step_rate_limit(), window):
+            return _too_many(request)
+    return journeys.journey_step(request, REPORT_CONCERN, slug)
+
+
+def _without_honeypot(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row for row in rows if row["key"]["text"] != forms.HONEYPOT_LABEL]
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def report_check(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        limit, window = config.public_rate_limit()
+        if rate_limited("report", client_ip(request), limit, window):
+            return _too_many(request)
+        return journeys.journey_check(request, REPORT_CONCERN)
+    draft = journeys.draft_current(request, REPORT_CONCERN, create=False)
+    if draft is None:
+        return HttpResponseRedirect(REPORT_CONCERN.url("step", slug="who"))
+    answers, active, first_incomplete = journeys.answers_from(REPORT_CONCERN, draft.data.get("raw", {}))
+    if first_incomplete is not None:
+        return HttpResponseRedirect(REPORT_CONCERN.url("step", slug=first_incomplete.slug))
+    return render(
+        request,
+        "frontdoor/report_check.html",
+        {
+            "journey": REPORT_CONCERN,
+            "rows": _without_honeypot(journeys.summary_rows(REPORT_CONCERN, answers, active)),
+            "draft": draft,
+            "back_url": REPORT_CONCERN.url("step", slug=active[-1].slug),
+        },
+    )
+
+
+@public
+@require_GET
+def report_done(request: HttpRequest) -> HttpResponse:
+    if not request.session.get(f"journey:{REPORT_CONCERN.name}:submitted"):
+        return HttpResponseRedirect(reverse("frontdoor:start"))
+    return journeys.journey_done(request, REPORT_CONCERN)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def report_start_again(request: HttpRequest) -> HttpResponse:
+    return journeys.journey_start_again(request, REPORT_CONCERN)
+
+
+@public
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """Readable API docs from the OpenAPI schema. Ninja's Swagger UI loads scripts from a
+    CDN, which the site's Content-Security-Policy (script-src 'self') rightly blocks."""
+    from safeguard.frontdoor.api import openapi_operations
+
+    return render(request, "frontdoor/api_docs.html", {"operations": openapi_operations()})
+
+
+# -- triage (front door staff) -----------------------------------------------------------
+
+
+def _require_front_door(request: AuthenticatedRequest) -> None:
+    if not is_front_door(request.user):
+        raise PermissionDenied
+
+
+@require_GET
+def queue(request: AuthenticatedRequest) -> HttpResponse:
+    _require_front_door(request)
+    form = forms.QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.QueueFilters(
+        status=data.get("status") or "open",
+        assigned=data.get("assigned") or "",
+        danger=bool(data.get("danger")),
+    )
+    page = selectors.contact_queue(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(contact, clock_tag(contact.decision_due, today)) for contact in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "frontdoor/queue.html",
+        {
+            "form": forms.QueueFilterForm(request.GET or None),
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _contact_url(contact: Contact) -> str:
+    return reverse("frontdoor:contact_detail", args=[contact.pk])
+
+
+@require_GET
+def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id, request=request)
+    front_door = is_front_door(request.user)
+    today = timezone.localdate()
+    staff = selectors.front_door_staff() if front_door else []
+    return render(
+        request,
+        "frontdoor/contact_detail.html",
+        {
+            "contact": contact,
+            "clock": clock_tag(contact.decision_due, today),
+            "front_door": front_door,
+            "manager": is_front_door_manager(request.user),
+            "show_referrer": can_see_referrer(request.user, contact),
+            "matches": (
+                selectors.match_candidates(user=request.user, contact=contact, request=request)
+                if front_door and contact.is_open and contact.child_id is None
+                else []
+            ),
+            "history": selectors.child_history(user=request.user, contact=contact, request=request),
+            "alerts": selectors.repeat_concern_alerts(contact, today),
+            "merge_targets": list(selectors.contacts_to_merge_into(contact)) if front_door else [],
+            "assign_form": forms.AssignForm(
+                initial={"assignee": str(contact.assigned_to_id or "")},
+                staff=[(str(u.pk), u.display_name) for u in staff],
+            ),
+            "risk_factor_labels": _risk_factor_labels(contact.risk_factors),
+            "back_url": reverse("frontdoor:queue") if front_door else reverse("core:home"),
+        },
+    )
+
+
+def _risk_factor_labels(codes: list[str]) -> list[str]:
+    labels = dict(AssessmentFactor.choices)
+    return [f"{labels.get(code, code)} ({code})" for code in codes]
+
+
+def _triage_contact(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Contact:
+    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id, request=request)
+    _require_front_door(request)
+    return contact
+
+
+def _done(request: HttpRequest, contact: Contact, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return HttpResponseRedirect(_contact_url(contact))
+
+
+def _refused(request: HttpRequest, contact: Contact, error: ValidationError) -> HttpResponse:
+    messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(_contact_url(contact))
+
+
+@require_POST
+def contact_assign(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    staff = selectors.front_door_staff()
+    form = forms.AssignForm(request.POST, staff=[(str(u.pk), u.display_name) for u in staff])
+    if not form.is_valid():
+        return _refused(request, contact, ValidationError("Select who to assign the contact to"))
+    assignee = staff.get(pk=form.cleaned_data["assignee"])
+    services.contact_assign(actor=request.user, contact=contact, assignee=assignee)
+    return _done(request, contact, f"Contact assigned to {assignee.display_name}")
+
+
+@require_POST
+def contact_link_child(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    try:
+        child_id = uuid.UUID(request.POST.get("child", ""))
+    except ValueError:
+        return _refused(request, contact, ValidationError("Select the child this contact is about"))
+    child = children_for(request.user).filter(pk=child_id).first()
+    if child is None:
+        return _refused(request, contact, ValidationError("Select the child this contact is about"))
+    try:
+        services.contact_link_child(actor=request.user, contact=contact, child=child)
+    except ValidationError as error:
+        return _refused(request, contact, error)
+    return _done(request, contact, "The contact is linked to the child's record")
+
+
+@require_POST
+def contact_child_create(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    try:
+        services.contact_child_create(actor=request.user, contact=contact)
+    except ValidationError as error:
+        return _refused(request, contact, error)
+    return _done(request, contact, "A new child's record was created and linked to the contact")
+
+
+@require_POST
+def contact_merge(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    try:
+        into_id = uuid.UUID(request.POST.get("into", ""))
+    except ValueError:
+        return _refused(request, contact, ValidationError("Select the contact to merge this one into"))
+    into = selectors.contacts_to_merge_into(contact).filter(pk=into_id).first()
+    if into is None:
+        return _refused(request, contact, ValidationError("Select the contact to merge this one into"))
+    try:
+        services.contact_merge(actor=request.user, contact=contact, into=into)
+    except ValidationError as error:
+        return _refused(request, contact, error)
+    return _done(request, into, f"Contact {contact.reference} was merged into this one")
+
+
+def _form_page(
+    request: HttpRequest, contact: Contact, form: Any, title: str, submit: str, intro: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "frontdoor/contact_form.html",
+        {
+            "contact": contact,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "back_url": _contact_url(contact),
+        },
+    )
+
+
+def _decision_key(contact: Contact) -> str:
+    return f"frontdoor:decision:{contact.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+def contact_decide(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    if not contact.is_open or contact.status == ContactStatus.AWAITING_AUTHORISATION:
+        return HttpResponseRedirect(_contact_url(contact))
+    initial = request.session.get(_decision_key(contact), {})
+    form = forms.DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        needs_child = form.cleaned_data["decision"] in (Decision.REFERRAL, Decision.STRATEGY)
+        if needs_child and contact.child_id is None:
+            form.add_error("decision", "Link the contact to a child's record before you refer")
+        else:
+            request.session[_decision_key(contact)] = form.cleaned_data
+            return HttpResponseRedirect(reverse("frontdoor:contact_decide_check", args=[contact.pk]))
+    return _form_page(request, contact, form, "Decide what happens next", "Continue")
+
+
+@require_http_methods(["GET", "POST"])
+def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    chosen = request.session.get(_decision_key(contact))
+    if not chosen or not contact.is_open or contact.status == ContactStatus.AWAITING_AUTHORISATION:
+        return HttpResponseRedirect(_contact_url(contact))
+    if request.method == "POST":
+        try:
+            services.contact_decide(
+                actor=request.user, contact=contact, decision=chosen["decision"], reason=chosen["reason"]
+            )
+        except ValidationError as error:
+            return _refused(request, contact, error)
+        request.session.pop(_decision_key(contact), None)
+        waiting = contact.status == ContactStatus.AWAITING_AUTHORISATION
+        return _done(
+            request,
+            contact,
+            "Decision sent to a front door manager to authorise" if waiting else "Decision recorded",
+        )
+    needs_manager = chosen[
+        "decision"
+    ] in config.decisions_needing_authorisation() and not is_front_door_manager(request.user)
+    return render(
+        request,
+        "frontdoor/decide_check.html",
+        {
+            "contact": contact,
+            "decision": Decision(chosen["decision"]).label,
+            "reason": chosen["reason"],
+            "needs_manager": needs_manager,
+            "back_url": reverse("frontdoor:contact_decide", args=[contact.pk]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    if not is_front_door_manager(request.user):
+        raise PermissionDenied
+    if contact.status != ContactStatus.AWAITING_AUTHORISATION:
+        return HttpResponseRedirect(_contact_url(contact))
+    form = forms.AuthoriseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["approve"] == "yes"
+        services.contact_authorise(
+            actor=request.user, contact=contact, approve=approve, note=form.cleaned_data["note"]
+        )
+        return _done(
+            request, contact, "Decision authorised" if approve else "Decision returned to be decided again"
+        )
+    intro = f"Decision: {contact.get_decision_display()}. Reason: {contact.decision_reason}"
+    return _form_page(request, contact, form, "Authorise the decision", "Save", intro)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_partner_information(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    form = forms.PartnerInformationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.partner_information_add(actor=request.user, contact=contact, **form.cleaned_data)
+        return _done(request, contact, "Information from the partner agency recorded")
+    return _form_page(request, contact, form, "Add information from a partner agency", "Save information")
+
+
+@require_http_methods(["GET", "POST"])
+def contact_release_referrer(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
+    contact = _triage_contact(request, contact_id)
+    if not is_front_door_manager(request.user):
+        raise PermissionDenied
+    form = forms.ReleaseReferrerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.referrer_release(actor=request.user, contact=contact, reason=form.cleaned_data["reason"])
+        return _done(
+            request, contact, "The referrer's details can now be seen by staff working with the child"
+        )
+    intro = "Staff outside the front door will see who raised this concern. Families never will."
+    return _form_page(request, contact, form, "Release the referrer's details", "Release details", intro)
