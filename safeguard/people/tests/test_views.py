@@ -53,8 +53,10 @@ def test_child_list_paginates(staff_client, social_worker):
     for _ in range(30):
         team_child(social_worker)
     page_2 = staff_client.get(reverse("people:child_list"), {"page": 2})
+    html = page_2.content.decode()
     assert page_2.status_code == 200
-    assert "page 2 of 2" in page_2.content.decode()
+    assert "page 2 of 2" in html
+    assert 'class="govuk-pagination' in html and "page=1" in html
 
 
 def test_child_list_hides_sealed_children(staff_client, social_worker):
