@@ -4,7 +4,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from safeguard.design_system.forms import GovukForm
 
@@ -48,3 +53,58 @@ class MFACodeForm(GovukForm):
         ),
         error_messages={"required": "Enter the security code"},
     )
+
+
+def _govuk_password_messages(form: forms.Form) -> None:
+    """Specific messages for Django's password forms (GOV.UK style)."""
+    form.label_suffix = ""
+    labels = {
+        "old_password": ("Your current password", "Enter your current password"),
+        "new_password1": ("New password", "Enter a new password"),
+        "new_password2": ("Confirm the new password", "Confirm the new password"),
+    }
+    for name, (label, required) in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].error_messages["required"] = required
+    if "new_password1" in form.fields:
+        form.fields["new_password1"].help_text = (
+            "At least 12 characters. A few unrelated words make a strong password; "
+            "common passwords are refused."
+        )
+
+
+class GovukPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not correct",
+        "password_mismatch": "The two new passwords do not match",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _govuk_password_messages(self)
+
+
+class GovukSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_mismatch": "The two new passwords do not match",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _govuk_password_messages(self)
+
+
+class GovukPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages.update(
+            {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address like name@example.org",
+            }
+        )

@@ -8,13 +8,19 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from safeguard.accounts.forms import LoginForm, MFACodeForm
+from safeguard.accounts.forms import (
+    GovukPasswordChangeForm,
+    GovukPasswordResetForm,
+    GovukSetPasswordForm,
+    LoginForm,
+    MFACodeForm,
+)
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.accounts.selectors import teams_for_user
 from safeguard.accounts.services import mfa_setup_begin, mfa_setup_confirm, mfa_verify
@@ -25,6 +31,37 @@ login = public(
     )
 )
 logout = public(auth_views.LogoutView.as_view())
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_form.html",
+    form_class=GovukPasswordChangeForm,
+    success_url=reverse_lazy("accounts:password_change_done"),
+    extra_context={"heading": "Change your password", "button": "Change password"},
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html")
+# Setting a password by email: for new staff, and anyone who has forgotten theirs. The
+# same answer whether or not the address has an account.
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_form.html",
+        form_class=GovukPasswordResetForm,
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_sent"),
+        extra_context={"heading": "Set or reset your password", "button": "Send me a link"},
+    )
+)
+password_reset_sent = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_form.html",
+        form_class=GovukSetPasswordForm,
+        success_url=reverse_lazy("accounts:login"),
+        extra_context={"heading": "Choose a password", "button": "Save password"},
+    )
+)
 
 
 @public

@@ -91,3 +91,42 @@ def test_staff_pages_carry_the_timeout_warning(staff_client, settings):
 def test_timed_out_sign_in_page_says_answers_are_kept(client):
     html = client.get(reverse("accounts:login"), {"timed_out": "1"}).content.decode()
     assert "Your saved answers have been kept" in html
+
+
+def test_changing_a_password_applies_the_policy(staff_client, social_worker):
+    url = reverse("accounts:password_change")
+    short = staff_client.post(
+        url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
+    html = short.content.decode()
+    assert "This password is too short" in html and "There is a problem" in html
+    common = staff_client.post(
+        url, {"old_password": PASSWORD, "new_password1": "password1234", "new_password2": "password1234"}
+    )
+    assert "This password is too common" in common.content.decode()
+    wrong = staff_client.post(url, {"old_password": "nope", "new_password1": "x", "new_password2": "x"})
+    assert "Your current password is not correct" in wrong.content.decode()
+    ok = staff_client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "kettle orbit lantern fig",
+            "new_password2": "kettle orbit lantern fig",
+        },
+    )
+    assert ok.status_code == 302
+    social_worker.refresh_from_db()
+    assert social_worker.check_password("kettle orbit lantern fig")
+
+
+def test_password_reset_sends_a_link_without_revealing_accounts(client, social_worker):
+    from django.core import mail
+
+    for email in (social_worker.email, "nobody@staff.example"):
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
+        assert response["Location"] == reverse("accounts:password_reset_sent")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [social_worker.email]
+    link = [line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line][0]
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert "Choose a password" in form_page.content.decode()

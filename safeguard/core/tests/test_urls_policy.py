@@ -15,6 +15,9 @@ PUBLIC = {
     "core:cookies",
     "core:healthz",
     "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_sent",
+    "accounts:password_reset_confirm",
     "accounts:logout",
     # The public "Report a concern" journey and the partner API (which checks its own keys).
     "frontdoor:start",
