@@ -126,7 +126,7 @@ def test_password_reset_sends_a_link_without_revealing_accounts(client, social_w
         response = client.post(reverse("accounts:password_reset"), {"email": email})
         assert response["Location"] == reverse("accounts:password_reset_sent")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [social_worker.email]
-    link = [line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line][0]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line)
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert "Choose a password" in form_page.content.decode()
