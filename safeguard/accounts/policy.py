@@ -114,6 +114,8 @@ AUDIT_EXPORT_ROLES = frozenset(
 AUDIT_EXPORT_ALL_ROLES = frozenset({Role.DIRECTOR, Role.SYSTEM_ADMINISTRATOR})
 # Sealing a record hides it from everyone not named, so only senior managers may do it.
 SEAL_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
+# Merging duplicate children's records: managers.
+MERGE_ROLES = frozenset({Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 # Legal holds and the disposal review.
 RECORDS_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
 # Roles with any route to children's records (for navigation; the records are filtered).
@@ -198,6 +200,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
     "people:child_seal": ManagedChildAction(SEAL_ROLES),
+    "people:child_merge": ManagedChildAction(MERGE_ROLES),
     "people:break_glass": Roles(BREAK_GLASS_ROLES),
     "people:add_child:step": Roles(ADD_CHILD_ROLES),
     "people:add_child:check": Roles(ADD_CHILD_ROLES),

@@ -4,19 +4,25 @@ import secrets
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
-from safeguard.accounts.policy import RECORDS_ROLES
+from safeguard.accounts.policy import MERGE_ROLES, RECORDS_ROLES, Action
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
-from safeguard.people.forms import BreakGlassForm, ChildSearchForm, SealForm
+from safeguard.people.forms import BreakGlassForm, ChildSearchForm, MergeForm, SealForm
 from safeguard.people.journeys import ADD_CHILD
-from safeguard.people.permissions import can_add_child, can_break_glass, can_review_access, can_seal
+from safeguard.people.permissions import (
+    can_add_child,
+    can_break_glass,
+    can_review_access,
+    can_seal,
+    children_for,
+)
 from safeguard.people.selectors import (
     child_access_history,
     child_find_for_break_glass,
@@ -25,6 +31,7 @@ from safeguard.people.selectors import (
     seal_candidates,
 )
 from safeguard.people.services import break_glass_open
+from safeguard.people.services import child_merge as child_merge_service
 from safeguard.people.services import child_seal as child_seal_service
 
 _SEARCHES_KEPT = 10
@@ -78,6 +85,7 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
             "can_review_access": can_review_access(request.user, child),
             "can_seal": can_seal(request.user, child) and not child.is_sealed,
             "can_hold": request.user.role in RECORDS_ROLES,
+            "can_merge": request.user.role in MERGE_ROLES,
         },
     )
 
@@ -169,4 +177,36 @@ def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
         request,
         "people/child_seal.html",
         {"form": form, "child": child, "back_url": reverse("people:child_detail", args=[child.pk])},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
+    if request.user.role not in MERGE_ROLES:
+        raise PermissionDenied
+    form = MergeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        duplicate = (
+            children_for(request.user, Action.VIEW)
+            .filter(la_child_id__iexact=form.cleaned_data["duplicate"].strip())
+            .first()
+        )
+        if duplicate is None:
+            form.add_error("duplicate", "No child you can see has that local child identifier")
+        else:
+            try:
+                child_merge_service(
+                    actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "The records are merged.")
+                return HttpResponseRedirect(reverse("people:child_detail", args=[keep.pk]))
+    return render(
+        request,
+        "people/child_merge.html",
+        {"form": form, "child": keep, "back_url": reverse("people:child_detail", args=[keep.pk])},
     )
