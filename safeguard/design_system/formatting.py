@@ -27,9 +27,3 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return "Not recorded"
     return "Yes" if value else "No"
-
-
-def or_not_recorded(value: object) -> str:
-    if value is None or value == "":
-        return "Not recorded"
-    return str(value)

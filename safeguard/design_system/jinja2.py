@@ -78,7 +78,6 @@ def environment(**options: Any) -> Environment:
             "govuk_date": formatting.govuk_date,
             "govuk_datetime": formatting.govuk_datetime,
             "yes_no": formatting.yes_no,
-            "or_not_recorded": formatting.or_not_recorded,
         }
     )
     return env

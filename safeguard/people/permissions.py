@@ -58,11 +58,6 @@ def can(user: User, action: Action, child: Person) -> bool:
     return children_for(user, action).filter(pk=child.pk).exists()
 
 
-def can_view_child_records(user: User) -> bool:
-    """Whether the user has any route to children's records at all (for navigation)."""
-    return user.is_active and scope_for(user.role, Action.VIEW) > Scope.NONE
-
-
 def can_add_child(user: User) -> bool:
     return user.is_active and user.role in ADD_CHILD_ROLES
 

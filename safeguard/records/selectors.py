@@ -18,7 +18,7 @@ from safeguard.core.calendar import add_calendar_months
 from safeguard.design_system.formatting import govuk_date
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
-from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest
+from safeguard.records.models import DisposalDecision, SubjectAccessRequest
 
 WITHHELD_ADDRESS = "Address withheld"
 WITHHELD_THIRD_PARTY = "[Third party: withheld]"
@@ -161,7 +161,3 @@ def records_due_for_disposal(*, user: User, today: dt.date, limit: int = 200) ->
         if end <= today:
             due.append(DueForDisposal(person, end))
     return due[:limit]
-
-
-def on_legal_hold(person: Person) -> bool:
-    return LegalHold.objects.filter(person=person, lifted_at__isnull=True).exists()
