@@ -73,10 +73,17 @@ class ContactContext:
     manager: User
     # Current addresses of the household being built, by person id.
     addresses: dict[uuid.UUID, Address] = field(default_factory=dict)
+    # References already given: half a million random 8-character references collide
+    # about one time in ten (the birthday problem), and the column is unique.
+    used_references: set[str] = field(default_factory=set)
 
 
-def _reference(rng: random.Random) -> str:
-    return "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+def _reference(ctx: ContactContext) -> str:
+    while True:
+        reference = "".join(ctx.rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if reference not in ctx.used_references:
+            ctx.used_references.add(reference)
+            return reference
 
 
 def _source(rng: random.Random) -> tuple[str, str, str]:
@@ -125,7 +132,7 @@ def _contact(
     danger = "yes" if rng.random() < 0.08 else rng.choice(["no", "unknown"])
     contact = Contact(
         id=uuid.UUID(int=ctx.ids.getrandbits(128)),
-        reference=_reference(rng),
+        reference=_reference(ctx),
         received_at=received_at,
         received_on=received_on,
         decision_due=add_working_days(received_on, 1),

@@ -42,3 +42,18 @@ def test_extras_are_deterministic():
         Visit.objects.order_by("visit_date").values_list("visit_date", "child_seen", "child_seen_alone")
     )
     assert first == again
+
+
+def test_generated_contact_references_never_repeat():
+    import random
+    from typing import Any, cast
+
+    from safeguard.demo.contacts import ContactContext, _reference
+
+    nobody = cast(Any, None)  # the references need no staff
+    ctx = ContactContext(
+        rng=random.Random(1), ids=random.Random(2), today=TODAY, practitioner=nobody, manager=nobody
+    )
+    ctx.used_references.add("AAAAAAAA")
+    drawn = [_reference(ctx) for _ in range(20_000)]
+    assert len(set(drawn)) == len(drawn) and "AAAAAAAA" not in drawn
