@@ -89,7 +89,7 @@ def test_mfa_break_glass_and_who_has_looked(browser: Browser, live_server, setti
 
 
 def test_idle_warning_lets_a_keyboard_user_stay_signed_in(page: Page, live_server, settings) -> None:
-    settings.SESSION_COOKIE_AGE = 8  # the warning shows halfway through a short timeout: after 4 seconds
+    settings.SESSION_COOKIE_AGE = 12  # the warning shows halfway through a short timeout: after 6 seconds
     user: User = UserFactory(role=Role.SOCIAL_WORKER, username="idle@staff.example")
     page.goto(f"{live_server.url}/accounts/sign-in/")
     page.get_by_label("Email address").fill(user.username)
