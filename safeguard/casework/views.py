@@ -536,6 +536,9 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
     child = children_for(request.user, Action.EDIT).filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child")
+    access_log_record(
+        user=request.user, what="chronology_entry_form", instance=child, child_id=child.pk, request=request
+    )
     form = forms.ChronologyEntryForm(_posted(request))
     done = _save_or_none(
         request,

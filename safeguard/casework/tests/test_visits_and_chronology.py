@@ -171,3 +171,8 @@ def test_cin_plan_review_is_recorded_within_the_plan(staff_client, social_worker
         "2 November 2026"
         in staff_client.get(reverse("casework:episode_detail", args=[episode.pk])).content.decode()
     )
+
+
+def test_opening_the_chronology_form_is_logged(staff_client, episode):
+    assert staff_client.get(reverse("casework:chronology_new", args=[episode.child_id])).status_code == 200
+    assert AccessLogEntry.objects.filter(what="chronology_entry_form", child_id=episode.child_id).exists()

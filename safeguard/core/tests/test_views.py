@@ -91,3 +91,11 @@ def test_a_workers_home_shows_their_clocks_in_words(staff_client, social_worker)
     services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
     html = staff_client.get(reverse("core:home")).content.decode()
     assert "Your clocks" in html and "Overdue by" in html
+
+
+@pytest.mark.django_db
+def test_home_links_to_changing_the_password(staff_client, social_worker):
+    staff_client.force_login(social_worker)
+    social_worker.last_login = social_worker.date_joined
+    social_worker.save()
+    assert reverse("accounts:password_change") in staff_client.get(reverse("core:home")).content.decode()
