@@ -10,11 +10,21 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safeguard.accounts.models import User
+from safeguard.accounts.models import Role, User
 from safeguard.accounts.policy import BREAK_GLASS_MINUTES
 from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.codes import Ethnicity, Sex
-from safeguard.people.models import Address, BreakGlassGrant, Person, SealedRecordAccess
+from safeguard.people.models import (
+    Address,
+    BreakGlassGrant,
+    NameKind,
+    Person,
+    PersonDisability,
+    PersonName,
+    Relationship,
+    SealedRecordAccess,
+)
 from safeguard.people.validators import generate_la_child_id
 
 _ID_ATTEMPTS = 5
@@ -92,8 +102,6 @@ def _address_add(*, actor: User, person: Person, fields: dict[str, object]) -> A
 def _record_managers(person: Person) -> list[str]:
     """Email addresses of the managers responsible for the child's open work, or, when no
     team holds the child, of the front door managers."""
-    from safeguard.accounts.models import Role
-
     teams = person.episodes.filter(closure_date__isnull=True, team__isnull=False).values("team")
     managers = User.objects.filter(role=Role.TEAM_MANAGER, team__in=teams, is_active=True)
     if not managers.exists():
@@ -177,9 +185,6 @@ def child_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) ->
 
     Managers only (the caller checks). The audit trail keeps a snapshot of the removed record.
     """
-    from safeguard.casework.models import ChildProtectionPlan, CINEpisode
-    from safeguard.people.models import NameKind, PersonDisability, PersonName, Relationship
-
     if keep.pk == duplicate.pk:
         raise ValidationError("Choose a different record: a record cannot be merged into itself")
     if not (keep.is_child_record and duplicate.is_child_record):
