@@ -35,8 +35,6 @@ from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.formatting import govuk_date
 from safeguard.people.permissions import can, children_for
 
-AnyRequest = AuthenticatedRequest
-
 
 def _posted(request: AuthenticatedRequest) -> Any:
     return request.POST if request.method == "POST" else None
