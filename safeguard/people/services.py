@@ -135,15 +135,23 @@ def break_glass_open(*, actor: User, person: Person, reason: str) -> BreakGlassG
         )
         recipients = _record_managers(person)
         if recipients:
-            transaction.on_commit(lambda: _notify_break_glass(actor, recipients))
+            # imported here to break the cycle people.services -> people.jobs -> people.services
+            from safeguard.people import jobs
+
+            grant_id = str(grant.pk)
+            transaction.on_commit(
+                lambda: jobs.break_glass_notify.enqueue(grant_id=grant_id, recipients=recipients)
+            )
     return grant
 
 
-def _notify_break_glass(actor: User, recipients: list[str]) -> None:
+def break_glass_notify(*, grant_id: str, recipients: list[str]) -> None:
+    """Tell the managers that emergency access was used (a job, after the grant is committed)."""
+    grant = BreakGlassGrant.objects.select_related("user").get(pk=grant_id)
     send_mail(
         subject="Emergency access to a child's record in Safeguard",
         message=(
-            f"{actor.display_name} used emergency access to a record you are responsible for.\n"
+            f"{grant.user.display_name} used emergency access to a record you are responsible for.\n"
             "Review the reason under 'Who has looked at this record' on the child's page."
         ),
         from_email=None,
