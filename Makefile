@@ -36,6 +36,7 @@ run: setup
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(PY_STAMP)
 	$(VENV)/bin/mypy safeguard e2e bench

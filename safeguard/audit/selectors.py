@@ -13,6 +13,8 @@ from safeguard.accounts.models import User
 from safeguard.accounts.policy import AUDIT_EXPORT_ALL_ROLES, AUDIT_EXPORT_ROLES, Action
 from safeguard.audit.models import AccessLogEntry, AuditEvent
 from safeguard.audit.services import access_log_record_export
+from safeguard.people.models import Person
+from safeguard.people.permissions import children_for
 
 
 @dataclass
@@ -36,9 +38,6 @@ def audit_trail_for_export(
 
     The export is itself a read of personal data, so it is written to the access log.
     """
-    from safeguard.people.models import Person
-    from safeguard.people.permissions import children_for
-
     if user.role not in AUDIT_EXPORT_ROLES:
         raise PermissionError("This role cannot export the audit trail")
     since, until = _day_bounds(start, end)

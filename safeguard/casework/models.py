@@ -209,7 +209,7 @@ class StatutoryClock(BaseModel):
 
     The due date is computed and stored when the clock starts (so reports are a plain
     comparison in SQL), from the timescale in force that day: a change of local policy
-    applies to clocks started after it. ``recompute_clocks`` re-times open clocks when the
+    applies to clocks started after it. ``clocks_recompute`` re-times open clocks when the
     bank holiday list changes.
     """
 

@@ -20,11 +20,14 @@ from safeguard.audit.services import access_log_record
 from safeguard.casework.models import (
     Assessment,
     ChildProtectionPlan,
+    ChronologyEntry,
     CINEpisode,
     Section47Enquiry,
     StatutoryClock,
+    Visit,
 )
 from safeguard.core.calendar import add_calendar_months, working_days_between
+from safeguard.people.permissions import can, children_for
 
 
 def episodes_open_for_worker(*, worker: User) -> QuerySet[CINEpisode]:
@@ -174,8 +177,6 @@ def episode_get_for_user(
 
     Every successful read is written to the access log against the child.
     """
-    from safeguard.people.permissions import can, children_for
-
     episode = (
         CINEpisode.objects.filter(pk=episode_id, child__in=children_for(user, Action.VIEW))
         .select_related("child", "team", "worker")
@@ -223,8 +224,6 @@ class ClockView:
 
 
 def _running_clocks_query(user: User, scope: str) -> QuerySet[StatutoryClock]:
-    from safeguard.people.permissions import children_for
-
     clocks = StatutoryClock.objects.filter(met_date__isnull=True, stopped_reason="")
     if scope == "mine":
         clocks = clocks.filter(episode__worker=user)
@@ -262,9 +261,6 @@ def chronology_for(
 ) -> tuple[Any, list[ChronologyLine]]:
     """The child's chronology: significant events from the record, and the worker's own
     entries with their analysis, oldest first. Logged as a read of the child's record."""
-    from safeguard.casework.models import ChronologyEntry, Visit
-    from safeguard.people.permissions import children_for
-
     child = children_for(user, Action.VIEW).filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child")

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.middleware import AuthenticatedRequest
-from safeguard.accounts.models import User
-from safeguard.accounts.policy import Action
+from safeguard.accounts.models import Team, User
+from safeguard.accounts.policy import Action, Scope, scope_for
 from safeguard.audit.services import access_log_record
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
@@ -34,8 +34,6 @@ from safeguard.casework.selectors import (
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.formatting import govuk_date
 from safeguard.people.permissions import can, children_for
-
-AnyRequest = AuthenticatedRequest
 
 
 def _posted(request: AuthenticatedRequest) -> Any:
@@ -562,9 +560,6 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
 
 def _allocation_teams(user: User, episode: Any) -> list[Any]:
     """The child's team, or, for service managers (who may transfer), every team in their service."""
-    from safeguard.accounts.models import Team
-    from safeguard.accounts.policy import Scope, scope_for
-
     if scope_for(user.role, Action.AUTHORISE) >= Scope.SERVICE and user.team is not None:
         return list(Team.objects.filter(service_id=user.team.service_id).order_by("name"))
     if episode.team is not None:

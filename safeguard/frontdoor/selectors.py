@@ -23,7 +23,7 @@ from safeguard.audit.services import access_log_record
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.calendar import add_calendar_months
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
-from safeguard.frontdoor.permissions import is_front_door
+from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES, is_front_door
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
 
@@ -83,8 +83,6 @@ def contact_get_for_user(*, user: User, contact_id: uuid.UUID, request: HttpRequ
 
 
 def front_door_staff() -> QuerySet[User]:
-    from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES
-
     return User.objects.filter(role__in=FRONT_DOOR_ROLES, is_active=True).order_by("last_name", "first_name")
 
 

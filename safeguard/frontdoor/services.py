@@ -367,8 +367,11 @@ def _finalise(actor: User, contact: Contact) -> None:
         authorised_by=actor,
         authorised_at=timezone.now(),
     )
-    contact_id = contact.pk
-    transaction.on_commit(lambda: referrer_feedback_send(contact_id=contact_id))
+    # imported here to break the cycle frontdoor.services -> frontdoor.jobs -> frontdoor.services
+    from safeguard.frontdoor import jobs
+
+    contact_id = str(contact.pk)
+    transaction.on_commit(lambda: jobs.referrer_feedback_send.enqueue(contact_id=contact_id))
 
 
 def referrer_release(*, actor: User, contact: Contact, reason: str) -> Referrer:

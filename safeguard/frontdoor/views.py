@@ -18,6 +18,7 @@ from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system import journey as journeys
 from safeguard.frontdoor import config, forms, selectors, services
+from safeguard.frontdoor.api import openapi_operations
 from safeguard.frontdoor.clock import clock_tag
 from safeguard.frontdoor.journeys import REPORT_CONCERN
 from safeguard.frontdoor.models import Contact, ContactStatus, Decision
@@ -104,8 +105,6 @@ def report_start_again(request: HttpRequest) -> HttpResponse:
 def api_docs(request: HttpRequest) -> HttpResponse:
     """Readable API docs from the OpenAPI schema. Ninja's Swagger UI loads scripts from a
     CDN, which the site's Content-Security-Policy (script-src 'self') rightly blocks."""
-    from safeguard.frontdoor.api import openapi_operations
-
     return render(request, "frontdoor/api_docs.html", {"operations": openapi_operations()})
 
 

@@ -10,11 +10,21 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safeguard.accounts.models import User
+from safeguard.accounts.models import Role, User
 from safeguard.accounts.policy import BREAK_GLASS_MINUTES
 from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.codes import Ethnicity, Sex
-from safeguard.people.models import Address, BreakGlassGrant, Person, SealedRecordAccess
+from safeguard.people.models import (
+    Address,
+    BreakGlassGrant,
+    NameKind,
+    Person,
+    PersonDisability,
+    PersonName,
+    Relationship,
+    SealedRecordAccess,
+)
 from safeguard.people.validators import generate_la_child_id
 
 _ID_ATTEMPTS = 5
@@ -92,8 +102,6 @@ def _address_add(*, actor: User, person: Person, fields: dict[str, object]) -> A
 def _record_managers(person: Person) -> list[str]:
     """Email addresses of the managers responsible for the child's open work, or, when no
     team holds the child, of the front door managers."""
-    from safeguard.accounts.models import Role
-
     teams = person.episodes.filter(closure_date__isnull=True, team__isnull=False).values("team")
     managers = User.objects.filter(role=Role.TEAM_MANAGER, team__in=teams, is_active=True)
     if not managers.exists():
@@ -127,15 +135,23 @@ def break_glass_open(*, actor: User, person: Person, reason: str) -> BreakGlassG
         )
         recipients = _record_managers(person)
         if recipients:
-            transaction.on_commit(lambda: _notify_break_glass(actor, recipients))
+            # imported here to break the cycle people.services -> people.jobs -> people.services
+            from safeguard.people import jobs
+
+            grant_id = str(grant.pk)
+            transaction.on_commit(
+                lambda: jobs.break_glass_notify.enqueue(grant_id=grant_id, recipients=recipients)
+            )
     return grant
 
 
-def _notify_break_glass(actor: User, recipients: list[str]) -> None:
+def break_glass_notify(*, grant_id: str, recipients: list[str]) -> None:
+    """Tell the managers that emergency access was used (a job, after the grant is committed)."""
+    grant = BreakGlassGrant.objects.select_related("user").get(pk=grant_id)
     send_mail(
         subject="Emergency access to a child's record in Safeguard",
         message=(
-            f"{actor.display_name} used emergency access to a record you are responsible for.\n"
+            f"{grant.user.display_name} used emergency access to a record you are responsible for.\n"
             "Review the reason under 'Who has looked at this record' on the child's page."
         ),
         from_email=None,
@@ -177,9 +193,6 @@ def child_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) ->
 
     Managers only (the caller checks). The audit trail keeps a snapshot of the removed record.
     """
-    from safeguard.casework.models import ChildProtectionPlan, CINEpisode
-    from safeguard.people.models import NameKind, PersonDisability, PersonName, Relationship
-
     if keep.pk == duplicate.pk:
         raise ValidationError("Choose a different record: a record cannot be merged into itself")
     if not (keep.is_child_record and duplicate.is_child_record):

@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from safeguard.settings.env import env_bool, env_colour, env_int, env_list, env_str
+from safeguard.settings.env import env_bool, env_choice, env_colour, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SAFEGUARD_VAR_DIR", str(BASE_DIR / "var")))
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "safeguard.core",
     "safeguard.design_system",
     "safeguard.accounts",
@@ -210,6 +212,20 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safeguarding@example.org")
+
+# Background jobs (ADR 9). "immediate" runs a job at once, in the process that enqueues it
+# (the demo and tests); "database" stores it for `manage.py db_worker` to run.
+JOB_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": JOB_BACKENDS[
+            env_choice("JOBS_BACKEND", "immediate" if DEMO_MODE else "database", JOB_BACKENDS)
+        ]
+    }
+}
 
 # The council running this instance. A council's service is not GOV.UK: its own name and
 # colour in the header, no crown, no GDS Transport.

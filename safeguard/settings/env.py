@@ -8,6 +8,7 @@ raises ``ImproperlyConfigured`` on a value it does not understand.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,6 +50,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: Iterable[str]) -> str:
+    value = env_str(name, default).strip().lower()
+    allowed = sorted(choices)
+    if value not in allowed:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def env_colour(name: str, default: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from safeguard.settings.env import env_bool, env_colour, env_int
+from safeguard.settings.env import env_bool, env_choice, env_colour, env_int
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("ON", True), ("0", False), ("no", False)])
@@ -38,3 +38,11 @@ def test_env_colour_normalises_and_rejects(monkeypatch):
     monkeypatch.setenv("SG_COLOUR", "teal")
     with pytest.raises(ImproperlyConfigured):
         env_colour("SG_COLOUR", "#000000")
+
+
+def test_env_choice_reads_a_listed_value_and_rejects_others(monkeypatch):
+    monkeypatch.setenv("SG_JOBS", " Database ")
+    assert env_choice("SG_JOBS", "immediate", ["immediate", "database"]) == "database"
+    monkeypatch.setenv("SG_JOBS", "celery")
+    with pytest.raises(ImproperlyConfigured, match="SG_JOBS must be one of database, immediate"):
+        env_choice("SG_JOBS", "immediate", ["immediate", "database"])
