@@ -49,16 +49,13 @@ def _one(connection: BaseDatabaseWrapper, query: str, params: list[str]) -> obje
     return None if row is None else row[0]
 
 
-def _check_role(connection: BaseDatabaseWrapper, role: str, schema: str) -> None:
+def _unfit(connection: BaseDatabaseWrapper, role: str, schema: str) -> str | None:
+    """Why ``role`` could erase the audit trail whatever it is granted, or None."""
     superuser = _one(connection, "SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
     if superuser is None:
-        raise GrantRefused(
-            f"There is no database role called {role}: create it first (see docs/deployment.md)"
-        )
+        return f"There is no database role called {role}: create it first (see docs/deployment.md)"
     if superuser:
-        raise GrantRefused(f"{role} is a superuser, which no grant can restrict: use a role that is not")
-    if role == _one(connection, "SELECT current_user", []):
-        raise GrantRefused(f"{role} is the role running this command: the application needs a second role")
+        return f"{role} is a superuser, which no grant can restrict: use a role that is not"
     owned = _one(
         connection,
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -66,10 +63,23 @@ def _check_role(connection: BaseDatabaseWrapper, role: str, schema: str) -> None
         [schema, role],
     )
     if owned:
-        raise GrantRefused(
+        return (
             f"{role} owns {owned} tables or sequences in {schema}: the application role must own "
             "nothing, so run migrate as the owner role and reassign them (REASSIGN OWNED BY)"
         )
+    return None
+
+
+def app_role_problem(*, using: str = "default") -> str | None:
+    """Why the role this connection uses is unfit to run the application, or None.
+
+    For ``manage.py check --deploy --database default`` run with the service's own URL.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    role = str(_one(connection, "SELECT current_user", []))
+    return _unfit(connection, role, str(_one(connection, "SELECT current_schema()", [])))
 
 
 def db_grant_app_role(*, role: str, using: str = "default") -> GrantSummary:
@@ -82,7 +92,11 @@ def db_grant_app_role(*, role: str, using: str = "default") -> GrantSummary:
     if connection.vendor != "postgresql":
         raise GrantRefused("Database roles are PostgreSQL's: SQLite has no roles to grant to")
     schema = str(_one(connection, "SELECT current_schema()", []))
-    _check_role(connection, role, schema)
+    unfit = _unfit(connection, role, schema)
+    if unfit:
+        raise GrantRefused(unfit)
+    if role == _one(connection, "SELECT current_user", []):
+        raise GrantRefused(f"{role} is the role running this command: the application needs a second role")
     quote = connection.ops.quote_name
     app, ns = quote(role), quote(schema)
     append_only = append_only_tables()

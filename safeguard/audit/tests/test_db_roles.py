@@ -131,3 +131,36 @@ def test_the_grant_refuses_a_missing_role_a_superuser_or_a_role_that_owns_tables
         call_command("db_grant_app_role", app_role)
     with pytest.raises(CommandError, match="superuser"):
         call_command("db_grant_app_role", connection.settings_dict["USER"])
+
+
+@ON_POSTGRESQL
+def test_the_deploy_check_warns_when_the_service_connects_as_a_superuser_or_owner(app_role):
+    from safeguard.audit.checks import check_app_database_role
+
+    # The tests connect as the superuser that owns the test database: exactly what production must not do.
+    warnings = check_app_database_role(None, databases=["default"])
+    assert [w.id for w in warnings] == ["safeguard.W001"] and "superuser" in warnings[0].msg
+    assert check_app_database_role(None, databases=None) == []  # plain `check` does not touch the database
+
+
+@ON_POSTGRESQL
+def test_the_deploy_check_passes_for_the_service_connected_as_the_app_role(app_role):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    call_command("db_grant_app_role", app_role)
+    settings = connection.settings_dict
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    url = f"postgres://{app_role}@{host}:{port}/{settings['NAME']}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--database", "default", "--tag", "database"],
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "safeguard.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "safeguard.W001" not in result.stdout + result.stderr
