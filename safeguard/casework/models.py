@@ -93,6 +93,20 @@ class Assessment(BaseModel):
         max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
     )
     submitted_date = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who sent it for authorisation; they may not authorise it.",
+    )
+    details_recorded_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Everyone who recorded the dates seen, factors or outcome; none may authorise it.",
+    )
     authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -258,6 +272,12 @@ class AssessmentSection(BaseModel):
     key = models.CharField(max_length=32)
     text = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Everyone who has saved words in this section; none of them may authorise the assessment.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "key"], name="assessment_section_once")]

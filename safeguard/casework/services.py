@@ -275,6 +275,8 @@ def assessment_section_save(
         section.version += 1
         section.modified_by = actor
         section.save(update_fields=["text", "version", "modified_by", "modified_at"])
+        # Every writer is kept, not just the last: none of them may authorise (four eyes).
+        section.authors.add(actor)
         audit_event_record(
             actor=actor,
             action="assessment_section_save",
@@ -290,6 +292,9 @@ def assessment_record_details(
 ) -> Assessment:
     """The structured parts: dates seen, factors, outcome. Saved even if incomplete."""
     allowed = {"child_seen_date", "child_seen_alone", "factors", "outcome"}
+    if assessment.status != AssessmentStatus.IN_PROGRESS:
+        # What the manager authorises must be what was submitted.
+        raise ValidationError("This assessment has been submitted and can no longer be changed")
     with transaction.atomic():
         before = snapshot(assessment, sorted(fields))
         for name, value in fields.items():
@@ -298,11 +303,14 @@ def assessment_record_details(
             setattr(assessment, name, value)
         assessment.modified_by = actor
         assessment.save()
+        changes = diff(before, snapshot(assessment, sorted(fields)))
+        if changes:
+            assessment.details_recorded_by.add(actor)
         audit_event_record(
             actor=actor,
             action="assessment_record_details",
             instance=assessment,
-            changes=diff(before, snapshot(assessment, sorted(fields))),
+            changes=changes,
             child_id=assessment.episode.child_id,
         )
     return assessment
@@ -327,22 +335,55 @@ def assessment_missing(assessment: Assessment) -> list[str]:
 
 
 def assessment_submit(*, actor: User, assessment: Assessment, on: dt.date) -> Assessment:
+    if assessment.status != AssessmentStatus.IN_PROGRESS:
+        raise ValidationError("This assessment has already been submitted")
     missing = assessment_missing(assessment)
     if missing:
         raise ValidationError(missing)
     with transaction.atomic():
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_date = on
+        assessment.submitted_by = actor
         assessment.modified_by = actor
-        assessment.save(update_fields=["status", "submitted_date", "modified_by", "modified_at"])
+        assessment.save(
+            update_fields=["status", "submitted_date", "submitted_by", "modified_by", "modified_at"]
+        )
         audit_event_record(
             actor=actor,
             action="assessment_submit",
             instance=assessment,
-            changes={"status": {"before": "in_progress", "after": "submitted"}},
+            changes={
+                "status": {"before": "in_progress", "after": "submitted"},
+                "submitted_by_id": {"before": None, "after": str(actor.pk)},
+            },
             child_id=assessment.episode.child_id,
         )
     return assessment
+
+
+_SOMEONE_ELSE = "A manager other than the assessing worker must authorise it"
+
+
+def assessment_authorise_refusal(*, actor: User, assessment: Assessment) -> str | None:
+    """Why ``actor`` may not authorise this assessment, or None when they may (four eyes).
+
+    The sign-off must come from someone who did none of the work: not whoever started it,
+    wrote any part of it or sent it for authorisation, so a manager cannot write an
+    assessment and sign it off alone.
+    """
+    if actor.pk == assessment.created_by_id:
+        return f"You started this assessment. {_SOMEONE_ELSE}"
+    if actor.pk == assessment.submitted_by_id:
+        return f"You sent this assessment for authorisation. {_SOMEONE_ELSE}"
+    written = set(
+        AssessmentSection.objects.filter(assessment=assessment, authors=actor).values_list("key", flat=True)
+    )
+    titles = [title for key, title, _hint in ASSESSMENT_SECTIONS if key in written]
+    if titles:
+        return f"You wrote part of this assessment ({titles[0]}). {_SOMEONE_ELSE}"
+    if assessment.details_recorded_by.filter(pk=actor.pk).exists():
+        return f"You recorded the dates seen, factors or outcome of this assessment. {_SOMEONE_ELSE}"
+    return None
 
 
 def assessment_authorise(
@@ -355,8 +396,9 @@ def assessment_authorise(
         raise ValidationError("The assessment cannot be authorised before it started")
     if on > timezone.localdate():
         raise ValidationError("The authorisation date cannot be in the future")
-    if actor.pk == assessment.created_by_id:
-        raise ValidationError("A manager other than the assessing worker must authorise it")
+    refusal = assessment_authorise_refusal(actor=actor, assessment=assessment)
+    if refusal:
+        raise ValidationError(refusal)
     with transaction.atomic():
         clock = _running_clock(assessment.episode, ClockKind.ASSESSMENT)
         if clock is not None:

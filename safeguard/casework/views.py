@@ -175,6 +175,11 @@ def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpR
         }
     )
     user = request.user
+    refusal = (
+        services.assessment_authorise_refusal(actor=user, assessment=item)
+        if item.status == AssessmentStatus.SUBMITTED and can(user, Action.AUTHORISE, item.episode.child)
+        else None
+    )
     return render(
         request,
         "casework/assessment.html",
@@ -187,7 +192,8 @@ def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpR
             and can(user, Action.EDIT, item.episode.child),
             "may_authorise": item.status == AssessmentStatus.SUBMITTED
             and can(user, Action.AUTHORISE, item.episode.child)
-            and item.created_by_id != user.pk,
+            and refusal is None,
+            "authorise_refusal": refusal,
             "back_url": _episode_url(item.episode_id),
         },
     )
@@ -358,7 +364,12 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
     return render(
         request,
         "casework/assessment_authorise.html",
-        {"form": form, "assessment": item, "back_url": reverse("casework:assessment", args=[item.pk])},
+        {
+            "form": form,
+            "assessment": item,
+            "refusal": services.assessment_authorise_refusal(actor=request.user, assessment=item),
+            "back_url": reverse("casework:assessment", args=[item.pk]),
+        },
     )
 
 

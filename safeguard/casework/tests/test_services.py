@@ -258,3 +258,126 @@ def test_a_new_assessment_starts_from_the_last_authorised_factors(social_worker,
     services.assessment_authorise(actor=manager, assessment=first, on=dt.date(2026, 11, 11))
     second = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 20))
     assert second.factors == ["3B", "4B"]
+
+
+# -- four eyes: nobody who worked on an assessment signs it off -------------------------
+
+
+@pytest.fixture
+def other_manager(social_worker):
+    return UserFactory(role=Role.TEAM_MANAGER, team=social_worker.team)
+
+
+def _started(worker, episode):
+    return services.assessment_start(actor=worker, episode=episode, start_date=dt.date(2026, 11, 3))
+
+
+def test_a_manager_who_wrote_it_all_and_submitted_it_cannot_authorise_it(
+    social_worker, manager, other_manager, episode
+):
+    """The case found in testing: a worker pressed "start", the manager did everything else."""
+    assessment = _started(social_worker, episode)
+    _complete(assessment, manager)
+    services.assessment_submit(actor=manager, assessment=assessment, on=dt.date(2026, 11, 20))
+    assert assessment.submitted_by == manager
+    with pytest.raises(ValidationError, match="You sent this assessment for authorisation"):
+        services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 23))
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted" and assessment.authorised_by is None
+    services.assessment_authorise(actor=other_manager, assessment=assessment, on=dt.date(2026, 11, 23))
+    assert assessment.authorised_by == other_manager
+
+
+def test_a_manager_who_wrote_one_section_cannot_authorise_even_after_it_was_rewritten(
+    social_worker, manager, other_manager, episode
+):
+    assessment = _started(social_worker, episode)
+    services.assessment_section_save(
+        actor=manager,
+        assessment=assessment,
+        key="analysis",
+        text="The manager's analysis",
+        based_on_version=0,
+    )
+    _complete_over(assessment, social_worker)  # the worker rewrites every section, analysis included
+    section = assessment.sections.get(key="analysis")
+    assert section.modified_by == social_worker and set(section.authors.all()) == {manager, social_worker}
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError, match=r"You wrote part of this assessment \(Analysis"):
+        services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 23))
+    assert services.assessment_authorise_refusal(actor=other_manager, assessment=assessment) is None
+
+
+def test_a_manager_who_recorded_the_outcome_cannot_authorise(social_worker, manager, other_manager, episode):
+    assessment = _started(social_worker, episode)
+    _complete(assessment, social_worker)
+    services.assessment_record_details(actor=manager, assessment=assessment, fields={"outcome": "nfa"})
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError, match="You recorded the dates seen, factors or outcome"):
+        services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 23))
+    services.assessment_authorise(actor=other_manager, assessment=assessment, on=dt.date(2026, 11, 23))
+
+
+def test_what_was_submitted_is_what_is_authorised(social_worker, manager, episode):
+    assessment = _started(social_worker, episode)
+    _complete(assessment, social_worker)
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        services.assessment_record_details(
+            actor=social_worker, assessment=assessment, fields={"outcome": "nfa"}
+        )
+    services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 23))
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 24))
+    assessment.refresh_from_db()
+    assert assessment.status == "authorised" and assessment.outcome == "services"
+
+
+def _complete_over(assessment, worker):
+    """Complete the assessment as ``worker``, rewriting any section someone else began."""
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        section = assessment.sections.filter(key=key).first()
+        services.assessment_section_save(
+            actor=worker,
+            assessment=assessment,
+            key=key,
+            text=f"{key} in {worker.username}'s words",
+            based_on_version=section.version if section else 0,
+        )
+    services.assessment_record_details(
+        actor=worker,
+        assessment=assessment,
+        fields={"child_seen_date": dt.date(2026, 11, 5), "factors": ["3B"], "outcome": "services"},
+    )
+
+
+def test_the_backfill_takes_writers_and_submitters_from_the_audit_trail(
+    social_worker, manager, other_manager, episode
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("safeguard.casework.migrations.0005_assessment_four_eyes")
+    assessment = _started(social_worker, episode)
+    services.assessment_section_save(
+        actor=manager, assessment=assessment, key="analysis", text="first", based_on_version=0
+    )
+    services.assessment_section_save(  # known only from the audit trail once others have saved
+        actor=other_manager, assessment=assessment, key="analysis", text="second", based_on_version=1
+    )
+    _complete_over(assessment, social_worker)
+    services.assessment_record_details(actor=manager, assessment=assessment, fields={"outcome": "nfa"})
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    # As the records stood before this release: nobody recorded as an author or submitter.
+    section = assessment.sections.get(key="analysis")
+    section.authors.clear()
+    assessment.details_recorded_by.clear()
+    type(assessment).objects.filter(pk=assessment.pk).update(submitted_by=None)
+
+    migration.backfill(apps, None)
+
+    assert set(section.authors.all()) == {manager, other_manager, social_worker}
+    assert set(assessment.details_recorded_by.all()) == {manager, social_worker}
+    assessment.refresh_from_db()
+    assert assessment.submitted_by == social_worker

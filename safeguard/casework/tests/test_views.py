@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from markupsafe import escape
 
 from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import TeamFactory, UserFactory
@@ -172,3 +173,36 @@ def test_clocks_page_shows_status_in_words(staff_client, episode):
 def test_partner_cannot_open_clocks(client, partner_user):
     client.force_login(partner_user)
     assert client.get(reverse("casework:clocks")).status_code == 403
+
+
+def test_a_manager_who_wrote_part_of_an_assessment_is_told_why_they_cannot_authorise_it(
+    staff_client, client, manager, social_worker, episode
+):
+    from safeguard.casework import services
+
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        services.assessment_section_save(
+            actor=manager, assessment=assessment, key=key, text=f"About {key}", based_on_version=0
+        )
+    services.assessment_record_details(
+        actor=social_worker,
+        assessment=assessment,
+        fields={"child_seen_date": dt.date(2026, 11, 5), "factors": ["3B"], "outcome": "services"},
+    )
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    client.force_login(manager)
+    first_title = escape(ASSESSMENT_SECTIONS[0][1])
+    reason = f"You wrote part of this assessment ({first_title}). A manager other than the assessing worker"
+    url = reverse("casework:assessment_authorise", args=[assessment.pk])
+    overview = client.get(reverse("casework:assessment", args=[assessment.pk])).content.decode()
+    assert reason in overview and f'href="{url}"' not in overview  # no button, but the reason why
+    assert reason in client.get(url).content.decode()
+    response = client.post(url, _date("authorised_on", dt.date(2026, 11, 20)))
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page and reason in page
+    assert "<title>Error: " in page
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted" and assessment.authorised_by is None
