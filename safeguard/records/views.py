@@ -126,9 +126,11 @@ def disposal_decide(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpR
         raise Http404("No such child")
     today = timezone.localdate()
     if record_due_for_disposal(user=request.user, child_id=child.pk, today=today) is None:
-        # Decisions are taken only on the review list: the record is not on it (still within
-        # its schedule, open, on legal hold or already kept).
-        messages.error(request, "This record is not due for review: it cannot be disposed of or kept")
+        # Decisions are taken only on the review list, and this record is not on it.
+        if child.legal_holds.filter(lifted_at__isnull=True).exists():
+            messages.error(request, "This record is under a legal hold and cannot be disposed of")
+        else:
+            messages.error(request, "This record is not due for review: it cannot be disposed of or kept")
         return HttpResponseRedirect(reverse("records:disposal_review"))
     form = DisposalForm(request.POST)
     if form.is_valid():

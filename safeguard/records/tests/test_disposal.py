@@ -239,7 +239,7 @@ def test_a_legal_hold_stops_disposal(client, make_user, social_worker):
         {"decision": "dispose", "reason": "Past schedule."},
         follow=True,
     )
-    assert "This record is not due for review" in response.content.decode()
+    assert "This record is under a legal hold and cannot be disposed of" in response.content.decode()
     assert Person.objects.filter(pk=child.pk).exists()
     assert CINEpisode.objects.filter(child=child).exists()
 
