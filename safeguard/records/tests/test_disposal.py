@@ -261,3 +261,10 @@ def test_a_relative_with_their_own_legal_hold_is_kept(make_user, social_worker):
     record_dispose(actor=director, person=child, reason="Past schedule.")
     assert not Person.objects.filter(pk=child.pk).exists()
     assert LegalHold.objects.filter(person=mother, lifted_at__isnull=True).exists()
+
+
+def test_the_review_asks_for_a_reason_that_names_no_one(client, make_user, social_worker):
+    _full_record(social_worker, ChildFactory())
+    client.force_login(make_user(Role.DIRECTOR))
+    html = client.get(reverse("records:disposal_review")).content.decode()
+    assert "Do not name the child or their family" in html
