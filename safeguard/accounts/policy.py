@@ -7,6 +7,11 @@ Each role is allowed each action on children's records within a *scope*:
 - ``SERVICE``: children with an open episode held by any team in the user's service;
 - ``ALL``: every child's record.
 
+Merging (``MERGE``) also reaches a child no team holds (no open episode) that the user may
+view under their own scope: a duplicate is usually such a record, made at the front door or
+left closed, and nobody's work is taken from them. A child held by a team outside the
+user's merge scope cannot be merged, as the kept record or as the duplicate.
+
 Sealed records are outside every scope: only the users named on the seal, or a user with a
 current break-glass grant, can see one. A partner agency user sees only what their agency
 submitted or was invited to (the front door and conference issues add those records).
@@ -28,6 +33,7 @@ class Action(StrEnum):
     DECIDE = "decide"
     AUTHORISE = "authorise"
     EXPORT = "export"
+    MERGE = "merge"
     ADMINISTER = "administer"
 
 
@@ -50,6 +56,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.EDIT: Scope.TEAM,
         A.DECIDE: Scope.TEAM,
         A.AUTHORISE: Scope.TEAM,
+        A.MERGE: Scope.TEAM,
     },
     Role.SOCIAL_WORKER: {A.VIEW: Scope.TEAM, A.EDIT: Scope.OWN},
     Role.SENIOR_PRACTITIONER: {A.VIEW: Scope.TEAM, A.EDIT: Scope.TEAM},
@@ -59,6 +66,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.DECIDE: Scope.TEAM,
         A.AUTHORISE: Scope.TEAM,
         A.EXPORT: Scope.TEAM,
+        A.MERGE: Scope.TEAM,
     },
     Role.SERVICE_MANAGER: {
         A.VIEW: Scope.SERVICE,
@@ -66,6 +74,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.DECIDE: Scope.SERVICE,
         A.AUTHORISE: Scope.SERVICE,
         A.EXPORT: Scope.SERVICE,
+        A.MERGE: Scope.SERVICE,
     },
     # Until conferences are recorded, a chair's "own" children are those on a plan.
     Role.CONFERENCE_CHAIR: {A.VIEW: Scope.OWN, A.DECIDE: Scope.OWN},
@@ -114,8 +123,8 @@ AUDIT_EXPORT_ROLES = frozenset(
 AUDIT_EXPORT_ALL_ROLES = frozenset({Role.DIRECTOR, Role.SYSTEM_ADMINISTRATOR})
 # Sealing a record hides it from everyone not named, so only senior managers may do it.
 SEAL_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
-# Merging duplicate children's records: managers.
-MERGE_ROLES = frozenset({Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
+# Merging duplicate children's records: managers, over the children in their merge scope.
+MERGE_ROLES = frozenset(r for r in Role if POLICY[r].get(Action.MERGE, Scope.NONE) > Scope.NONE)
 # Legal holds and the disposal review.
 RECORDS_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DIRECTOR})
 # Roles with any route to children's records (for navigation; the records are filtered).
@@ -161,10 +170,12 @@ class ChildList:
 
 class ManagedChildAction:
     """A senior manager's action on a child's record (sealing, a legal hold): 404 for anyone
-    who cannot see the child, 403 for anyone who can see it but is not in ``roles``."""
+    who cannot see the child, 403 for anyone who can see it but is not in ``roles`` or, when
+    ``action`` is given, does not hold that action over this child."""
 
-    def __init__(self, roles: frozenset[Role]):
+    def __init__(self, roles: frozenset[Role], *, action: Action | None = None):
         self.roles = roles
+        self.action = action
 
 
 class ObjectPage:
@@ -200,7 +211,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
     "people:child_seal": ManagedChildAction(SEAL_ROLES),
-    "people:child_merge": ManagedChildAction(MERGE_ROLES),
+    "people:child_merge": ManagedChildAction(MERGE_ROLES, action=Action.MERGE),
     "people:break_glass": Roles(BREAK_GLASS_ROLES),
     "people:add_child:step": Roles(ADD_CHILD_ROLES),
     "people:add_child:check": Roles(ADD_CHILD_ROLES),

@@ -51,7 +51,18 @@ def children_for(user: User, action: Action = Action.VIEW) -> QuerySet[Person]:
     grants = _granted_filter(user) if action == Action.VIEW else Q(pk__in=[])
     if scope_q is None:
         return children.filter(grants)
+    if action == Action.MERGE:
+        scope_q |= _unheld_filter(user)
     return children.filter((Q(is_sealed=False) & scope_q) | grants)
+
+
+def _unheld_filter(user: User) -> Q:
+    """Children no team holds that ``user`` may view under their scope (not by a grant):
+    merging one takes nobody's work away (see the policy)."""
+    view_q = _scope_filter(user, scope_for(user.role, Action.VIEW))
+    if view_q is None:
+        return Q(pk__in=[])
+    return ~Q(Exists(_open_episodes())) & view_q
 
 
 def can(user: User, action: Action, child: Person) -> bool:

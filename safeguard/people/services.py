@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
-from safeguard.accounts.policy import BREAK_GLASS_MINUTES
+from safeguard.accounts.policy import BREAK_GLASS_MINUTES, Action
 from safeguard.audit.services import audit_event_record, diff, snapshot
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.codes import Ethnicity, Sex
@@ -25,6 +25,7 @@ from safeguard.people.models import (
     Relationship,
     SealedRecordAccess,
 )
+from safeguard.people.permissions import children_for
 from safeguard.people.validators import generate_la_child_id
 
 _ID_ATTEMPTS = 5
@@ -191,8 +192,13 @@ def child_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) ->
     duplicate moves to ``keep`` (found through the model relations, so later apps are
     included), the duplicate's name is kept as an "also known as", and the duplicate goes.
 
-    Managers only (the caller checks). The audit trail keeps a snapshot of the removed record.
+    The actor must hold the merge action over both records: the view tells a record the
+    actor cannot see (404) from one they cannot merge (403); this is the last line. The
+    audit trail keeps a snapshot of the removed record.
     """
+    mergeable = children_for(actor, Action.MERGE).filter(pk__in=[keep.pk, duplicate.pk]).count()
+    if mergeable != len({keep.pk, duplicate.pk}):
+        raise PermissionDenied("You cannot merge a record held by a team outside your responsibility")
     if keep.pk == duplicate.pk:
         raise ValidationError("Choose a different record: a record cannot be merged into itself")
     if not (keep.is_child_record and duplicate.is_child_record):

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
-from safeguard.accounts.policy import MERGE_ROLES, RECORDS_ROLES, Action
+from safeguard.accounts.policy import RECORDS_ROLES, Action
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
 from safeguard.people.forms import BreakGlassForm, ChildSearchForm, MergeForm, SealForm
 from safeguard.people.journeys import ADD_CHILD
 from safeguard.people.permissions import (
+    can,
     can_add_child,
     can_break_glass,
     can_review_access,
@@ -85,7 +86,7 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
             "can_review_access": can_review_access(request.user, child),
             "can_seal": can_seal(request.user, child) and not child.is_sealed,
             "can_hold": request.user.role in RECORDS_ROLES,
-            "can_merge": request.user.role in MERGE_ROLES,
+            "can_merge": can(request.user, Action.MERGE, child),
         },
     )
 
@@ -183,15 +184,15 @@ def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
     keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
-    if request.user.role not in MERGE_ROLES:
+    if not can(request.user, Action.MERGE, keep):
         raise PermissionDenied
     form = MergeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        duplicate = (
-            children_for(request.user, Action.VIEW)
-            .filter(la_child_id__iexact=form.cleaned_data["duplicate"].strip())
-            .first()
-        )
+        identifier = form.cleaned_data["duplicate"].strip()
+        duplicate = children_for(request.user, Action.MERGE).filter(la_child_id__iexact=identifier).first()
+        if duplicate is None and children_for(request.user).filter(la_child_id__iexact=identifier).exists():
+            # Seen but held by a team outside the user's merge scope: refused, as for the kept one.
+            raise PermissionDenied
         if duplicate is None:
             form.add_error("duplicate", "No child you can see has that local child identifier")
         else:

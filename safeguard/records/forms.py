@@ -66,5 +66,6 @@ class DisposalForm(GovukForm):
         label="Reason",
         max_length=2000,
         widget=forms.Textarea,
+        help_text="Do not name the child or their family: the decision is kept after the record is gone.",
         error_messages={"required": "Enter the reason for your decision"},
     )

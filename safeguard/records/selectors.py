@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 
 from safeguard.accounts.models import User
@@ -18,7 +19,16 @@ from safeguard.core.calendar import add_calendar_months
 from safeguard.design_system.formatting import govuk_date
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
-from safeguard.records.models import DisposalDecision, SubjectAccessRequest
+from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest
+
+if TYPE_CHECKING:  # django-stubs is a development requirement only
+    from django_stubs_ext import WithAnnotations
+
+    class _LastUse(TypedDict):
+        last_closure: dt.date
+        last_contact: dt.date | None
+
+    _Candidate = WithAnnotations[Person, _LastUse]
 
 WITHHELD_ADDRESS = "Address withheld"
 WITHHELD_THIRD_PARTY = "[Third party: withheld]"
@@ -136,28 +146,48 @@ def retention_end(person: Person, last_closure: dt.date, had_cp_plan: bool) -> d
     return end
 
 
-def records_due_for_disposal(*, user: User, today: dt.date, limit: int = 200) -> list[DueForDisposal]:
-    """Closed records past their retention date, not on legal hold and not already kept."""
+def _disposal_candidates(*, user: User, today: dt.date) -> QuerySet[_Candidate]:
+    """Closed records the user may see, with no open work, last closed before the shortest
+    schedule began, not on legal hold and with no decision to keep them that still runs."""
     years = settings.RETENTION_SCHEDULES["children_in_need"]["years_after_closure"]
-    candidates = (
+    kept = DisposalDecision.objects.filter(
+        decision=DisposalDecision.Decision.RETAIN, retain_until__gt=today
+    ).values("person_id_disposed")
+    return (
         children_for(user, Action.VIEW)
         .exclude(episodes__closure_date__isnull=True)
-        .annotate(last_closure=Max("episodes__closure_date"))
+        .annotate(last_closure=Max("episodes__closure_date"), last_contact=Max("contacts__received_on"))
         .filter(last_closure__lte=add_calendar_months(today, -12 * years))
-        .exclude(Q(legal_holds__lifted_at__isnull=True) & Q(legal_holds__isnull=False))
+        .exclude(Exists(LegalHold.objects.filter(person=OuterRef("pk"), lifted_at__isnull=True)))
+        .exclude(pk__in=kept)
         .prefetch_related("cp_plans")
         .order_by("last_closure")
     )
-    kept = set(
-        DisposalDecision.objects.filter(
-            decision=DisposalDecision.Decision.RETAIN, retain_until__gt=today
-        ).values_list("person_id_disposed", flat=True)
-    )
+
+
+def _past_retention(candidates: QuerySet[_Candidate], today: dt.date, limit: int) -> list[DueForDisposal]:
     due: list[DueForDisposal] = []
-    for person in candidates.exclude(pk__in=kept).iterator(chunk_size=500):
+    for person in candidates.iterator(chunk_size=500):
         if len(due) >= limit:
             break
-        end = retention_end(person, person.last_closure, bool(person.cp_plans.all()))
+        # A contact after the last closure means the record was in use again: count from it.
+        last_used = max(person.last_closure, person.last_contact or person.last_closure)
+        end = retention_end(person, last_used, bool(person.cp_plans.all()))
         if end <= today:
             due.append(DueForDisposal(person, end))
-    return due[:limit]
+    return due
+
+
+def records_due_for_disposal(*, user: User, today: dt.date, limit: int = 200) -> list[DueForDisposal]:
+    """Closed records past their retention date, not on legal hold and not already kept.
+
+    This is the one rule for disposal: the review page lists these, and a record may be
+    disposed of (or kept) only while ``record_due_for_disposal`` finds it here.
+    """
+    return _past_retention(_disposal_candidates(user=user, today=today), today, limit)
+
+
+def record_due_for_disposal(*, user: User, child_id: uuid.UUID, today: dt.date) -> DueForDisposal | None:
+    """The review list's entry for one child, or None if the list would not show them."""
+    candidates = _disposal_candidates(user=user, today=today).filter(pk=child_id)
+    return next(iter(_past_retention(candidates, today, limit=1)), None)

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from graphlib import TopologicalSorter
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ForeignObjectRel, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import User
+from safeguard.audit.models import AppendOnlyModel
 from safeguard.audit.services import audit_event_record, diff, snapshot
-from safeguard.casework.models import ChildProtectionPlan, CINEpisode
-from safeguard.people.models import Person
+from safeguard.casework.models import CINEpisode
+from safeguard.core.models import Draft
+from safeguard.frontdoor.models import Contact
+from safeguard.people.models import Person, Relationship
 from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest, SubjectAccessStatus
 
 
@@ -108,15 +114,36 @@ def record_retain(*, actor: User, person: Person, reason: str, until: dt.date) -
     return decision
 
 
-def record_dispose(*, actor: User, person: Person, reason: str) -> DisposalDecision:
-    """Delete a child's record after review. The decision and the audit trail stay."""
-    if LegalHold.objects.filter(person=person, lifted_at__isnull=True).exists():
-        raise ValidationError("This record is under a legal hold and cannot be disposed of")
-    if SubjectAccessRequest.objects.filter(person=person).exists():
-        raise ValidationError("A subject access request refers to this record: keep it until that is closed")
-    if CINEpisode.objects.filter(child=person, closure_date__isnull=True).exists():
-        raise ValidationError("The child has open work: close it before disposing of the record")
+def record_dispose(
+    *, actor: User, person: Person, reason: str, today: dt.date | None = None
+) -> DisposalDecision:
+    """Destroy a child's record after review: every row about the child, in one transaction.
+
+    Only a record the review list shows today may go (``record_due_for_disposal``: past
+    every schedule, closed, not on legal hold, not kept). What goes is found by walking the
+    model relations from the child, so records that later apps add are included: contacts,
+    episodes and all the casework under them, relationships (and relatives who are linked
+    to no one else), addresses, drafts. The audit trail is append-only and is not touched:
+    its rows name the child only by key, and that key now leads nowhere. The decision and
+    its audit event name no one.
+    """
+    from safeguard.records.selectors import record_due_for_disposal
+
+    today = today or timezone.localdate()
     with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        if LegalHold.objects.filter(person=person, lifted_at__isnull=True).exists():
+            raise ValidationError("This record is under a legal hold and cannot be disposed of")
+        if SubjectAccessRequest.objects.filter(person=person).exists():
+            raise ValidationError(
+                "A subject access request refers to this record: keep it until that is closed"
+            )
+        if CINEpisode.objects.filter(child=person, closure_date__isnull=True).exists():
+            raise ValidationError("The child has open work: close it before disposing of the record")
+        if record_due_for_disposal(user=actor, child_id=person.pk, today=today) is None:
+            raise ValidationError("This record is not due for disposal under the retention schedule")
+        rows = _rows_about(person)
+        drafts = _drafts_about(person, rows)
         decision = DisposalDecision.objects.create(
             person_id_disposed=person.pk,
             la_child_id=person.la_child_id or "",
@@ -125,14 +152,90 @@ def record_dispose(*, actor: User, person: Person, reason: str) -> DisposalDecis
             created_by=actor,
             modified_by=actor,
         )
+        disposed = _delete_rows(rows)
+        disposed["core.draft"] = drafts.delete()[0]
         audit_event_record(
             actor=actor,
             action="record_dispose",
             instance=decision,
-            changes={"person": {"before": str(person.pk), "after": None}},
+            # Counts only: the reason and the record's contents could name the child.
+            changes={
+                "decision": {"before": None, "after": DisposalDecision.Decision.DISPOSE.value},
+                "rows_disposed": {"before": None, "after": {k: v for k, v in disposed.items() if v}},
+            },
             child_id=person.pk,
         )
-        ChildProtectionPlan.objects.filter(child=person).delete()
-        CINEpisode.objects.filter(child=person).delete()
-        person.delete()
     return decision
+
+
+Rows = dict[type[models.Model], set[Any]]
+
+
+def _rows_about(person: Person) -> Rows:
+    """Every row that points at the child, directly or through another such row, and the
+    child's relatives who are on no other child's record."""
+    rows: Rows = {}
+    _walk(rows, Person, {person.pk})
+    relationships = rows.get(Relationship, set())
+    relatives = set(
+        Person.objects.filter(la_child_id__isnull=True, related_to__in=relationships)
+        # A relative's own hold or subject access request is theirs, not the child's: keep them.
+        .exclude(legal_holds__isnull=False)
+        .exclude(subject_access_requests__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    shared = set(
+        Relationship.objects.exclude(pk__in=relationships)
+        .filter(Q(other__in=relatives) | Q(child__in=relatives))
+        .values_list("other_id", "child_id")
+    )
+    relatives -= {pk for pair in shared for pk in pair}
+    if relatives:
+        _walk(rows, Person, relatives)
+    return rows
+
+
+def _walk(rows: Rows, model: type[models.Model], pks: set[Any]) -> None:
+    rows.setdefault(model, set()).update(pks)
+    # Hidden relations too (related_name="+"): a row that points at the child is about them
+    # whether or not the child's side can name it.
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
+            continue
+        related = relation.related_model
+        assert isinstance(related, type)  # resolved once the app registry is ready
+        if issubclass(related, AppendOnlyModel):
+            continue
+        found = set(
+            related._base_manager.filter(**{f"{relation.field.name}__in": pks}).values_list("pk", flat=True)
+        )
+        new = found - rows.get(related, set())
+        if new:
+            _walk(rows, related, new)
+
+
+def _drafts_about(person: Person, rows: Rows) -> QuerySet[Draft]:
+    """Journey drafts whose submission made the child's record or one of their contacts."""
+    references = [person.la_child_id or "", str(person.pk)]
+    contacts = rows.get(Contact, set())
+    references += Contact.objects.filter(pk__in=contacts).values_list("reference", flat=True)
+    return Draft.objects.filter(submitted_record__in=[r for r in references if r])
+
+
+def _delete_rows(rows: Rows) -> dict[str, int]:
+    """Delete the collected rows, each table after every table that refers to it."""
+    order: TopologicalSorter[type[models.Model]] = TopologicalSorter()
+    for model in rows:
+        order.add(model)
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.many_to_one or field.one_to_one else None
+            if target is model and field.null:
+                # A record pointing at another of its kind (a contact merged into another):
+                # unlink first, or the delete of either would be refused.
+                model._base_manager.filter(pk__in=rows[model]).update(**{field.name: None})
+            elif isinstance(target, type) and target in rows and target is not model:
+                order.add(target, model)
+    disposed: dict[str, int] = {}
+    for model in order.static_order():
+        disposed[model._meta.label_lower] = model._base_manager.filter(pk__in=rows[model]).delete()[0]
+    return disposed

@@ -18,7 +18,12 @@ from safeguard.people.selectors import child_get_for_user
 from safeguard.records import services
 from safeguard.records.forms import DisposalForm, LegalHoldForm, ReleaseForm, SubjectAccessForm
 from safeguard.records.models import SubjectAccessStatus
-from safeguard.records.selectors import records_due_for_disposal, subject_access_document, subject_access_get
+from safeguard.records.selectors import (
+    record_due_for_disposal,
+    records_due_for_disposal,
+    subject_access_document,
+    subject_access_get,
+)
 
 
 def _posted(request: AuthenticatedRequest) -> object:
@@ -119,13 +124,23 @@ def disposal_decide(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpR
     child = children_for(request.user, Action.VIEW).filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child")
+    today = timezone.localdate()
+    if record_due_for_disposal(user=request.user, child_id=child.pk, today=today) is None:
+        # Decisions are taken only on the review list, and this record is not on it.
+        if child.legal_holds.filter(lifted_at__isnull=True).exists():
+            messages.error(request, "This record is under a legal hold and cannot be disposed of")
+        else:
+            messages.error(request, "This record is not due for review: it cannot be disposed of or kept")
+        return HttpResponseRedirect(reverse("records:disposal_review"))
     form = DisposalForm(request.POST)
     if form.is_valid():
         try:
             if form.cleaned_data["decision"] == "dispose":
-                services.record_dispose(actor=request.user, person=child, reason=form.cleaned_data["reason"])
+                services.record_dispose(
+                    actor=request.user, person=child, reason=form.cleaned_data["reason"], today=today
+                )
             else:
-                until = add_calendar_months(timezone.localdate(), 24)
+                until = add_calendar_months(today, 24)
                 services.record_retain(
                     actor=request.user, person=child, reason=form.cleaned_data["reason"], until=until
                 )

