@@ -59,7 +59,7 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
     token = request.GET.get("search", "")
     query = request.session.get("child_searches", {}).get(token, "")
     form = ChildSearchForm(initial={"q": query})
-    page = child_search(user=request.user, query=query, page_number=request.GET.get("page"))
+    page = child_search(user=request.user, query=query, page_number=request.GET.get("page"), request=request)
     return render(
         request,
         "people/child_list.html",
