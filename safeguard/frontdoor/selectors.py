@@ -12,7 +12,6 @@ from typing import NoReturn
 
 import jellyfish
 from django.contrib.postgres.lookups import TrigramSimilar
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -22,12 +21,12 @@ from rapidfuzz.distance import JaroWinkler
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessAction, AccessKind
-from safeguard.audit.services import access_log_record, access_log_record_list, access_log_record_refused
+from safeguard.audit.services import access_log_record, access_log_record_list
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.calendar import add_calendar_months
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
 from safeguard.frontdoor.permissions import is_front_door
-from safeguard.people.access import record_get_for_user
+from safeguard.people.access import record_get_for_user, refuse
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
 
@@ -76,6 +75,7 @@ def contact_queue(
         contacts = contacts.filter(immediate_danger=True)
     contacts = contacts.order_by("-immediate_danger", "decision_due", "received_at", "id")
     page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
+    count = page.paginator.count
     shown = [f"status {filters.status}"]
     if filters.assigned:
         shown.append(f"assigned {filters.assigned}")
@@ -85,7 +85,8 @@ def contact_queue(
         user=user,
         what=AccessKind.CONTACT_QUEUE,
         model=Contact,
-        detail=f"Queue filtered by {', '.join(shown)}: {page.paginator.count} contacts, page {page.number}",
+        detail=f"Queue filtered by {', '.join(shown)}: {count} contact{'' if count == 1 else 's'}, "
+        f"page {page.number}",
         request=request,
     )
     return page
@@ -106,16 +107,14 @@ def contact_get_for_user(*, user: User, contact_id: uuid.UUID, request: HttpRequ
 
 def contact_refuse(*, user: User, contact: Contact, reason: str, request: HttpRequest | None) -> NoReturn:
     """A contact the user may see but not act on (triage is the front door's): 403, logged."""
-    access_log_record_refused(
+    refuse(
         user=user,
         what=AccessKind.CONTACT,
-        model=Contact,
-        object_id=contact.pk,
-        reason=reason,
+        instance=contact,
         child_id=contact.child_id,
+        reason=reason,
         request=request,
     )
-    raise PermissionDenied
 
 
 def front_door_staff() -> QuerySet[User]:

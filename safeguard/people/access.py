@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -61,16 +61,14 @@ def record_get_for_user(
     if action != Action.VIEW and (
         child_id is None or not children_for(user, action).filter(pk=child_id).exists()
     ):
-        access_log_record_refused(
+        refuse(
             user=user,
             what=what,
-            model=model,
-            object_id=pk,
-            reason=f"the user may not {action} this child's record",
+            instance=found,
             child_id=child_id,
+            reason=f"the user may not {action} this child's record",
             request=request,
         )
-        raise PermissionDenied
     access_log_record(
         user=user,
         what=what,
@@ -81,6 +79,28 @@ def record_get_for_user(
         action=access,
     )
     return found
+
+
+def refuse(
+    *,
+    user: User,
+    what: AccessKind,
+    instance: models.Model,
+    child_id: uuid.UUID | None,
+    reason: str,
+    request: HttpRequest | None,
+) -> NoReturn:
+    """A record the user may see but not act on in the way asked: logged, then 403."""
+    access_log_record_refused(
+        user=user,
+        what=what,
+        model=type(instance),
+        object_id=instance.pk,
+        reason=reason,
+        child_id=child_id,
+        request=request,
+    )
+    raise PermissionDenied
 
 
 def child_read(

@@ -124,3 +124,14 @@ def test_who_has_looked_shows_kind_and_action_in_words(client, social_worker):
     assert "Chronology" in html and "Downloaded" in html
     assert "Child&#39;s record" in html and "Refused" in html and OUT_OF_SCOPE.replace("'", "&#39;") in html
     assert "Who has looked at the record" in html and "Viewed" in html  # the manager's own read
+
+
+def test_sealing_or_merging_without_the_role_is_a_refused_attempt(staff_client, social_worker):
+    child = _team_child(social_worker)
+    assert staff_client.get(reverse("people:child_seal", args=[child.pk])).status_code == 403
+    assert staff_client.get(reverse("people:child_merge", args=[child.pk])).status_code == 403
+    refused = AccessLogEntry.objects.filter(user=social_worker, action="refused").order_by("occurred_at")
+    assert [(e.what, e.child_id, e.detail) for e in refused] == [
+        ("child_record", child.pk, "the user may not seal this record"),
+        ("child_record", child.pk, "the user may not merge records"),
+    ]
