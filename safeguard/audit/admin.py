@@ -69,6 +69,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["occurred_at", "user", "what", "object_type", "object_id"]
-    list_filter = ["what"]
+    list_display = ["occurred_at", "user", "what", "action", "object_type", "object_id", "detail"]
+    list_filter = ["what", "action"]
     date_hierarchy = "occurred_at"

@@ -71,22 +71,87 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.action} {self.object_type} {self.object_id}"
 
 
+class AccessKind(models.TextChoices):
+    """What kind of record was read. Older rows may hold values no longer listed here (the
+    table is append-only, so they are never rewritten): show those as they are."""
+
+    CHILD = "child_record", "Child's record"
+    CHILD_ACCESS_HISTORY = "child_access_history", "Who has looked at the record"
+    CHILD_LIST = "child_list", "List of children"
+    CHILD_HISTORY = "child_history", "Child's history at the front door"
+    MATCH_CANDIDATE = "match_candidate", "Possible match for a contact"
+    CONTACT = "contact", "Contact"
+    CONTACT_QUEUE = "contact_queue", "Front door queue"
+    CONTACT_MATCHING = "contact_matching", "Matching a contact to children already known"
+    EPISODE = "episode", "Episode"
+    ASSESSMENT = "assessment", "Assessment"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    SECTION_47 = "section_47", "Section 47 enquiry"
+    PLAN = "plan", "Child in need plan"
+    VISIT = "visit", "Visit"
+    CASE_NOTE = "case_note", "Case note"
+    CHRONOLOGY = "chronology", "Chronology"
+    CHRONOLOGY_ENTRY_FORM = "chronology_entry_form", "Chronology (adding an entry)"
+    CLOCK_BOARD = "clock_board", "Statutory clocks"
+    WORK_LIST = "work_list", "Work lists on the home page"
+    SUBJECT_ACCESS_EXPORT = "subject_access_export", "Subject access export"
+    AUDIT_EXPORT = "audit_export", "Audit trail export"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    DOWNLOAD = "download", "Downloaded"
+    EXPORT = "export", "Exported"
+    LIST = "list", "Listed"
+    SEARCH = "search", "Searched"
+    REFUSED = "refused", "Refused"
+
+
 class AccessLogEntry(AppendOnlyModel):
-    """One read of a child's or person's record, a document or an export."""
+    """One read of a child's or person's record, a document, an export, a list or a search,
+    or an attempt to read one that was refused."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    what = models.CharField(max_length=64, help_text="What was read, e.g. person_record.")
+    what = models.CharField(
+        max_length=64, choices=AccessKind.choices, help_text="What kind of record was read."
+    )
+    action = models.CharField(
+        max_length=16,
+        choices=AccessAction.choices,
+        default=AccessAction.VIEW,
+        db_default=AccessAction.VIEW,
+        help_text="Rows written before this field existed were all views.",
+    )
     object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64, db_index=True)
+    object_id = models.CharField(max_length=64, db_index=True, blank=True)
     child_id = models.UUIDField(null=True, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     break_glass_reason = models.TextField(blank=True)
+    detail = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="How a list or search was made, or why a read was refused. Never the words searched for.",
+    )
 
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name_plural = "access log entries"
 
     def __str__(self) -> str:
-        return f"{self.user_id} read {self.object_type} {self.object_id}"
+        return f"{self.user_id} {self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def what_label(self) -> str:
+        if self.what in AccessKind.values:
+            return str(AccessKind(self.what).label)
+        return self.what.replace("_", " ")
+
+    @property
+    def action_label(self) -> str:
+        if self.action in AccessAction.values:
+            return str(AccessAction(self.action).label)
+        return self.action

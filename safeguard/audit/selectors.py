@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import AUDIT_EXPORT_ALL_ROLES, AUDIT_EXPORT_ROLES, Action
-from safeguard.audit.models import AccessLogEntry, AuditEvent
+from safeguard.audit.models import AccessKind, AccessLogEntry, AuditEvent
 from safeguard.audit.services import access_log_record_export
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
@@ -52,7 +52,9 @@ def audit_trail_for_export(
         hidden = Person.objects.filter(is_sealed=True).exclude(seal_access__user=user).values("pk")
         events = events.exclude(child_id__in=hidden)
         reads = reads.exclude(child_id__in=hidden)
-    access_log_record_export(user=user, what="audit_export", description=f"{start}..{end}", request=request)
+    access_log_record_export(
+        user=user, what=AccessKind.AUDIT_EXPORT, description=f"{start}..{end}", request=request
+    )
     return AuditTrail(
         events.select_related("actor").order_by("occurred_at"),
         reads.select_related("user").order_by("occurred_at"),

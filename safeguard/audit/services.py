@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from safeguard.audit.models import AccessLogEntry, AuditEvent
+from safeguard.audit.models import AccessAction, AccessKind, AccessLogEntry, AuditEvent
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -67,31 +67,87 @@ def _client_ip(request: HttpRequest | None) -> str | None:
 def access_log_record(
     *,
     user: User,
-    what: str,
+    what: AccessKind,
     instance: models.Model,
     child_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
     break_glass_reason: str = "",
+    action: AccessAction = AccessAction.VIEW,
+    detail: str = "",
 ) -> AccessLogEntry:
     return AccessLogEntry.objects.create(
         user=user,
         what=what,
+        action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),
         child_id=child_id,
         ip_address=_client_ip(request),
         break_glass_reason=break_glass_reason,
+        detail=detail[:200],
     )
 
 
 def access_log_record_export(
-    *, user: User, what: str, description: str, request: HttpRequest | None = None
+    *, user: User, what: AccessKind, description: str, request: HttpRequest | None = None
 ) -> AccessLogEntry:
     """An export or report that reads many records at once."""
     return AccessLogEntry.objects.create(
         user=user,
         what=what,
+        action=AccessAction.EXPORT,
         object_type="export",
         object_id=description[:64],
         ip_address=_client_ip(request),
+        detail=description[:200],
+    )
+
+
+def access_log_record_list(
+    *,
+    user: User,
+    what: AccessKind,
+    model: type[models.Model],
+    detail: str,
+    request: HttpRequest | None = None,
+    action: AccessAction = AccessAction.LIST,
+    instance: models.Model | None = None,
+) -> AccessLogEntry:
+    """A list or a search: no single child. ``detail`` says how it was made (the filters,
+    which fields a search used, how many rows came back) and must never hold the words
+    searched for, which are often a child's name. ``instance`` is the record the search
+    was made from, if any (the contact being matched)."""
+    return AccessLogEntry.objects.create(
+        user=user,
+        what=what,
+        action=action,
+        object_type=model._meta.label_lower,
+        object_id=str(instance.pk) if instance is not None else "",
+        ip_address=_client_ip(request),
+        detail=detail[:200],
+    )
+
+
+def access_log_record_refused(
+    *,
+    user: User,
+    what: AccessKind,
+    model: type[models.Model],
+    object_id: uuid.UUID | str,
+    reason: str,
+    child_id: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> AccessLogEntry:
+    """An attempt the access rule refused. The user is told only "not found" (or "not
+    allowed"); this row, for auditors and the child's managers, says what was tried and why
+    it was refused."""
+    return AccessLogEntry.objects.create(
+        user=user,
+        what=what,
+        action=AccessAction.REFUSED,
+        object_type=model._meta.label_lower,
+        object_id=str(object_id)[:64],
+        child_id=child_id,
+        ip_address=_client_ip(request),
+        detail=reason[:200],
     )

@@ -15,7 +15,22 @@ from safeguard.audit.forms import AuditExportForm
 from safeguard.audit.selectors import AuditTrail, audit_trail_for_export
 from safeguard.core.spreadsheets import csv_lines
 
-CSV_HEADER = ["kind", "when", "who", "action_or_read", "record_type", "record_id", "child_id", "detail"]
+# New columns go on the end, so that readers of earlier exports keep working. For a read,
+# "action_or_read" is the kind of record read and "read_action" how (view, download, export,
+# list, search, refused); "detail" is the emergency-access reason and "read_detail" how a list
+# or search was made, or why the read was refused.
+CSV_HEADER = [
+    "kind",
+    "when",
+    "who",
+    "action_or_read",
+    "record_type",
+    "record_id",
+    "child_id",
+    "detail",
+    "read_action",
+    "read_detail",
+]
 
 
 def _rows(trail: AuditTrail) -> Iterator[list[object]]:
@@ -30,6 +45,8 @@ def _rows(trail: AuditTrail) -> Iterator[list[object]]:
             e.object_id,
             e.child_id or "",
             json.dumps(e.changes, sort_keys=True),
+            "",
+            "",
         ]
     for r in trail.reads.iterator():
         yield [
@@ -41,6 +58,8 @@ def _rows(trail: AuditTrail) -> Iterator[list[object]]:
             r.object_id,
             r.child_id or "",
             r.break_glass_reason,
+            r.action,
+            r.detail,
         ]
 
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from safeguard.accounts.models import CASE_HOLDING_ROLES, Team, User
 from safeguard.accounts.policy import Action
-from safeguard.audit.services import access_log_record
+from safeguard.audit.models import AccessAction, AccessKind
+from safeguard.audit.services import access_log_record_list
 from safeguard.casework.models import (
     Assessment,
     ChildProtectionPlan,
@@ -27,7 +27,8 @@ from safeguard.casework.models import (
     Visit,
 )
 from safeguard.core.calendar import add_calendar_months, working_days_between
-from safeguard.people.permissions import can, children_for
+from safeguard.people.access import child_read, record_get_for_user
+from safeguard.people.permissions import children_for
 
 
 def episodes_open_for_worker(*, worker: User) -> QuerySet[CINEpisode]:
@@ -171,33 +172,69 @@ def headline_figures(*, today: dt.date, child_population: int) -> list[Headline]
 
 
 def episode_get_for_user(
-    *, user: User, episode_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+    *,
+    user: User,
+    episode_id: uuid.UUID,
+    action: Action = Action.VIEW,
+    request: HttpRequest | None = None,
+    what: AccessKind = AccessKind.EPISODE,
 ) -> CINEpisode:
     """The episode if the user may see its child (else 404), and may do ``action`` (else 403).
 
-    Every successful read is written to the access log against the child.
+    Every read, and every refused attempt, is written to the access log against the child,
+    as ``what``: the page a form opens for (a visit, a case note) names its own kind.
     """
-    episode = (
-        CINEpisode.objects.filter(pk=episode_id, child__in=children_for(user, Action.VIEW))
-        .select_related("child", "team", "worker")
-        .first()
+    return record_get_for_user(
+        user=user,
+        what=what,
+        scoped=CINEpisode.objects.filter(child__in=children_for(user, Action.VIEW)).select_related(
+            "child", "team", "worker"
+        ),
+        pk=episode_id,
+        child_id_of=lambda episode: episode.child_id,
+        request=request,
+        action=action,
     )
-    if episode is None:
-        raise Http404("No such episode")
-    if action != Action.VIEW and not can(user, action, episode.child):
-        raise PermissionDenied
-    access_log_record(user=user, what="episode", instance=episode, child_id=episode.child_id, request=request)
-    return episode
 
 
 def assessment_get_for_user(
-    *, user: User, assessment_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+    *,
+    user: User,
+    assessment_id: uuid.UUID,
+    action: Action = Action.VIEW,
+    request: HttpRequest | None = None,
+    access: AccessAction = AccessAction.VIEW,
 ) -> Assessment:
-    assessment = Assessment.objects.filter(pk=assessment_id).select_related("episode").first()
-    if assessment is None:
-        raise Http404("No such assessment")
-    episode_get_for_user(user=user, episode_id=assessment.episode_id, action=action, request=request)
-    return assessment
+    """The assessment, on the same rule as its episode; logged as an assessment read (or,
+    with ``access=DOWNLOAD``, its PDF)."""
+    return record_get_for_user(
+        user=user,
+        what=AccessKind.ASSESSMENT,
+        scoped=Assessment.objects.filter(episode__child__in=children_for(user, Action.VIEW)).select_related(
+            "episode__child"
+        ),
+        pk=assessment_id,
+        child_id_of=lambda assessment: assessment.episode.child_id,
+        request=request,
+        action=action,
+        access=access,
+    )
+
+
+def section_47_get_for_user(
+    *, user: User, enquiry_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+) -> Section47Enquiry:
+    return record_get_for_user(
+        user=user,
+        what=AccessKind.SECTION_47,
+        scoped=Section47Enquiry.objects.filter(
+            episode__child__in=children_for(user, Action.VIEW)
+        ).select_related("episode__child", "episode__team", "episode__worker"),
+        pk=enquiry_id,
+        child_id_of=lambda enquiry: enquiry.episode.child_id,
+        request=request,
+        action=action,
+    )
 
 
 @dataclass(frozen=True)
@@ -247,6 +284,22 @@ def running_clock_counts(*, user: User, today: dt.date, scope: str = "mine") -> 
     )
 
 
+def clock_board(
+    *, user: User, today: dt.date, scope: str = "mine", request: HttpRequest | None = None
+) -> tuple[list[ClockView], dict[str, int]]:
+    """The clock board's rows and heading counts; the list is written to the access log."""
+    clocks = running_clocks(user=user, today=today, scope=scope)
+    counts = running_clock_counts(user=user, today=today, scope=scope)
+    access_log_record_list(
+        user=user,
+        what=AccessKind.CLOCK_BOARD,
+        model=StatutoryClock,
+        detail=f"{'Team' if scope == 'team' else 'Own'} clocks: {len(clocks)} shown of {counts['running']}",
+        request=request,
+    )
+    return clocks, counts
+
+
 @dataclass(frozen=True)
 class ChronologyLine:
     day: dt.date
@@ -257,14 +310,17 @@ class ChronologyLine:
 
 
 def chronology_for(
-    *, user: User, child_id: uuid.UUID, request: HttpRequest | None
+    *,
+    user: User,
+    child_id: uuid.UUID,
+    request: HttpRequest | None,
+    access: AccessAction = AccessAction.VIEW,
 ) -> tuple[Any, list[ChronologyLine]]:
     """The child's chronology: significant events from the record, and the worker's own
     entries with their analysis, oldest first. Logged as a read of the child's record."""
-    child = children_for(user, Action.VIEW).filter(pk=child_id).first()
-    if child is None:
-        raise Http404("No such child")
-    access_log_record(user=user, what="chronology", instance=child, child_id=child.pk, request=request)
+    child = child_read(
+        user=user, child_id=child_id, what=AccessKind.CHRONOLOGY, request=request, access=access
+    )
     lines: list[ChronologyLine] = []
     for e in CINEpisode.objects.filter(child=child):
         lines.append(

@@ -18,22 +18,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.models import Team, User
 from safeguard.accounts.policy import Action, Scope, scope_for
-from safeguard.audit.services import access_log_record
+from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.documents import pdf_response
-from safeguard.casework.models import AssessmentSection, AssessmentStatus, Section47Enquiry, StatutoryClock
+from safeguard.casework.models import AssessmentSection, AssessmentStatus, StatutoryClock
 from safeguard.casework.selectors import (
     assessment_get_for_user,
     chronology_for,
+    clock_board,
     episode_get_for_user,
-    running_clock_counts,
-    running_clocks,
+    section_47_get_for_user,
     team_caseloads,
 )
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.formatting import govuk_date
-from safeguard.people.permissions import can, children_for
+from safeguard.people.access import child_read
+from safeguard.people.permissions import can
 
 
 def _posted(request: AuthenticatedRequest) -> Any:
@@ -129,7 +130,11 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(
-        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.ASSESSMENT,
     )
     form = forms.AssessmentStartForm(_posted(request))
     done = _save_or_none(
@@ -376,7 +381,11 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
 @require_http_methods(["GET", "POST"])
 def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(
-        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.STRATEGY_DISCUSSION,
     )
     form = forms.StrategyDiscussionForm(_posted(request))
     done = _save_or_none(
@@ -405,12 +414,10 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
 
 @require_http_methods(["GET", "POST"])
 def section_47_outcome(request: AuthenticatedRequest, enquiry_id: uuid.UUID) -> HttpResponse:
-    enquiry = Section47Enquiry.objects.filter(pk=enquiry_id).first()
-    if enquiry is None:
-        raise Http404("No such enquiry")
-    episode = episode_get_for_user(
-        user=request.user, episode_id=enquiry.episode_id, action=Action.EDIT, request=request
+    enquiry = section_47_get_for_user(
+        user=request.user, enquiry_id=enquiry_id, action=Action.EDIT, request=request
     )
+    episode = enquiry.episode
     form = forms.Section47OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.section_47_outcome_record(
@@ -456,15 +463,8 @@ def clocks(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     scope = "team" if request.GET.get("show") == "team" and request.user.is_manager else "mine"
-    return render(
-        request,
-        "casework/clocks.html",
-        {
-            "clocks": running_clocks(user=request.user, today=today, scope=scope),
-            "counts": running_clock_counts(user=request.user, today=today, scope=scope),
-            "scope": scope,
-        },
-    )
+    rows, counts = clock_board(user=request.user, today=today, scope=scope, request=request)
+    return render(request, "casework/clocks.html", {"clocks": rows, "counts": counts, "scope": scope})
 
 
 def can_see_clocks(user: User) -> bool:
@@ -474,7 +474,11 @@ def can_see_clocks(user: User) -> bool:
 @require_http_methods(["GET", "POST"])
 def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(
-        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.VISIT,
     )
     form = forms.VisitForm(_posted(request))
     done = _save_or_none(
@@ -504,7 +508,11 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def note_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(
-        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.CASE_NOTE,
     )
     form = forms.CaseNoteForm(_posted(request), initial={"written_on": timezone.localdate()})
     done = _save_or_none(
@@ -542,11 +550,12 @@ def chronology(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
-    child = children_for(request.user, Action.EDIT).filter(pk=child_id).first()
-    if child is None:
-        raise Http404("No such child")
-    access_log_record(
-        user=request.user, what="chronology_entry_form", instance=child, child_id=child.pk, request=request
+    child = child_read(
+        user=request.user,
+        child_id=child_id,
+        what=AccessKind.CHRONOLOGY_ENTRY_FORM,
+        request=request,
+        scope=Action.EDIT,
     )
     form = forms.ChronologyEntryForm(_posted(request))
     done = _save_or_none(
@@ -580,13 +589,8 @@ def _allocation_teams(user: User, episode: Any) -> list[Any]:
 
 @require_GET
 def assessment_pdf(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    item = assessment_get_for_user(user=request.user, assessment_id=assessment_id, request=request)
-    access_log_record(
-        user=request.user,
-        what="assessment_pdf",
-        instance=item,
-        child_id=item.episode.child_id,
-        request=request,
+    item = assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, request=request, access=AccessAction.DOWNLOAD
     )
     texts = _section_texts(item.pk)
     sections = [(title, texts[key].text if key in texts else "") for key, title, _hint in ASSESSMENT_SECTIONS]
@@ -611,7 +615,9 @@ def assessment_pdf(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> H
 
 @require_GET
 def chronology_pdf(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
-    child, lines = chronology_for(user=request.user, child_id=child_id, request=request)
+    child, lines = chronology_for(
+        user=request.user, child_id=child_id, request=request, access=AccessAction.DOWNLOAD
+    )
     return pdf_response(
         template="casework/document.html",
         context={
@@ -630,7 +636,11 @@ def chronology_pdf(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
 def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Start the episode's child in need plan, or end the open one."""
     episode = episode_get_for_user(
-        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.PLAN,
     )
     current = episode.cin_plans.filter(end_date__isnull=True).first()
     form = forms.PlanDateForm(_posted(request), initial={"on": timezone.localdate()})
@@ -663,7 +673,11 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(
-        user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.PLAN,
     )
     plan = episode.cin_plans.order_by("-start_date").first()
     if plan is None:

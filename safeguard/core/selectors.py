@@ -7,9 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, Team, User
+from safeguard.audit.models import AccessKind
+from safeguard.audit.services import access_log_record_list
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.selectors import (
     cp_plans_with_next_review,
@@ -44,7 +47,7 @@ _INTROS = {
 }
 
 
-def home_for_user(*, user: User) -> HomePage:
+def home_for_user(*, user: User, request: HttpRequest | None = None) -> HomePage:
     role = Role(user.role) if user.role else Role.SOCIAL_WORKER
     page = HomePage(heading=f"{role.label} home", intro=_INTROS[role])
     today = timezone.localdate()
@@ -53,7 +56,7 @@ def home_for_user(*, user: User) -> HomePage:
         page.data["clocks"] = running_clocks(user=user, today=today, scope="mine", limit=10)
         page.data["clocks_heading"] = "Your clocks"
         page.sections.append("my_children")
-        page.data["my_children"] = episodes_open_for_worker(worker=user)
+        page.data["my_children"] = list(episodes_open_for_worker(worker=user))
     if role in (Role.TEAM_MANAGER, Role.FRONT_DOOR_MANAGER):
         page.sections.append("clocks")
         page.data["clocks"] = running_clocks(user=user, today=today, scope="team", limit=10)
@@ -80,7 +83,29 @@ def home_for_user(*, user: User) -> HomePage:
         }
     if role == Role.PARTNER_AGENCY:
         page.sections.append("partner")
+    _log_work_lists(user, page, request)
     return page
+
+
+_WORK_LISTS = {
+    "clocks": "clocks",
+    "my_children": "children allocated",
+    "unallocated": "unallocated children",
+    "reviews": "plan reviews",
+}
+
+
+def _log_work_lists(user: User, page: HomePage, request: HttpRequest | None) -> None:
+    """The lists on the home page name children, so showing them is written to the access log."""
+    shown = [f"{label} ({len(page.data[key])})" for key, label in _WORK_LISTS.items() if key in page.sections]
+    if shown:
+        access_log_record_list(
+            user=user,
+            what=AccessKind.WORK_LIST,
+            model=CINEpisode,
+            detail="Home page: " + ", ".join(shown),
+            request=request,
+        )
 
 
 def _teams_in_scope(user: User) -> list[Team]:

@@ -23,7 +23,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"home": home_for_user(user=request.user)})
+    return render(request, "core/home.html", {"home": home_for_user(user=request.user, request=request)})
 
 
 @public

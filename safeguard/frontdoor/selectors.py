@@ -8,22 +8,25 @@ import operator
 import uuid
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import NoReturn
 
 import jellyfish
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from rapidfuzz.distance import JaroWinkler
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
-from safeguard.audit.services import access_log_record
+from safeguard.audit.models import AccessAction, AccessKind
+from safeguard.audit.services import access_log_record, access_log_record_list
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.calendar import add_calendar_months
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
 from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES, is_front_door
+from safeguard.people.access import record_get_for_user, refuse
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
 
@@ -50,8 +53,15 @@ class QueueFilters:
     danger: bool = False
 
 
-def contact_queue(*, user: User, filters: QueueFilters, page_number: str | int | None) -> Page[Contact]:
-    """The triage queue: immediate danger first, then the earliest decision due."""
+def contact_queue(
+    *,
+    user: User,
+    filters: QueueFilters,
+    page_number: str | int | None,
+    request: HttpRequest | None = None,
+) -> Page[Contact]:
+    """The triage queue: immediate danger first, then the earliest decision due. Each
+    showing of it is written to the access log with its filters (codes, never names)."""
     contacts = contacts_for(user).select_related("assigned_to")
     if filters.status == "open":
         contacts = contacts.filter(status__in=OPEN_STATUSES)
@@ -64,22 +74,47 @@ def contact_queue(*, user: User, filters: QueueFilters, page_number: str | int |
     if filters.danger:
         contacts = contacts.filter(immediate_danger=True)
     contacts = contacts.order_by("-immediate_danger", "decision_due", "received_at", "id")
-    return Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
+    page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
+    count = page.paginator.count
+    shown = [f"status {filters.status}"]
+    if filters.assigned:
+        shown.append(f"assigned {filters.assigned}")
+    if filters.danger:
+        shown.append("immediate danger only")
+    access_log_record_list(
+        user=user,
+        what=AccessKind.CONTACT_QUEUE,
+        model=Contact,
+        detail=f"Queue filtered by {', '.join(shown)}: {count} contact{'' if count == 1 else 's'}, "
+        f"page {page.number}",
+        request=request,
+    )
+    return page
 
 
 def contact_get_for_user(*, user: User, contact_id: uuid.UUID, request: HttpRequest | None) -> Contact:
-    contact = (
-        contacts_for(user)
-        .select_related(
+    return record_get_for_user(
+        user=user,
+        what=AccessKind.CONTACT,
+        scoped=contacts_for(user).select_related(
             "referrer", "child", "assigned_to", "decided_by", "authorised_by", "agency", "merged_into"
-        )
-        .filter(pk=contact_id)
-        .first()
+        ),
+        pk=contact_id,
+        child_id_of=lambda contact: contact.child_id,
+        request=request,
     )
-    if contact is None:
-        raise Http404("No such contact")
-    access_log_record(user=user, what="contact", instance=contact, child_id=contact.child_id, request=request)
-    return contact
+
+
+def contact_refuse(*, user: User, contact: Contact, reason: str, request: HttpRequest | None) -> NoReturn:
+    """A contact the user may see but not act on (triage is the front door's): 403, logged."""
+    refuse(
+        user=user,
+        what=AccessKind.CONTACT,
+        instance=contact,
+        child_id=contact.child_id,
+        reason=reason,
+        request=request,
+    )
 
 
 def front_door_staff() -> QuerySet[User]:
@@ -230,15 +265,42 @@ def match_candidates(
     matches = [m for m in matches if m.score >= MATCH_MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
     shown = matches[:limit]
+    _log_matching(user, contact, len(shown), request)
     for match in shown:
         access_log_record(
             user=user,
-            what="match_candidate",
+            what=AccessKind.MATCH_CANDIDATE,
             instance=match.person,
             child_id=match.person.pk,
             request=request,
+            action=AccessAction.LIST,
+            detail=f"Shown as a possible match for contact {contact.reference}, score {match.score}",
         )
     return shown
+
+
+def _log_matching(user: User, contact: Contact, shown: int, request: HttpRequest | None) -> None:
+    """The search itself: which of the contact's details it used, never their values."""
+    used = [
+        label
+        for label, value in (
+            ("NHS number", contact.child_nhs_number),
+            ("date of birth", contact.child_date_of_birth),
+            ("last name", contact.child_family_name.strip()),
+            ("first name", contact.child_given_name.strip()),
+            ("postcode", contact.child_postcode),
+        )
+        if value
+    ]
+    access_log_record_list(
+        user=user,
+        what=AccessKind.CONTACT_MATCHING,
+        model=Person,
+        action=AccessAction.SEARCH,
+        instance=contact,
+        detail=f"Matched on {', '.join(used) or 'nothing'}: {shown} shown",
+        request=request,
+    )
 
 
 # -- history and repeat concerns ---------------------------------------------------------
@@ -256,7 +318,9 @@ def child_history(*, user: User, contact: Contact, request: HttpRequest | None) 
     child = contact.child
     if child is None or not children_for(user, Action.VIEW).filter(pk=child.pk).exists():
         return None
-    access_log_record(user=user, what="child_history", instance=child, child_id=child.pk, request=request)
+    access_log_record(
+        user=user, what=AccessKind.CHILD_HISTORY, instance=child, child_id=child.pk, request=request
+    )
     return ChildHistory(
         contacts=list(
             Contact.objects.filter(child=child).exclude(pk=contact.pk).order_by("-received_at")[:20]

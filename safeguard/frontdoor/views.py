@@ -126,7 +126,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         assigned=data.get("assigned") or "",
         danger=bool(data.get("danger")),
     )
-    page = selectors.contact_queue(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    page = selectors.contact_queue(
+        user=request.user, filters=filters, page_number=request.GET.get("page"), request=request
+    )
     today = timezone.localdate()
     rows = [(contact, clock_tag(contact.decision_due, today)) for contact in page]
     query = request.GET.copy()
@@ -187,7 +189,10 @@ def _risk_factor_labels(codes: list[str]) -> list[str]:
 
 def _triage_contact(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Contact:
     contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id, request=request)
-    _require_front_door(request)
+    if not is_front_door(request.user):
+        selectors.contact_refuse(
+            user=request.user, contact=contact, reason="triage is for front door staff", request=request
+        )
     return contact
 
 

@@ -9,14 +9,14 @@ import uuid
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import HttpRequest
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
-from safeguard.audit.models import AccessLogEntry
-from safeguard.audit.services import access_log_record
-from safeguard.people.models import BreakGlassGrant, Person
+from safeguard.audit.models import AccessAction, AccessKind, AccessLogEntry
+from safeguard.audit.services import access_log_record_list
+from safeguard.people.access import child_read
+from safeguard.people.models import Person
 from safeguard.people.permissions import can_break_glass, children_for
 from safeguard.people.validators import normalise_nhs_number
 
@@ -24,32 +24,53 @@ _NHS_LIKE = re.compile(r"^\d{10}$")
 PAGE_SIZE = 25
 
 
-def child_search(*, user: User, query: str, page_number: str | int | None) -> Page[Person]:
+def child_search(
+    *, user: User, query: str, page_number: str | int | None, request: HttpRequest | None = None
+) -> Page[Person]:
     children = children_for(user, Action.VIEW)
     text = query.strip()
+    searched_by = ""
     if text:
         digits = normalise_nhs_number(text)
         if _NHS_LIKE.match(digits):
             children = children.filter(nhs_number=digits)
+            searched_by = "NHS number"
         elif re.fullmatch(r"[A-Za-z]\d{4,19}", text):
             children = children.filter(la_child_id__iexact=text)
+            searched_by = "local child identifier"
         else:
-            for token in text.split()[:4]:
+            tokens = text.split()[:4]
+            for token in tokens:
                 children = children.filter(
                     Q(given_name__icontains=token)
                     | Q(family_name__icontains=token)
                     | Q(preferred_name__icontains=token)
                 )
+            searched_by = f"name ({len(tokens)} word{'s' if len(tokens) != 1 else ''})"
     children = children.order_by("family_name", "given_name", "id")
-    return Paginator(children, PAGE_SIZE).get_page(page_number)
+    page = Paginator(children, PAGE_SIZE).get_page(page_number)
+    # The kind of search and how many were found; never what was typed, which is a name.
+    found = f"{page.paginator.count} result{'s' if page.paginator.count != 1 else ''}, page {page.number}"
+    access_log_record_list(
+        user=user,
+        what=AccessKind.CHILD_LIST,
+        model=Person,
+        action=AccessAction.SEARCH if searched_by else AccessAction.LIST,
+        detail=f"Child search by {searched_by}: {found}" if searched_by else f"All children: {found}",
+        request=request,
+    )
+    return page
 
 
 def child_get_for_user(*, user: User, child_id: uuid.UUID, request: HttpRequest | None) -> Person:
-    """The child's record, or 404; every successful read is written to the access log."""
-    child = (
-        children_for(user, Action.VIEW)
-        .filter(pk=child_id)
-        .prefetch_related(
+    """The child's record, or 404; every read, and every refused attempt, is written to the
+    access log (with the reason for any emergency access)."""
+    return child_read(
+        user=user,
+        child_id=child_id,
+        what=AccessKind.CHILD,
+        request=request,
+        prefetch=(
             "addresses",
             "other_names",
             "disabilities",
@@ -57,21 +78,8 @@ def child_get_for_user(*, user: User, child_id: uuid.UUID, request: HttpRequest 
             "episodes__worker",
             "cp_plans",
             "professionals",
-        )
-        .first()
+        ),
     )
-    if child is None:
-        raise Http404("No such child")
-    grant = BreakGlassGrant.objects.filter(user=user, person=child, expires_at__gt=timezone.now()).first()
-    access_log_record(
-        user=user,
-        what="child_record",
-        instance=child,
-        child_id=child.pk,
-        request=request,
-        break_glass_reason=grant.reason if grant else "",
-    )
-    return child
 
 
 def child_find_for_break_glass(*, user: User, la_child_id: str) -> Person | None:
@@ -86,11 +94,12 @@ def child_access_history(
     *, user: User, child_id: uuid.UUID, request: HttpRequest | None
 ) -> tuple[Person, QuerySet[AccessLogEntry]]:
     """Who has looked at a child's record: for the managers responsible for the child."""
-    child = children_for(user, Action.AUTHORISE).filter(pk=child_id).first()
-    if child is None:
-        raise Http404("No such child")
-    access_log_record(
-        user=user, what="child_access_history", instance=child, child_id=child.pk, request=request
+    child = child_read(
+        user=user,
+        child_id=child_id,
+        what=AccessKind.CHILD_ACCESS_HISTORY,
+        request=request,
+        scope=Action.AUTHORISE,
     )
     entries = AccessLogEntry.objects.filter(child_id=child.pk).select_related("user").order_by("-occurred_at")
     return child, entries

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import NoReturn
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.policy import RECORDS_ROLES, Action
+from safeguard.audit.models import AccessKind
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
+from safeguard.people.access import refuse
 from safeguard.people.forms import BreakGlassForm, ChildSearchForm, MergeForm, SealForm
 from safeguard.people.journeys import ADD_CHILD
+from safeguard.people.models import Person
 from safeguard.people.permissions import (
     can,
     can_add_child,
@@ -60,7 +64,7 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
     token = request.GET.get("search", "")
     query = request.session.get("child_searches", {}).get(token, "")
     form = ChildSearchForm(initial={"q": query})
-    page = child_search(user=request.user, query=query, page_number=request.GET.get("page"))
+    page = child_search(user=request.user, query=query, page_number=request.GET.get("page"), request=request)
     return render(
         request,
         "people/child_list.html",
@@ -156,11 +160,22 @@ def add_child_start_again(request: AuthenticatedRequest) -> HttpResponse:
     return journeys.journey_start_again(request, ADD_CHILD)
 
 
+def _refuse(request: AuthenticatedRequest, child: Person, reason: str) -> NoReturn:
+    refuse(
+        user=request.user,
+        what=AccessKind.CHILD,
+        instance=child,
+        child_id=child.pk,
+        reason=reason,
+        request=request,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id, request=request)
     if not can_seal(request.user, child):
-        raise PermissionDenied
+        _refuse(request, child, "the user may not seal this record")
     form = SealForm(
         request.POST if request.method == "POST" else None,
         candidates=seal_candidates(child=child, exclude=request.user),
@@ -185,14 +200,14 @@ def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
 def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
     keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
     if not can(request.user, Action.MERGE, keep):
-        raise PermissionDenied
+        _refuse(request, keep, "the user may not merge this record")
     form = MergeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["duplicate"].strip()
         duplicate = children_for(request.user, Action.MERGE).filter(la_child_id__iexact=identifier).first()
         if duplicate is None and children_for(request.user).filter(la_child_id__iexact=identifier).exists():
             # Seen but held by a team outside the user's merge scope: refused, as for the kept one.
-            raise PermissionDenied
+            _refuse(request, keep, "the duplicate is outside the user's merge scope")
         if duplicate is None:
             form.add_error("duplicate", "No child you can see has that local child identifier")
         else:

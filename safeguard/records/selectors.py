@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
-from safeguard.audit.services import access_log_record
+from safeguard.audit.models import AccessKind
 from safeguard.casework.models import CINEpisode
 from safeguard.core.calendar import add_calendar_months
 from safeguard.design_system.formatting import govuk_date
+from safeguard.people.access import record_get_for_user
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
 from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest
@@ -45,17 +46,16 @@ def subject_access_get(
     *, user: User, request_id: uuid.UUID, request: HttpRequest | None
 ) -> SubjectAccessRequest:
     """The request, if its child is one the user may see; every read is logged."""
-    sar = (
-        SubjectAccessRequest.objects.filter(pk=request_id, person__in=children_for(user, Action.VIEW))
-        .select_related("person", "created_by", "released_by")
-        .first()
+    return record_get_for_user(
+        user=user,
+        what=AccessKind.SUBJECT_ACCESS_EXPORT,
+        scoped=SubjectAccessRequest.objects.filter(person__in=children_for(user, Action.VIEW)).select_related(
+            "person", "created_by", "released_by"
+        ),
+        pk=request_id,
+        child_id_of=lambda sar: sar.person_id,
+        request=request,
     )
-    if sar is None:
-        raise Http404("No such request")
-    access_log_record(
-        user=user, what="subject_access_export", instance=sar, child_id=sar.person_id, request=request
-    )
-    return sar
 
 
 def subject_access_document(sar: SubjectAccessRequest) -> list[Section]:

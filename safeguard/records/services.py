@@ -19,6 +19,7 @@ from safeguard.core.models import Draft
 from safeguard.frontdoor.models import Contact
 from safeguard.people.models import Person, Relationship
 from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest, SubjectAccessStatus
+from safeguard.records.selectors import record_due_for_disposal
 
 
 def subject_access_prepare(
@@ -127,8 +128,6 @@ def record_dispose(
     its rows name the child only by key, and that key now leads nowhere. The decision and
     its audit event name no one.
     """
-    from safeguard.records.selectors import record_due_for_disposal
-
     today = today or timezone.localdate()
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()

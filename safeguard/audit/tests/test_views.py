@@ -130,3 +130,18 @@ def test_json_export_keeps_the_reason_exactly_as_typed(client, make_user):
     client.force_login(make_user(Role.DIRECTOR))
     records = json.loads(client.get(reverse("audit:export"), _params("json")).content)
     assert [r["detail"] for r in records if r["action_or_read"] == "person_record"] == [HYPERLINK]
+
+
+def test_export_says_how_each_record_was_read(client, make_user, social_worker):
+    child = ChildFactory()
+    EpisodeFactory(child=child, worker=social_worker, team=social_worker.team)
+    client.force_login(social_worker)
+    client.get(reverse("casework:chronology_pdf", args=[child.pk]))
+    client.get(reverse("people:child_list"))
+    client.force_login(make_user(Role.DIRECTOR))
+    rows = _csv(client.get(reverse("audit:export"), _params()))
+    reads = {(r["action_or_read"], r["read_action"]): r for r in rows if r["kind"] == "read"}
+    assert reads[("chronology", "download")]["child_id"] == str(child.pk)
+    listed = reads[("child_list", "list")]
+    assert (listed["child_id"], listed["read_detail"]) == ("", "All children: 1 result, page 1")
+    assert all(r["read_action"] == "" for r in rows if r["kind"] == "change")

@@ -132,7 +132,10 @@ def test_chronology_and_assessment_download_as_pdf(staff_client, social_worker, 
     )
     pdf = staff_client.get(reverse("casework:assessment_pdf", args=[Assessment.objects.get().pk]))
     assert pdf.content.startswith(b"%PDF")
-    assert AccessLogEntry.objects.filter(what="assessment_pdf", child_id=episode.child_id).exists()
+    # The PDF is logged as what it is, an assessment, and how it was read, a download.
+    assert AccessLogEntry.objects.filter(
+        what="assessment", action="download", child_id=episode.child_id
+    ).exists()
 
 
 def test_cin_plan_starts_and_ends_and_blocks_closure_while_open(staff_client, social_worker, episode):

@@ -49,7 +49,9 @@ def test_break_glass_opens_the_record_for_an_hour_and_tells_its_manager(
     grant = BreakGlassGrant.objects.get()
     assert abs(grant.expires_at - grant.created_at - dt.timedelta(minutes=60)) < dt.timedelta(seconds=1)
     assert AuditEvent.objects.filter(action="break_glass_open", actor=social_worker).exists()
-    assert AccessLogEntry.objects.get(user=social_worker).break_glass_reason == REASON
+    # The first try, before the grant, is logged too: as refused.
+    assert AccessLogEntry.objects.get(user=social_worker, action="view").break_glass_reason == REASON
+    assert AccessLogEntry.objects.get(user=social_worker, action="refused").child_id == other_teams_child.pk
     [message] = mail.outbox
     assert message.to == ["manager@staff.example"]
     assert other_teams_child.full_name not in message.body  # no personal data in email
