@@ -200,7 +200,7 @@ def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
 def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
     keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
     if not can(request.user, Action.MERGE, keep):
-        _refuse(request, keep, "the user may not merge this record")
+        _refuse(request, keep, "the user may not merge records")
     form = MergeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["duplicate"].strip()
