@@ -2,11 +2,23 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 from safeguard.frontdoor.api import ErrorOut, InvalidOut
@@ -15,6 +27,7 @@ from safeguard.frontdoor.services import contact_decide, partner_key_create, par
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/contacts"
+ROOT = Path(__file__).resolve().parents[3]
 
 BODY: dict[str, Any] = {
     "concern": "Child disclosed being hit at home.",
@@ -248,3 +261,112 @@ def test_docs_page_shows_each_path_as_code(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "<code>/api/v1/contacts</code>" in html and "<code>/api/v1/contacts/{reference}</code>" in html
     assert "&lt;code&gt;" not in html
+
+
+# -- retries sent at the same moment ------------------------------------------------------
+
+RETRIES = 10
+
+
+def _send_together(url: str, raw: str, key: str) -> list[tuple[int, dict[str, Any]]]:
+    """RETRIES identical requests released at the same instant, as a partner's retry loop does."""
+    barrier = threading.Barrier(RETRIES)
+    data = json.dumps(BODY).encode()
+
+    def send(_n: int) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(  # noqa: S310 (our own server)
+            url,
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json", "X-API-Key": raw, "Idempotency-Key": key},
+        )
+        barrier.wait(timeout=30)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (our own server)
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, {"error": error.read().decode(errors="replace")[:200]}
+
+    with ThreadPoolExecutor(max_workers=RETRIES) as pool:
+        return list(pool.map(send, range(RETRIES)))
+
+
+def _assert_one_answer(results: list[tuple[int, dict[str, Any]]]) -> str:
+    statuses = [status for status, _body in results]
+    assert statuses == [201] * RETRIES, results
+    bodies = {json.dumps(body, sort_keys=True) for _status, body in results}
+    assert len(bodies) == 1, bodies
+    return str(results[0][1]["reference"])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def sqlite_file_server(tmp_path):
+    """The API served by a separate process from an SQLite file, with the project's own
+    SQLite settings (the in-memory test database never locks, so it cannot show this)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="safeguard.settings.test",
+        SAFEGUARD_VAR_DIR=str(tmp_path),
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    made = subprocess.run(
+        [sys.executable, "manage.py", "create_partner_key", "--agency", "Harrowmere Police"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    raw = made.stdout.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own manage.py; the port is a number)
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base, raw, tmp_path / "safeguard.sqlite3"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_parallel_retries_on_sqlite_make_one_contact_and_all_get_its_answer(sqlite_file_server):
+    base, raw, database = sqlite_file_server
+    references = {_assert_one_answer(_send_together(f"{base}{URL}", raw, f"retry-{n}")) for n in range(3)}
+    with sqlite3.connect(database) as db:
+        (count,) = db.execute("SELECT count(*) FROM frontdoor_contact").fetchone()
+    assert len(references) == 3 and count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_retries_on_the_test_database_make_one_contact(live_server, police):
+    """On PostgreSQL each request has its own connection, so the retries really race (the
+    losers meet the idempotency row's unique constraint and replay the winner's answer)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the live server shares one in-memory SQLite connection between threads")
+    _agency, raw = police
+    reference = _assert_one_answer(_send_together(f"{live_server.url}{URL}", raw, "retry-live"))
+    assert list(Contact.objects.values_list("reference", flat=True)) == [reference]
