@@ -5,19 +5,27 @@ hint, value and error, and calls the ``govuk-frontend-jinja`` macro. Forms subcl
 ``GovukForm``, which refuses Django's generic error messages: every required field must say
 what to enter ("Enter the child's date of birth"), as the GOV.UK error message pattern
 asks.
+
+``GovukForm`` also takes control characters out of what was submitted (see
+``safeguard.core.text``) and says so on the field, so no form, and no journey draft,
+hands the database a NUL or shows Django's "Null characters are not allowed."
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from jinja2 import Environment, pass_environment
 from markupsafe import Markup
+
+from safeguard.core.text import without_unusual_characters
 
 _MACROS = {
     "govukInput": "input",
@@ -149,12 +157,96 @@ def _parse_date_numbers(typed: dict[str, str]) -> tuple[int, int, int] | None:
     return day, month, year
 
 
+UNUSUAL_CHARACTERS = "unusual_characters"
+
+
+def data_keys(form: forms.BaseForm, name: str) -> list[str]:
+    """The keys of submitted data that one field reads (a date reads three)."""
+    field, html_name = form.fields[name], form.add_prefix(name)
+    if isinstance(field.widget, GovukDateWidget):
+        return [f"{html_name}-{part}" for part in _DATE_PARTS]
+    suffixes = getattr(field.widget, "widgets_names", None)  # a MultiWidget
+    return [f"{html_name}{suffix}" for suffix in suffixes] if suffixes else [html_name]
+
+
+def _as_lists(data: Any) -> MultiValueDict[str, Any]:
+    if isinstance(data, MultiValueDict):
+        return data.copy()
+    return MultiValueDict({k: list(v) if isinstance(v, list | tuple) else [v] for k, v in data.items()})
+
+
+def own_data(form: forms.BaseForm, data: Any) -> MultiValueDict[str, Any]:
+    """Only the submitted values that ``form``'s fields read: anything else posted is dropped."""
+    submitted = _as_lists(data)
+    keys = [key for name in form.fields for key in data_keys(form, name)]
+    return MultiValueDict({key: submitted.getlist(key) for key in keys if key in submitted})
+
+
+def without_unusual_submitted(form: forms.BaseForm, data: Any) -> tuple[MultiValueDict[str, Any], set[str]]:
+    """``data`` with control characters taken out, and the names of the fields that had any.
+
+    Tabs and line breaks stay only in multi-line answers (text areas).
+    """
+    owner = {key: name for name in form.fields for key in data_keys(form, name)}
+    multiline = {name for name, field in form.fields.items() if isinstance(field.widget, forms.Textarea)}
+    cleaned = _as_lists(data)
+    changed: set[str] = set()
+    for key, values in cleaned.lists():
+        name = owner.get(key, "")
+        new = [
+            without_unusual_characters(v, multiline=name in multiline or not name)
+            if isinstance(v, str)
+            else v
+            for v in values
+        ]
+        if new != values:
+            cleaned.setlist(key, new)
+            if name:
+                changed.add(name)
+    return cleaned, changed
+
+
+_QUESTION_WORDS = frozenset({"what", "who", "why", "when", "where", "how", "which", "if", "is", "do", "does"})
+
+
+def _subject(label: str) -> str:
+    """How a message names a field: "the postcode", "your full name", "your answer"."""
+    label = re.sub(r"\s*\([^)]*\)$", "", label).strip()  # "(optional)", "(if it was)"
+    words = label.split()
+    if not words or label.endswith("?") or words[0].lower() in _QUESTION_WORDS:
+        return "your answer"
+    if words[0].isupper() and len(words[0]) > 1:  # an abbreviation: "NHS number"
+        return f"the {label}"
+    label = label[0].lower() + label[1:]
+    return label if words[0].lower() in ("your", "a", "an", "the") else f"the {label}"
+
+
 class GovukForm(forms.Form):
-    """A question-page form. Subclasses give every required field a specific message."""
+    """A question-page form. Subclasses give every required field a specific message.
+
+    Control characters are taken out of the submitted data before anything reads it; a
+    field that had some gets an error, so the person checks the answer they now see (set
+    ``error_messages["unusual_characters"]`` to word it differently).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._unusual_fields: set[str] = set()
+        if self.is_bound:
+            self.data, self._unusual_fields = without_unusual_submitted(self, self.data)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in sorted(self._unusual_fields):
+            if name in self.fields and name not in self.errors:
+                field = self.fields[name]
+                message = field.error_messages.get(
+                    UNUSUAL_CHARACTERS,
+                    f"Check {_subject(str(field.label or ''))}: "
+                    "we removed unusual characters that cannot be saved",
+                )
+                self.add_error(name, ValidationError(message, code=UNUSUAL_CHARACTERS))
 
 
 def _error_parts(bf: BoundField) -> list[str]:

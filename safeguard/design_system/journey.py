@@ -1,7 +1,10 @@
 """Question-page journeys: one question per page, then Check answers, then a confirmation.
 
 Every POST saves what was typed to a server-side ``Draft`` *before* validation, so a
-validation error, a timed-out session or a closed browser loses nothing. Steps can be
+validation error, a timed-out session or a closed browser loses nothing. Only the step's own
+fields are saved, without control characters (which PostgreSQL cannot store; the form says
+it removed them), and a draft has a size limit far above any honest answer, so an
+anonymous visitor cannot use drafts as free storage. Steps can be
 skipped by a condition on earlier answers (branching). Back links go to the previous step
 that applies; Change links on Check answers come back to Check answers. A submission
 locks its draft, so a double click or a replayed form returns the first record.
@@ -10,6 +13,7 @@ locks its draft, so a double click or a replayed form returns the first record.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +29,17 @@ from django.utils.datastructures import MultiValueDict
 
 from safeguard.core.models import Draft
 from safeguard.design_system.formatting import govuk_date
-from safeguard.design_system.forms import GovukDateField
+from safeguard.design_system.forms import GovukDateField, own_data, without_unusual_submitted
 
 RawAnswers = dict[str, dict[str, list[str]]]
 Answers = dict[str, dict[str, Any]]
 
-_IGNORED_KEYS = {"csrfmiddlewaretoken", "draft"}
+# Bytes of JSON: the largest honest page (two 5,000-character answers, every character
+# four bytes in UTF-8 and escaped) is about 45 KB, and the longest route about 130 KB.
+# The fields' own max_length is the real limit; these only bound what a draft may hold.
+STEP_SIZE_LIMIT = 64 * 1024
+DRAFT_SIZE_LIMIT = 256 * 1024
+TOO_LONG_TO_SAVE = "Your answers are too long to save: make the answers on this page shorter"
 
 
 @dataclass(frozen=True)
@@ -115,12 +124,21 @@ def _raw(draft: Draft) -> RawAnswers:
     return raw
 
 
-def _save_raw(draft: Draft, slug: str, post: QueryDict) -> None:
-    values = {k: [str(v) for v in post.getlist(k)] for k in post if k not in _IGNORED_KEYS}
-    data = dict(draft.data)
-    data.setdefault("raw", {})[slug] = values
-    draft.data = data
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
+def _save_raw(draft: Draft, step: Step, post: QueryDict) -> bool:
+    """Keep what was posted for ``step`` in the draft; False if it is too big to keep."""
+    form = step.form_class()
+    cleaned, _unusual = without_unusual_submitted(form, own_data(form, post))
+    values: dict[str, list[str]] = {key: cleaned.getlist(key) for key in cleaned}
+    raw = {**_raw(draft), step.slug: values}
+    if _size(values) > STEP_SIZE_LIMIT or _size(raw) > DRAFT_SIZE_LIMIT:
+        return False
+    draft.data = {**draft.data, "raw": raw}
     draft.save(update_fields=["data", "modified_at"])
+    return True
 
 
 def _bound_form(step: Step, raw: RawAnswers) -> forms.Form:
@@ -164,17 +182,23 @@ def journey_step(request: HttpRequest, journey: Journey, slug: str) -> HttpRespo
     draft = draft_current(request, journey, create=True)
     assert draft is not None
     changing = request.GET.get("change") == "1"
-    if request.method == "POST":
-        _save_raw(draft, step.slug, request.POST)
+    saved = _save_raw(draft, step, request.POST) if request.method == "POST" else True
     raw = _raw(draft)
     _answers, active, first_incomplete = answers_from(journey, raw)
     if step not in active:
         target = first_incomplete or active[0]
         return HttpResponseRedirect(journey.url("step", slug=target.slug))
 
-    form = _bound_form(step, raw) if step.slug in raw else step.form_class()
-    if request.method == "POST" and form.is_valid():
-        return HttpResponseRedirect(_next_url(journey, active, step, first_incomplete, changing))
+    if request.method == "POST":
+        # Validate what was posted, not the draft: the form says which answers lost
+        # unusual characters, and an answer too big to keep is still shown to be shortened.
+        form = step.form_class(data=own_data(step.form_class(), request.POST))
+        if form.is_valid() and saved:
+            return HttpResponseRedirect(_next_url(journey, active, step, first_incomplete, changing))
+        if not saved and not form.errors:
+            form.add_error(None, TOO_LONG_TO_SAVE)
+    else:
+        form = _bound_form(step, raw) if step.slug in raw else step.form_class()
     if request.method == "GET" and step.slug in raw:
         form.errors.clear()  # show what was typed, but errors only after a submit
     return render(

@@ -4,9 +4,12 @@
   Only a SHA-256 hash is stored; the key's prefix finds its row; a revoked key stops working.
 - ``Idempotency-Key``: a retried request with the same key gets the first response and
   creates nothing new. The same key with a different body is refused (422).
-- Invalid JSON fields get field-level errors (422). Too many requests get 429.
+- A body that is not JSON gets 400; invalid fields get field-level errors (422), and text
+  with control characters in it is one of those (``safeguard.core.text``). Too many
+  requests get 429. The OpenAPI document describes each of these bodies.
 - ``GET /contacts/{reference}`` answers only the agency that sent the contact; any other
-  caller gets 404, so a reference's existence is never revealed.
+  caller gets 404, so a reference's existence is never revealed, and every look-up, found
+  or not, counts against the agency's rate limit, so references cannot be guessed at speed.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from typing import Any, Literal
+import re
+from typing import Any, ClassVar, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -24,9 +28,10 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from safeguard.core.codes import AssessmentFactor
+from safeguard.core.text import has_unusual_characters
 from safeguard.frontdoor import config
 from safeguard.frontdoor.models import (
     Channel,
@@ -51,7 +56,7 @@ API_KEY_HEADER = "X-API-Key"
 
 def agency_for_key(raw: str | None) -> PartnerAgency | None:
     """The agency a raw key belongs to, or None for a missing, wrong or revoked key."""
-    if not raw or not raw.startswith("sg_"):
+    if not raw or not raw.startswith("sg_") or has_unusual_characters(raw, multiline=False):
         return None
     parts = raw.split("_", 2)
     if len(parts) != 3:
@@ -109,7 +114,30 @@ def _check(validator: Any, value: str) -> str:
     return value
 
 
-class ChildIn(Schema):
+class TextSchema(Schema):
+    """Refuses control characters in every text field, naming the field (422).
+
+    Tabs and line breaks are allowed only in the fields named in ``multiline``.
+    """
+
+    multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_unusual_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        multiline = info.field_name in cls.multiline
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and has_unusual_characters(t, multiline=multiline) for t in texts):
+            allowed = "" if multiline else ", tabs or line breaks"
+            raise ValueError(
+                f"Remove the unusual characters: this field cannot hold control characters{allowed}"
+            )
+        return value
+
+
+class ChildIn(TextSchema):
+    multiline = frozenset({"address", "other_children"})
+
     given_name: str = Field("", max_length=100)
     family_name: str = Field("", max_length=100)
     date_of_birth: dt.date | None = None
@@ -153,7 +181,7 @@ class ChildIn(Schema):
         return value
 
 
-class ReferrerIn(Schema):
+class ReferrerIn(TextSchema):
     name: str = Field(min_length=1, max_length=200)
     role: str = Field("", max_length=200)
     email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -163,7 +191,9 @@ class ReferrerIn(Schema):
 RISK_CODES = frozenset(AssessmentFactor.values)
 
 
-class ContactIn(Schema):
+class ContactIn(TextSchema):
+    multiline = frozenset({"concern", "concern_when", "adults", "consent_reason", "support_given"})
+
     concern: str = Field(min_length=1, max_length=5000, description="What happened, in the referrer's words.")
     concern_when: str = Field("", max_length=500)
     danger: Literal["yes", "no", "unknown"] = "unknown"
@@ -202,6 +232,23 @@ class ContactStatusOut(ContactOut):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorOut(Schema):
+    type: str = Field(description="Pydantic's error type, such as missing or value_error.")
+    loc: list[str | int] = Field(description='Where the problem is, such as ["body", "payload", "concern"].')
+    msg: str = Field(description="What is wrong, in words.")
+    ctx: dict[str, Any] | None = None
+
+
+class InvalidOut(Schema):
+    detail: list[FieldErrorOut] | str = Field(
+        description="A list of field errors, or (for an Idempotency-Key already used with a different "
+        "request) one sentence."
+    )
+
+
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9]{1,12}")
 
 
 def _request_hash(request: HttpRequest) -> str:
@@ -249,13 +296,22 @@ def _create(agency: PartnerAgency, payload: ContactIn) -> Contact:
 @api.post(
     "/contacts",
     auth=PartnerKey(),
-    response={201: ContactOut, 200: ContactOut, 422: ErrorOut},
+    response={
+        201: ContactOut,
+        200: ContactOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        422: InvalidOut,
+        429: ErrorOut,
+    },
     url_name="contact_create",
     summary="Send a contact (a concern about a child)",
 )
 def contact_create_api(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     agency: PartnerAgency = request.auth  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "")[:128]
+    if has_unusual_characters(key, multiline=False):
+        return Status(400, {"detail": "Remove the unusual characters from the Idempotency-Key header"})
     if not key:
         return Status(201, _contact_out(_create(agency, payload)))
     body_hash = _request_hash(request)
@@ -277,20 +333,22 @@ def contact_create_api(request: HttpRequest, payload: ContactIn) -> Status[dict[
 
 @api.get(
     "/contacts/{reference}",
-    response={200: ContactStatusOut, 404: ErrorOut},
+    response={200: ContactStatusOut, 404: ErrorOut, 429: ErrorOut},
     url_name="contact_status",
     summary="The status and outcome of a contact your agency sent",
     openapi_extra={"security": [{"PartnerKey": []}]},
 )
 def contact_status_api(request: HttpRequest, reference: str) -> Status[dict[str, Any]]:
     agency = agency_for_key(request.headers.get(API_KEY_HEADER))
+    if agency is not None:
+        _throttle(agency)  # before the look-up: a made-up reference costs the same as a real one
     contact = (
-        Contact.objects.filter(reference=reference.upper()[:12], agency=agency).first() if agency else None
+        Contact.objects.filter(reference=reference.upper(), agency=agency).first()
+        if agency is not None and REFERENCE_PATTERN.fullmatch(reference)
+        else None
     )
     if contact is None:
         return Status(404, {"detail": "No contact with that reference from your agency"})
-    if agency is not None:
-        _throttle(agency)
     decided = contact.status == "decided"
     return Status(
         200,

@@ -113,8 +113,14 @@ def _database() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(VAR_DIR / "safeguard.sqlite3"),
-        # WAL lets the demo server read while the generator or a test writes.
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+        # WAL lets the demo server read while the generator or a test writes. IMMEDIATE
+        # takes the write lock when a transaction begins, so concurrent writers wait for
+        # it (up to the timeout) instead of failing with "database is locked".
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        },
     }
 
 

@@ -2,16 +2,24 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 import pkgutil
+from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template import engines
 from hypothesis import given
 from hypothesis import strategies as st
 
 import safeguard
-from safeguard.design_system.forms import GovukDateField, GovukForm, govuk_error_summary_params
+from safeguard.design_system.forms import (
+    GovukDateField,
+    GovukForm,
+    _subject,
+    govuk_error_summary_params,
+)
 
 
 class DobForm(GovukForm):
@@ -137,3 +145,73 @@ def test_one_choice_renders_as_radios():
 
     html = _render("{{ govuk_field(form['one']) }}", form=OneForm())
     assert html.count('type="radio"') == 2
+
+
+class StoryForm(GovukForm):
+    name = forms.CharField(
+        label="Your full name", max_length=100, error_messages={"required": "Enter a name"}
+    )
+    story = forms.CharField(label="What has happened?", widget=forms.Textarea, required=False)
+    nhs = forms.CharField(label="NHS number (optional)", required=False)
+
+
+def test_control_characters_are_removed_and_the_field_says_so():
+    form = StoryForm(data={"name": "Kofi\x00\tMensah", "story": "One\x0b\r\n\ttwo\x00", "nhs": "943\x07"})
+    assert not form.is_valid()
+    assert form.errors == {
+        "name": ["Check your full name: we removed unusual characters that cannot be saved"],
+        "story": ["Check your answer: we removed unusual characters that cannot be saved"],
+        "nhs": ["Check the NHS number: we removed unusual characters that cannot be saved"],
+    }
+    # Nothing else typed is lost: tabs and line breaks stay in multi-line answers only.
+    assert form["name"].value() == "Kofi Mensah"
+    assert form["story"].value() == "One\r\n\ttwo"
+    html = _render("{{ govuk_field(form['name']) }}", form=form)
+    assert 'value="Kofi Mensah"' in html and "\x00" not in html
+
+
+def test_a_field_with_another_problem_shows_only_that_one():
+    form = StoryForm(data={"name": "\x00", "story": "", "nhs": ""})
+    assert form.errors == {"name": ["Enter a name"]}
+
+
+def test_ordinary_text_is_untouched():
+    form = StoryForm(data={"name": "Zoë O'Connor", "story": "Line\r\n\tline", "nhs": ""})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["story"] == "Line\r\n\tline"
+
+
+_EXTRA_ARGUMENTS = {
+    "workers": [],
+    "staff": [],
+    "candidates": [],
+    "user": SimpleNamespace(check_password=lambda password: password == "ab"),
+}
+
+
+def _bind_any(form_class: type[GovukForm], data: dict[str, str]) -> GovukForm:
+    wanted = inspect.signature(form_class.__init__).parameters
+    return form_class(data=data, **{k: v for k, v in _EXTRA_ARGUMENTS.items() if k in wanted})
+
+
+def test_no_form_shows_djangos_null_character_message():
+    """Django's CharField refuses NUL with "Null characters are not allowed.": every GovukForm
+    text field takes the character out instead, keeps the rest and says so in our words."""
+    default = str(ProhibitNullCharactersValidator.message)
+    checked = 0
+    for form_class in _all_govuk_forms():
+        for name, field in _bind_any(form_class, {}).fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            typed = _bind_any(form_class, {name: "ab"})
+            form = _bind_any(form_class, {name: "a\x00b"})
+            errors: list[str] = form.errors.get(name, [])
+            assert default not in errors, f"{form_class.__name__}.{name}"
+            assert form[name].value() == "ab", f"{form_class.__name__}.{name} lost what was typed"
+            if name not in typed.errors:
+                assert errors == [
+                    f"Check {_subject(str(form.fields[name].label or ''))}: "
+                    "we removed unusual characters that cannot be saved"
+                ], f"{form_class.__name__}.{name}"
+                checked += 1
+    assert checked > 10
