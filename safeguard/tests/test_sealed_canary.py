@@ -426,6 +426,10 @@ def test_people_named_on_the_seal_and_break_glass_still_see_the_child(network: N
         html = client.get(sibling_page).content.decode()
         assert network.sealed.full_name in html
         assert reverse("people:child_detail", args=[network.sealed.pk]) in html
+    # The allocated worker named on the seal keeps the child on their home page.
+    worker = Client()
+    worker.force_login(network.named_worker)
+    assert network.sealed.full_name in worker.get(reverse("core:home")).content.decode()
 
     front_door = Client()
     front_door.force_login(network.named_front_door)
@@ -437,8 +441,6 @@ def test_people_named_on_the_seal_and_break_glass_still_see_the_child(network: N
         assert govuk_date(network.sealed.episodes.get().referral_date) in html  # the re-referral alert
 
     sar = SubjectAccessRequest.objects.get(person=network.sibling)
-    worker = Client()
-    worker.force_login(network.named_worker)
     export = worker.get(reverse("records:subject_access_detail", args=[sar.pk])).content.decode()
     # Even for someone named on the seal: the export goes to the family.
     assert network.parent.full_name in export and network.sealed.full_name not in export
