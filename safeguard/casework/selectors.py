@@ -31,10 +31,18 @@ from safeguard.people.access import child_read, record_get_for_user
 from safeguard.people.permissions import children_for
 
 
+def _unsealed_or_open_to(user: User) -> Q:
+    """Leave out sealed children, except those ``user`` is named on or has a grant for
+    (a worker named on a seal still needs the child on their list and their clocks)."""
+    from safeguard.people.permissions import sealed_records_open_to
+
+    return Q(child__is_sealed=False) | Q(child__in=sealed_records_open_to(user))
+
+
 def episodes_open_for_worker(*, worker: User) -> QuerySet[CINEpisode]:
     return (
         CINEpisode.objects.filter(worker=worker, closure_date__isnull=True)
-        .exclude(child__is_sealed=True)
+        .filter(_unsealed_or_open_to(worker))
         .select_related("child")
         .order_by("referral_date")
     )
@@ -266,7 +274,7 @@ def _running_clocks_query(user: User, scope: str) -> QuerySet[StatutoryClock]:
         clocks = clocks.filter(episode__worker=user)
     else:
         clocks = clocks.filter(child__in=children_for(user, Action.AUTHORISE))
-    return clocks.exclude(child__is_sealed=True)
+    return clocks.filter(_unsealed_or_open_to(user))
 
 
 def running_clocks(*, user: User, today: dt.date, scope: str = "mine", limit: int = 100) -> list[ClockView]:

@@ -38,11 +38,17 @@ MATCH_MIN_SCORE = 25
 
 
 def contacts_for(user: User) -> QuerySet[Contact]:
-    """Front door staff see every contact; other staff only those about children they can see."""
+    """Front door staff see every contact; other staff only those about children they can see.
+
+    Once linked to a sealed record, a contact is part of that record: only the people who
+    can see the child (named on the seal, or with a break-glass grant) can find it.
+    """
     if not user.is_active:
         return Contact.objects.none()
     if is_front_door(user):
-        return Contact.objects.all()
+        return Contact.objects.filter(
+            Q(child__isnull=True) | Q(child__is_sealed=False) | Q(child__in=children_for(user, Action.VIEW))
+        )
     return Contact.objects.filter(child__in=children_for(user, Action.VIEW))
 
 
@@ -330,8 +336,12 @@ def child_history(*, user: User, contact: Contact, request: HttpRequest | None) 
     )
 
 
-def repeat_concern_alerts(contact: Contact, today: dt.date) -> list[str]:
-    """Why this child may be a repeat concern: 2+ contacts in 7 days, or a re-referral."""
+def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> list[str]:
+    """Why this child may be a repeat concern: 2+ contacts in 7 days, or a re-referral.
+
+    Counted only from contacts and records ``user`` may see: a count or a date taken from a
+    sealed record would say that the record exists.
+    """
     alerts: list[str] = []
     window = (
         contact.received_on - dt.timedelta(days=REPEAT_CONTACT_DAYS),
@@ -344,10 +354,10 @@ def repeat_concern_alerts(contact: Contact, today: dt.date) -> list[str]:
             child_family_name__iexact=contact.child_family_name,
             child_date_of_birth=contact.child_date_of_birth,
         )
-    others = Contact.objects.filter(same_child, received_on__range=window).exclude(pk=contact.pk).count()
+    others = contacts_for(user).filter(same_child, received_on__range=window).exclude(pk=contact.pk).count()
     if others:
         alerts.append(f"{others + 1} contacts about this child within {REPEAT_CONTACT_DAYS} days")
-    if contact.child_id:
+    if contact.child_id and children_for(user, Action.VIEW).filter(pk=contact.child_id).exists():
         since = add_calendar_months(today, -RE_REFERRAL_MONTHS)
         previous = (
             CINEpisode.objects.filter(child_id=contact.child_id, referral_date__gte=since)

@@ -170,7 +170,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
                 else []
             ),
             "history": selectors.child_history(user=request.user, contact=contact, request=request),
-            "alerts": selectors.repeat_concern_alerts(contact, today),
+            "alerts": selectors.repeat_concern_alerts(user=request.user, contact=contact, today=today),
             "merge_targets": list(selectors.contacts_to_merge_into(contact)) if front_door else [],
             "assign_form": forms.AssignForm(
                 initial={"assignee": str(contact.assigned_to_id or "")},

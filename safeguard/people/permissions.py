@@ -42,6 +42,13 @@ def _granted_filter(user: User) -> Q:
     return Q(Exists(named)) | Q(Exists(granted))
 
 
+def sealed_records_open_to(user: User) -> QuerySet[Person]:
+    """Sealed records (children or adults) the user is named on or holds a grant for."""
+    if not user.is_active:
+        return Person.objects.none()
+    return Person.objects.filter(Q(is_sealed=True) & _granted_filter(user))
+
+
 def children_for(user: User, action: Action = Action.VIEW) -> QuerySet[Person]:
     """Every child record ``user`` may perform ``action`` on."""
     children = Person.objects.filter(la_child_id__isnull=False)

@@ -4,12 +4,16 @@ absent (404), never "forbidden", so its existence is not revealed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
@@ -17,7 +21,7 @@ from safeguard.audit.models import AccessAction, AccessKind, AccessLogEntry
 from safeguard.audit.services import access_log_record_list
 from safeguard.people.access import child_read
 from safeguard.people.models import Person
-from safeguard.people.permissions import can_break_glass, children_for
+from safeguard.people.permissions import can_break_glass, children_for, sealed_records_open_to
 from safeguard.people.validators import normalise_nhs_number
 
 _NHS_LIKE = re.compile(r"^\d{10}$")
@@ -113,3 +117,65 @@ def seal_candidates(*, child: Person, exclude: User) -> list[User]:
         .exclude(pk=exclude.pk)
         .order_by("last_name", "first_name")
     )
+
+
+# -- naming other people ----------------------------------------------------------------
+
+RESTRICTED_NAME = "A child whose record is restricted"
+
+
+@dataclass(frozen=True)
+class PersonReference:
+    """How a page or document names someone other than the record it is about.
+
+    A restricted reference carries nothing that identifies the person, so a template that
+    prints it without checking still reveals nothing; lists leave restricted people out,
+    because "a sibling whose record is restricted" would itself say a sealed record exists.
+    """
+
+    name: str
+    url: str | None
+    la_child_id: str
+    date_of_birth: dt.date | None
+    restricted: bool
+
+
+_RESTRICTED = PersonReference(RESTRICTED_NAME, None, "", None, restricted=True)
+
+
+def person_references(*, viewer: User | None, people: Iterable[Person]) -> dict[uuid.UUID, PersonReference]:
+    """References to ``people`` as ``viewer`` may see them (``None``: someone outside the
+    service, such as the family receiving a subject access export).
+
+    A sealed record is restricted unless the viewer is named on the seal or holds a
+    current break-glass grant; a child's record the viewer may open is linked, with its
+    identifiers; anyone else is named, without a link or identifiers.
+    """
+    people = list(people)
+    ids = [p.pk for p in people]
+    openable: set[uuid.UUID] = set()
+    granted: set[uuid.UUID] = set()
+    if viewer is not None and ids:
+        openable = set(children_for(viewer, Action.VIEW).filter(pk__in=ids).values_list("pk", flat=True))
+        sealed = [p.pk for p in people if p.is_sealed and p.pk not in openable]
+        if sealed:
+            granted = set(sealed_records_open_to(viewer).filter(pk__in=sealed).values_list("pk", flat=True))
+    references: dict[uuid.UUID, PersonReference] = {}
+    for person in people:
+        if person.is_sealed and person.pk not in openable | granted:
+            references[person.pk] = _RESTRICTED
+        elif person.pk in openable:
+            references[person.pk] = PersonReference(
+                person.full_name,
+                reverse("people:child_detail", args=[person.pk]),
+                person.la_child_id or "",
+                person.date_of_birth,
+                restricted=False,
+            )
+        else:
+            references[person.pk] = PersonReference(person.full_name, None, "", None, restricted=False)
+    return references
+
+
+def person_reference(*, viewer: User | None, person: Person) -> PersonReference:
+    return person_references(viewer=viewer, people=[person])[person.pk]

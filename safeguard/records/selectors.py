@@ -20,6 +20,7 @@ from safeguard.design_system.formatting import govuk_date
 from safeguard.people.access import record_get_for_user
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
+from safeguard.people.selectors import person_references
 from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest
 
 if TYPE_CHECKING:  # django-stubs is a development requirement only
@@ -85,11 +86,16 @@ def subject_access_document(sar: SubjectAccessRequest) -> list[Section]:
             for a in person.addresses.all()
         ],
     )
+    relationships = list(person.relationships.select_related("other"))
+    # The export goes to the family, so relatives are named as to someone outside the
+    # service: a sealed relative is left out altogether, whatever the reviewer released.
+    names = person_references(viewer=None, people=[r.other for r in relationships])
     family = Section(
         "Family and household",
         [
-            (r.get_kind_display(), r.other.full_name if third else WITHHELD_THIRD_PARTY)
-            for r in person.relationships.select_related("other")
+            (r.get_kind_display(), names[r.other_id].name if third else WITHHELD_THIRD_PARTY)
+            for r in relationships
+            if not names[r.other_id].restricted
         ],
     )
     professionals = Section(

@@ -82,7 +82,7 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "safeguard.design_system.jinja2.environment",
+            "environment": "safeguard.jinja2.environment",
             "autoescape": True,
         },
     },

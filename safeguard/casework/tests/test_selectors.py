@@ -77,3 +77,22 @@ def test_caseloads_count_open_episodes_per_worker(social_worker):
     [(team, loads)] = team_caseloads(teams=[social_worker.team])
     assert team == social_worker.team
     assert [(c.worker, c.open_cases) for c in loads] == [(social_worker, 1)]
+
+
+def test_a_worker_named_on_a_seal_keeps_the_child_on_their_list_and_clocks(make_user, social_worker):
+    from safeguard.casework.selectors import episodes_open_for_worker, running_clocks
+    from safeguard.casework.services import assessment_start
+    from safeguard.people.models import SealedRecordAccess
+
+    today = dt.date.today()
+    outsider = make_user("social_worker", team=social_worker.team)
+    named, unnamed = (ChildFactory(is_sealed=True) for _ in range(2))
+    SealedRecordAccess.objects.create(person=named, user=social_worker)
+    for worker, child in ((social_worker, named), (outsider, unnamed)):
+        episode = EpisodeFactory(child=child, worker=worker, team=worker.team, referral_date=today)
+        assessment_start(actor=worker, episode=episode, start_date=today)
+    assert [e.child for e in episodes_open_for_worker(worker=social_worker)] == [named]
+    assert [c.clock.child for c in running_clocks(user=social_worker, today=today)] == [named]
+    # Allocated but not named on the seal: the child stays hidden, as everywhere else.
+    assert not episodes_open_for_worker(worker=outsider).exists()
+    assert running_clocks(user=outsider, today=today) == []

@@ -96,3 +96,24 @@ def test_a_request_about_a_child_you_cannot_see_is_not_found(client, make_user, 
     _sar, location = _prepare(staff_client, child)
     client.force_login(make_user(Role.SOCIAL_WORKER))
     assert client.get(location).status_code == 404
+
+
+def test_a_sealed_sibling_is_left_out_even_when_third_parties_are_released(social_worker, family):
+    from safeguard.people.models import SealedRecordAccess
+    from safeguard.records.selectors import subject_access_document
+
+    child, _manager = family
+    sealed = ChildFactory(given_name="Zephyrine", family_name="Quillfeather", is_sealed=True)
+    # Named on the seal or not, the reader of the export is the family.
+    SealedRecordAccess.objects.create(person=sealed, user=social_worker)
+    Relationship.objects.create(child=child, other=sealed, kind="half_sibling")
+    for everything in (True, False):
+        sar = SubjectAccessRequest.objects.create(
+            person=child,
+            requested_by="parent",
+            received_on=dt.date(2026, 11, 1),
+            include_third_parties=everything,
+        )
+        rows = [row for section in subject_access_document(sar) for row in section.rows]
+        assert ("Father", "Kwame Mensah" if everything else "[Third party: withheld]") in rows
+        assert not [row for row in rows if row[0] == "Half-sibling" or "Quillfeather" in row[1]]
