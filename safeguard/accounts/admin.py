@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
 
 from safeguard.accounts.models import Service, Team, User
+from safeguard.accounts.services import mfa_reset
 from safeguard.audit.admin import AuditedAdmin
 
 
@@ -54,3 +58,17 @@ class UserAdmin(AuditedAdmin):
         "is_staff",
     ]
     readonly_fields = ["last_login"]
+    actions = ["reset_security_codes"]
+
+    @admin.action(description="Reset security codes (for a lost phone)")
+    def reset_security_codes(self, request: HttpRequest, queryset: Any) -> None:
+        actor = request.user
+        assert isinstance(actor, User)  # the admin is only reachable when signed in
+        for user in queryset:
+            mfa_reset(actor=actor, user=user, reason="Reset by a system administrator in the admin")
+        self.message_user(
+            request,
+            f"Security codes reset for {queryset.count()} user(s): they set up a new "
+            "authenticator at their next sign-in.",
+            messages.SUCCESS,
+        )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -23,7 +24,13 @@ from safeguard.accounts.forms import (
 )
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.accounts.selectors import teams_for_user
-from safeguard.accounts.services import mfa_setup_begin, mfa_setup_confirm, mfa_verify
+from safeguard.accounts.services import (
+    mfa_enrolled,
+    mfa_may_enrol,
+    mfa_setup_begin,
+    mfa_setup_confirm,
+    mfa_verify,
+)
 
 login = public(
     auth_views.LoginView.as_view(
@@ -104,6 +111,9 @@ def _qr_data_uri(url: str) -> str:
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
+    if not mfa_may_enrol(request=request, user=request.user):
+        # Someone with only the password must not swap in their own authenticator.
+        return HttpResponseRedirect(f"{reverse('accounts:mfa_verify')}?{urlencode({'next': request.path})}")
     device = TOTPDevice.objects.filter(
         pk=request.session.get("mfa_setup_device"), user=request.user, confirmed=False
     ).first()
@@ -130,6 +140,7 @@ def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
             "qr": _qr_data_uri(device.config_url),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "next": _next_url(request),
+            "replacing": mfa_enrolled(user=request.user),
         },
     )
 
@@ -145,6 +156,7 @@ def mfa_verify_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
+@mfa_exempt
 @require_GET
 def keep_alive(request: AuthenticatedRequest) -> HttpResponse:
     """Called by the timeout warning's "Stay signed in": any request extends the session."""
