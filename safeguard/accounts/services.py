@@ -1,15 +1,18 @@
-"""Writes to staff accounts: multi-factor authentication set-up, verification and reset."""
+"""Writes to staff accounts: multi-factor authentication set-up, verification and reset, and
+removing the demo accounts."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import User
 from safeguard.audit.services import audit_event_record
 
@@ -124,3 +127,43 @@ def mfa_verify(*, request: HttpRequest, user: User, token: str) -> bool:
             changes={"recovery_codes_left": {"before": None, "after": device.token_set.count()}},
         )
     return True
+
+
+def demo_accounts_remove(*, actor: User | None) -> tuple[list[str], list[str]]:
+    """Delete every demo account, for an instance leaving demo mode.
+
+    An account that records still refer to (the append-only audit trail, the cases of the
+    demo data) cannot be deleted: it is disabled for good instead, with no password and no
+    admin access. Returns the usernames deleted and disabled.
+    """
+    deleted: list[str] = []
+    disabled: list[str] = []
+    with transaction.atomic():
+        for user in User.objects.filter(DEMO_ACCOUNTS).order_by("username"):
+            try:
+                with transaction.atomic():
+                    audit_event_record(
+                        actor=actor,
+                        action="demo_account_delete",
+                        instance=user,
+                        changes={"username": {"before": user.username, "after": None}},
+                    )
+                    user.delete()
+                deleted.append(user.username)
+                continue
+            except (ProtectedError, RestrictedError):
+                pass
+            user.is_active = user.is_staff = user.is_superuser = False
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "is_staff", "is_superuser", "password"])
+            audit_event_record(
+                actor=actor,
+                action="demo_account_disable",
+                instance=user,
+                changes={
+                    "is_active": {"before": True, "after": False},
+                    "password": {"before": "demo", "after": None},
+                },
+            )
+            disabled.append(user.username)
+    return deleted, disabled

@@ -131,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "safeguard.accounts.backends.StaffBackend",  # refuses demo accounts outside demo mode
 ]
 # Lock an email address after repeated failures, whether or not it has an account, so the
 # lockout itself never reveals which addresses exist.

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import Service, User
 from safeguard.demo.generator import (
     DEFAULT_CHILDREN,
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             )
         if (
             Service.objects.filter(name__in=SERVICES).exists()
-            or User.objects.filter(is_demo_account=True).exists()
+            or User.objects.filter(DEMO_ACCOUNTS).exists()
         ):
             raise CommandError(
                 "The database already holds the demo council's services or accounts; "
