@@ -75,7 +75,8 @@ password_reset_confirm = public(
 def locked_out(
     request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
 ) -> HttpResponse:
-    """Too many failed sign-ins for this email address: the same page whether it exists or not."""
+    """Too many failed sign-ins for this email address from this client address: the same
+    page whether the account exists or not."""
     return render(
         request,
         "accounts/locked_out.html",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,48 @@ def test_password_reset_sends_a_link_without_revealing_accounts(client, social_w
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert "Choose a password" in form_page.content.decode()
+
+
+def _attempt(client, email, password, *, address="192.0.2.10", forwarded=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(reverse("accounts:login"), {"username": email, "password": password}, **extra)
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_everywhere(client, settings, social_worker):
+    settings.REQUIRE_MFA = True
+    TOTPDevice.objects.create(user=social_worker, name="Authenticator app", confirmed=True)
+    for _ in range(5):
+        _attempt(client, social_worker.username, "wrong", address="203.0.113.5")
+    assert _attempt(client, social_worker.username, PASSWORD, address="203.0.113.5").status_code == 429
+    ok = _attempt(client, social_worker.username, PASSWORD, address="198.51.100.7")
+    assert ok.status_code == 302 and ok["Location"] == reverse("core:home")
+    # The password alone is not enough: the second factor is still asked for.
+    home = client.get(reverse("core:home"), REMOTE_ADDR="198.51.100.7")
+    assert home.status_code == 302 and home["Location"].startswith(reverse("accounts:mfa_verify"))
+
+
+def test_failures_for_one_account_do_not_lock_out_colleagues_at_that_address(client, make_user):
+    target, colleague = make_user("social_worker"), make_user("social_worker")
+    for _ in range(5):
+        _attempt(client, target.username, "wrong")
+    assert _attempt(client, colleague.username, PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(client, settings, social_worker):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    for _ in range(5):
+        _attempt(client, social_worker.username, "wrong", address=proxy, forwarded="203.0.113.5")
+    locked = _attempt(client, social_worker.username, PASSWORD, address=proxy, forwarded="203.0.113.5")
+    assert locked.status_code == 429
+    ok = _attempt(client, social_worker.username, PASSWORD, address=proxy, forwarded="198.51.100.7")
+    assert ok.status_code == 302
+
+
+def test_an_untrusted_forwarded_header_does_not_escape_the_lockout(client, social_worker):
+    for n in range(5):
+        _attempt(client, social_worker.username, "wrong", forwarded=f"198.51.100.{n}")
+    locked = _attempt(client, social_worker.username, PASSWORD, forwarded="198.51.100.99")
+    assert locked.status_code == 429
