@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +32,7 @@ from safeguard.accounts.services import (
     mfa_setup_confirm,
     mfa_verify,
 )
+from safeguard.core.http import client_address, rate_limited
 
 login = public(
     auth_views.LoginView.as_view(
@@ -46,10 +48,47 @@ password_change = auth_views.PasswordChangeView.as_view(
     extra_context={"heading": "Change your password", "button": "Change password"},
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html")
+
+
+def _password_reset_throttled(request: HttpRequest) -> bool:
+    """Over the limit for this client address, or for the email address asked about.
+
+    Counted by the address typed, whether or not it has an account, so that being limited
+    reveals nothing; the count stops one mailbox being flooded from many client addresses.
+    """
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    by_client = rate_limited(
+        "password_reset:client",
+        client_address(request) or "unknown",
+        settings.PASSWORD_RESETS_PER_CLIENT,
+        window,
+    )
+    email = str(request.POST.get("email", "")).strip().lower()
+    by_email = bool(email) and rate_limited(
+        "password_reset:email",
+        hashlib.sha256(email.encode()).hexdigest(),
+        settings.PASSWORD_RESETS_PER_EMAIL,
+        window,
+    )
+    return by_client or by_email
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _password_reset_throttled(request):
+            return render(
+                request,
+                "accounts/password_reset_throttled.html",
+                {"minutes": settings.PASSWORD_RESET_WINDOW_MINUTES},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+
 # Setting a password by email: for new staff, and anyone who has forgotten theirs. The
 # same answer whether or not the address has an account.
 password_reset = public(
-    auth_views.PasswordResetView.as_view(
+    ThrottledPasswordResetView.as_view(
         template_name="accounts/password_form.html",
         form_class=GovukPasswordResetForm,
         email_template_name="accounts/password_reset_email.txt",
