@@ -93,10 +93,7 @@ class Command(BaseCommand):
                 "The database already holds people. seed_demo fills an empty database: "
                 "run it on a fresh one (or `manage.py flush` first)."
             )
-        if (
-            Service.objects.filter(name__in=SERVICES).exists()
-            or User.objects.filter(DEMO_ACCOUNTS).exists()
-        ):
+        if Service.objects.filter(name__in=SERVICES).exists() or User.objects.filter(DEMO_ACCOUNTS).exists():
             raise CommandError(
                 "The database already holds the demo council's services or accounts; "
                 "run seed_demo on a fresh database."
