@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from safeguard.accounts.demo import is_demo_account
 from safeguard.accounts.models import Service, Team, User
+from safeguard.accounts.services import mfa_reset
 from safeguard.audit.admin import AuditedAdmin
 
 
@@ -35,7 +40,7 @@ class UserAdmin(AuditedAdmin):
         "is_agency",
         "last_login",
     ]
-    list_filter = ["role", "team", "is_active", "is_agency"]
+    list_filter = ["role", "team", "is_active", "is_agency", "is_demo_account"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fields = [
         "username",
@@ -52,5 +57,26 @@ class UserAdmin(AuditedAdmin):
         "agency_name",
         "is_active",
         "is_staff",
+        "is_demo_account",
     ]
-    readonly_fields = ["last_login"]
+    readonly_fields = ["last_login", "is_demo_account"]
+    actions = ["reset_security_codes"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if is_demo_account(obj):
+            fields.append("is_staff")  # a demo account's password is published
+        return fields
+
+    @admin.action(description="Reset security codes (for a lost phone)")
+    def reset_security_codes(self, request: HttpRequest, queryset: Any) -> None:
+        actor = request.user
+        assert isinstance(actor, User)  # the admin is only reachable when signed in
+        for user in queryset:
+            mfa_reset(actor=actor, user=user, reason="Reset by a system administrator in the admin")
+        self.message_user(
+            request,
+            f"Security codes reset for {queryset.count()} user(s): they set up a new "
+            "authenticator at their next sign-in.",
+            messages.SUCCESS,
+        )

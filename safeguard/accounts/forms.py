@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -11,12 +11,14 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 
+from safeguard.accounts.demo import is_demo_account
 from safeguard.design_system.forms import GovukForm
 
 
 class LoginForm(AuthenticationForm):
     """Sign in with an email address. One message for every failure, so that the page
-    never tells an outsider which email addresses have accounts."""
+    never tells an outsider which email addresses have accounts. Demo accounts are refused
+    outside demo mode by the authentication backend, like every other way in."""
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
@@ -31,11 +33,6 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)
-        if getattr(user, "is_demo_account", False) and not settings.DEMO_MODE:
-            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
 
 class MFACodeForm(GovukForm):
@@ -108,3 +105,7 @@ class GovukPasswordResetForm(PasswordResetForm):
                 "invalid": "Enter an email address like name@example.org",
             }
         )
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Never a demo account: its mailbox is fictional and its password is published."""
+        return (user for user in super().get_users(email) if not is_demo_account(user))

@@ -51,7 +51,9 @@ class StaffLoginRequiredMiddleware:
 
 class MFARequiredMiddleware:
     """With ``REQUIRE_MFA`` on, a signed-in user must also enter a security code before any
-    page but the ones that set it up or check it. Runs after django-otp's OTPMiddleware."""
+    page but the public ones (sign-out among them), the one that checks the code, keep-alive,
+    and the set-up page (which itself sends a user who already has an authenticator to the
+    check). The admin is no exception. Runs after django-otp's OTPMiddleware."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -23,7 +25,14 @@ from safeguard.accounts.forms import (
 )
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.accounts.selectors import teams_for_user
-from safeguard.accounts.services import mfa_setup_begin, mfa_setup_confirm, mfa_verify
+from safeguard.accounts.services import (
+    mfa_enrolled,
+    mfa_may_enrol,
+    mfa_setup_begin,
+    mfa_setup_confirm,
+    mfa_verify,
+)
+from safeguard.core.http import client_address, rate_limited
 
 login = public(
     auth_views.LoginView.as_view(
@@ -39,10 +48,47 @@ password_change = auth_views.PasswordChangeView.as_view(
     extra_context={"heading": "Change your password", "button": "Change password"},
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html")
+
+
+def _password_reset_throttled(request: HttpRequest) -> bool:
+    """Over the limit for this client address, or for the email address asked about.
+
+    Counted by the address typed, whether or not it has an account, so that being limited
+    reveals nothing; the count stops one mailbox being flooded from many client addresses.
+    """
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    by_client = rate_limited(
+        "password_reset:client",
+        client_address(request) or "unknown",
+        settings.PASSWORD_RESETS_PER_CLIENT,
+        window,
+    )
+    email = str(request.POST.get("email", "")).strip().lower()
+    by_email = bool(email) and rate_limited(
+        "password_reset:email",
+        hashlib.sha256(email.encode()).hexdigest(),
+        settings.PASSWORD_RESETS_PER_EMAIL,
+        window,
+    )
+    return by_client or by_email
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _password_reset_throttled(request):
+            return render(
+                request,
+                "accounts/password_reset_throttled.html",
+                {"minutes": settings.PASSWORD_RESET_WINDOW_MINUTES},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+
 # Setting a password by email: for new staff, and anyone who has forgotten theirs. The
 # same answer whether or not the address has an account.
 password_reset = public(
-    auth_views.PasswordResetView.as_view(
+    ThrottledPasswordResetView.as_view(
         template_name="accounts/password_form.html",
         form_class=GovukPasswordResetForm,
         email_template_name="accounts/password_reset_email.txt",
@@ -68,7 +114,8 @@ password_reset_confirm = public(
 def locked_out(
     request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
 ) -> HttpResponse:
-    """Too many failed sign-ins for this email address: the same page whether it exists or not."""
+    """Too many failed sign-ins for this email address from this client address: the same
+    page whether the account exists or not."""
     return render(
         request,
         "accounts/locked_out.html",
@@ -104,6 +151,9 @@ def _qr_data_uri(url: str) -> str:
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
+    if not mfa_may_enrol(request=request, user=request.user):
+        # Someone with only the password must not swap in their own authenticator.
+        return HttpResponseRedirect(f"{reverse('accounts:mfa_verify')}?{urlencode({'next': request.path})}")
     device = TOTPDevice.objects.filter(
         pk=request.session.get("mfa_setup_device"), user=request.user, confirmed=False
     ).first()
@@ -130,6 +180,7 @@ def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
             "qr": _qr_data_uri(device.config_url),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "next": _next_url(request),
+            "replacing": mfa_enrolled(user=request.user),
         },
     )
 
@@ -145,6 +196,7 @@ def mfa_verify_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
+@mfa_exempt
 @require_GET
 def keep_alive(request: AuthenticatedRequest) -> HttpResponse:
     """Called by the timeout warning's "Stay signed in": any request extends the session."""

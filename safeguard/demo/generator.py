@@ -29,6 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.casework.models import (
     Assessment,
@@ -313,7 +314,7 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
 def demo_users() -> list[User]:
     """The demo accounts in the order of ``Role``."""
     order = {role.value: i for i, role in enumerate(Role)}
-    users = list(User.objects.filter(is_demo_account=True))
+    users = list(User.objects.filter(DEMO_ACCOUNTS))
     return sorted(users, key=lambda user: order.get(user.role, len(order)))
 
 

@@ -359,7 +359,9 @@ class Organisation:
             fte=fte if fte is not None else Decimal(FTE.draw(self.rng)),
             social_work_england_number=self._swe_number() if social_worker else "",
             agency_name=agency,
-            is_staff=role == Role.SYSTEM_ADMINISTRATOR,
+            # Never is_staff: the demo accounts' password is published, and the admin is
+            # for a council's real administrators only.
+            is_staff=False,
             date_joined=self._joined(newly_qualified=grade == Grade.ASYE),
         )
         if username:

@@ -142,13 +142,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "safeguard.accounts.backends.StaffBackend",  # refuses demo accounts outside demo mode
 ]
-# Lock an email address after repeated failures, whether or not it has an account, so the
-# lockout itself never reveals which addresses exist.
+# How many reverse proxies stand in front of the application, each appending to
+# X-Forwarded-For; 0 (the default) believes no forwarded header. See safeguard.core.http.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Pause an email address from one client address after repeated failures, whether or not it
+# has an account, so the lockout itself never reveals which addresses exist. Keyed on the
+# pair: locking the email address alone would let anyone lock a colleague out from
+# everywhere, and locking the client address alone would lock out everyone behind it.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=3)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one, separately
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "safeguard.core.http.client_address"
+# Password reset emails: per client address and per email address typed, in a window.
+PASSWORD_RESETS_PER_CLIENT = env_int("PASSWORD_RESETS_PER_CLIENT", 10, minimum=1)
+PASSWORD_RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safeguard.accounts.views.locked_out"
 AXES_VERBOSE = False

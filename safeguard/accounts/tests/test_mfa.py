@@ -116,3 +116,37 @@ def test_a_code_cannot_be_replayed(client, social_worker, enrolled):
     _sign_in(client, social_worker)
     replay = client.post(reverse("accounts:mfa_verify"), {"code": device.used_code})
     assert replay.status_code == 200 and "The security code is not correct" in replay.content.decode()
+
+
+def _enrolled_device(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def test_a_password_alone_cannot_enrol_a_new_authenticator(client, social_worker):
+    """Someone who has only the password is sent to the code check, never to set-up, and the
+    user's own authenticator and recovery codes survive."""
+    real = _enrolled_device(social_worker)
+    _sign_in(client, social_worker)
+    page = client.get(reverse("accounts:mfa_setup"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:mfa_verify"))
+    assert not TOTPDevice.objects.filter(user=social_worker, confirmed=False).exists()
+    posted = client.post(reverse("accounts:mfa_setup"), {"code": "123456"})
+    assert posted.status_code == 302 and posted["Location"].startswith(reverse("accounts:mfa_verify"))
+    assert TOTPDevice.objects.filter(pk=real.pk, confirmed=True).exists()
+    assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:mfa_verify"))
+    assert not AuditEvent.objects.filter(action="mfa_setup_confirm").exists()
+
+
+def test_a_verified_user_can_replace_their_authenticator_and_is_warned(client, social_worker, enrolled):
+    device, _codes = enrolled
+    next_time_step(device)
+    _sign_in(client, social_worker)
+    client.post(reverse("accounts:mfa_verify"), {"code": current_code(device)})
+    page = client.get(reverse("accounts:mfa_setup")).content.decode()
+    assert "replaces the one you use now" in page
+    new = TOTPDevice.objects.get(user=social_worker, confirmed=False)
+    done = client.post(reverse("accounts:mfa_setup"), {"code": current_code(new)})
+    assert len(re.findall(r"<code>([a-z0-9]+)</code>", done.content.decode())) == 10
+    assert list(TOTPDevice.objects.filter(user=social_worker).values_list("pk", flat=True)) == [new.pk]
+    befores = [e.changes["mfa"]["before"] for e in AuditEvent.objects.filter(action="mfa_setup_confirm")]
+    assert set(befores) == {None, "Authenticator app, Recovery codes"}

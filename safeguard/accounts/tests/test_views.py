@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,89 @@ def test_password_reset_sends_a_link_without_revealing_accounts(client, social_w
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert "Choose a password" in form_page.content.decode()
+
+
+def _attempt(client, email, password, *, address="192.0.2.10", forwarded=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(reverse("accounts:login"), {"username": email, "password": password}, **extra)
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_everywhere(client, settings, social_worker):
+    settings.REQUIRE_MFA = True
+    TOTPDevice.objects.create(user=social_worker, name="Authenticator app", confirmed=True)
+    for _ in range(5):
+        _attempt(client, social_worker.username, "wrong", address="203.0.113.5")
+    assert _attempt(client, social_worker.username, PASSWORD, address="203.0.113.5").status_code == 429
+    ok = _attempt(client, social_worker.username, PASSWORD, address="198.51.100.7")
+    assert ok.status_code == 302 and ok["Location"] == reverse("core:home")
+    # The password alone is not enough: the second factor is still asked for.
+    home = client.get(reverse("core:home"), REMOTE_ADDR="198.51.100.7")
+    assert home.status_code == 302 and home["Location"].startswith(reverse("accounts:mfa_verify"))
+
+
+def test_failures_for_one_account_do_not_lock_out_colleagues_at_that_address(client, make_user):
+    target, colleague = make_user("social_worker"), make_user("social_worker")
+    for _ in range(5):
+        _attempt(client, target.username, "wrong")
+    assert _attempt(client, colleague.username, PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(client, settings, social_worker):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    for _ in range(5):
+        _attempt(client, social_worker.username, "wrong", address=proxy, forwarded="203.0.113.5")
+    locked = _attempt(client, social_worker.username, PASSWORD, address=proxy, forwarded="203.0.113.5")
+    assert locked.status_code == 429
+    ok = _attempt(client, social_worker.username, PASSWORD, address=proxy, forwarded="198.51.100.7")
+    assert ok.status_code == 302
+
+
+def test_an_untrusted_forwarded_header_does_not_escape_the_lockout(client, social_worker):
+    for n in range(5):
+        _attempt(client, social_worker.username, "wrong", forwarded=f"198.51.100.{n}")
+    locked = _attempt(client, social_worker.username, PASSWORD, forwarded="198.51.100.99")
+    assert locked.status_code == 429
+
+
+def _reset(client, email, address="192.0.2.10"):
+    return client.post(reverse("accounts:password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.mark.parametrize("email_exists", [True, False])
+def test_password_reset_is_limited_per_email_address_without_revealing_it(
+    client, settings, social_worker, email_exists
+):
+    settings.PASSWORD_RESETS_PER_EMAIL = 2
+    email = social_worker.email if email_exists else "nobody@staff.example"
+    for n in range(2):
+        assert _reset(client, email, address=f"198.51.100.{n}").status_code == 302
+    throttled = _reset(client, email.upper(), address="198.51.100.9")
+    html = throttled.content.decode()
+    assert throttled.status_code == 429
+    assert "Too many requests to reset a password" in html and "Wait 60 minutes" in html
+    assert len(mail.outbox) == (2 if email_exists else 0)
+
+
+def test_password_reset_is_limited_per_client_address(client, settings, make_user):
+    settings.PASSWORD_RESETS_PER_CLIENT = 2
+    users = [make_user("social_worker") for _ in range(3)]
+    assert [_reset(client, u.email).status_code for u in users] == [302, 302, 429]
+    assert len(mail.outbox) == 2
+    assert _reset(client, users[2].email, address="198.51.100.1").status_code == 302
+
+
+def test_password_reset_limits_follow_the_client_behind_a_trusted_proxy(client, settings, make_user):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PASSWORD_RESETS_PER_CLIENT = 1
+    first, second = make_user("social_worker"), make_user("social_worker")
+    for user, forwarded in ((first, "203.0.113.5"), (second, "198.51.100.7")):
+        response = client.post(
+            reverse("accounts:password_reset"),
+            {"email": user.email},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+        assert response.status_code == 302

@@ -46,10 +46,12 @@ def _production_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_deploy_check_is_clean_with_production_settings():
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
     env = _production_env(
         DJANGO_SECRET_KEY="k3$Vq9!zR7@mW2#tY6^pL4&xN8*cB1(hJ5)fD0_gS-uEa7Kd2Lp9Zx4Cv",
         ALLOWED_HOSTS="safeguard.example.org",
+        # A database of its own: a local demo database holds demo accounts (safeguard.E001).
+        SAFEGUARD_VAR_DIR=str(tmp_path),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -391,6 +391,12 @@ def test_one_demo_account_per_role(council: SeedSummary) -> None:
         assert user.team is not None
 
 
+def test_no_generated_account_may_use_the_admin(council: SeedSummary) -> None:
+    assert User.objects.filter(role=Role.SYSTEM_ADMINISTRATOR, is_demo_account=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
 def test_demo_accounts_sign_in_with_the_demo_password(council: SeedSummary) -> None:
     # The login throttle (django-axes) needs a request to authenticate against.
     request = RequestFactory().post("/accounts/login/")

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import Service, User
 from safeguard.demo.generator import (
     DEFAULT_CHILDREN,
@@ -92,10 +93,7 @@ class Command(BaseCommand):
                 "The database already holds people. seed_demo fills an empty database: "
                 "run it on a fresh one (or `manage.py flush` first)."
             )
-        if (
-            Service.objects.filter(name__in=SERVICES).exists()
-            or User.objects.filter(is_demo_account=True).exists()
-        ):
+        if Service.objects.filter(name__in=SERVICES).exists() or User.objects.filter(DEMO_ACCOUNTS).exists():
             raise CommandError(
                 "The database already holds the demo council's services or accounts; "
                 "run seed_demo on a fresh database."
