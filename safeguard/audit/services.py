@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from safeguard.audit.models import AccessAction, AccessKind, AccessLogEntry, AuditEvent
+from safeguard.core.http import client_address
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -61,7 +62,8 @@ def audit_event_record(
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    # Behind a trusted proxy the peer is the proxy; the log must name the real client.
+    return client_address(request) or None
 
 
 def access_log_record(
