@@ -244,6 +244,11 @@ def test_a_name_that_is_not_a_column_fails_loudly(social_worker):
         audited_update(sar, actor=social_worker, action="x", values={"no_such": 1}, child_id=None)
     with pytest.raises(ValueError, match="not a column"):
         audited_update(
-            child, actor=social_worker, action="x", values={}, audit=["legal_holds"], child_id=None
+            Person.objects.get(pk=child.pk),
+            actor=social_worker,
+            action="x",
+            values={},
+            audit=["legal_holds"],
+            child_id=None,
         )
     assert AuditEvent.objects.filter(action="x").count() == 0
