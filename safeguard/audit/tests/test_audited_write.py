@@ -7,6 +7,7 @@ timestamp and free text: every kind of column a service changes.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -26,13 +27,16 @@ pytestmark = pytest.mark.django_db
 RECEIVED = dt.date(2026, 11, 2)
 
 
-def _request(actor, child: Person) -> SubjectAccessRequest:
+def _request(
+    actor, child: Person, requested_by: str = "The child's mother", **options: Any
+) -> SubjectAccessRequest:
     return audited_create(
         SubjectAccessRequest,
         actor=actor,
         action="subject_access_prepare",
-        values={"person": child, "requested_by": "The child's mother", "received_on": RECEIVED},
+        values={"person": child, "requested_by": requested_by, "received_on": RECEIVED},
         child_id=child.pk,
+        **options,
     )
 
 
@@ -54,44 +58,20 @@ def test_create_saves_the_record_stamped_with_the_actor_and_audits_every_value(s
 
 
 def test_create_records_only_the_fields_named_for_the_audit(social_worker):
-    child = ChildFactory()
-    audited_create(
-        SubjectAccessRequest,
-        actor=social_worker,
-        action="subject_access_prepare",
-        values={"person": child, "requested_by": "A named neighbour", "received_on": RECEIVED},
-        audit=["person_id", "received_on"],
-        child_id=child.pk,
-    )
+    _request(social_worker, ChildFactory(), "A named neighbour", audit=["person_id", "received_on"])
     changes = AuditEvent.objects.get().changes
     assert set(changes) == {"person_id", "received_on"}
     assert "A named neighbour" not in str(changes)
 
 
 def test_an_empty_audit_list_records_no_fields_rather_than_every_column(social_worker):
-    child = ChildFactory()
-    audited_create(
-        SubjectAccessRequest,
-        actor=social_worker,
-        action="subject_access_prepare",
-        values={"person": child, "requested_by": "Mother", "received_on": RECEIVED},
-        audit=[],
-        child_id=child.pk,
-    )
+    _request(social_worker, ChildFactory(), audit=[])
     assert AuditEvent.objects.get().changes == {}
 
 
 def test_create_that_fails_validation_writes_nothing(social_worker):
-    child = ChildFactory()
     with pytest.raises(ValidationError) as refused:
-        audited_create(
-            SubjectAccessRequest,
-            actor=social_worker,
-            action="subject_access_prepare",
-            values={"person": child, "requested_by": "", "received_on": RECEIVED},
-            child_id=child.pk,
-            validate=True,
-        )
+        _request(social_worker, ChildFactory(), "", validate=True)
     assert "requested_by" in refused.value.message_dict
     assert not SubjectAccessRequest.objects.exists()
     assert not AuditEvent.objects.exists()
