@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audit_event_record, audited_update, diff, snapshot
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.services import episode_open
 from safeguard.core.codes import PrimaryNeed, ReferralSource
@@ -176,19 +176,10 @@ def contact_create(
 
 
 def _change(actor: User, contact: Contact, action: str, **values: Any) -> Contact:
-    names = list(values)
-    before = snapshot(contact, [f if not hasattr(contact, f"{f}_id") else f"{f}_id" for f in names])
-    for name, value in values.items():
-        setattr(contact, name, value)
-    contact.modified_by = actor
-    contact.save()
-    after = snapshot(contact, list(before))
-    audit_event_record(
-        actor=actor,
-        action=action,
-        instance=contact,
-        changes=diff(before, after),
-        child_id=contact.child_id,
+    # The whole row, as before: a caller may have set other attributes on the contact. The
+    # child is read after the change, so linking a child files the event under that child.
+    audited_update(
+        contact, actor=actor, action=action, values=values, child_id=lambda: contact.child_id, whole_row=True
     )
     return contact
 
