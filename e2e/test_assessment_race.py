@@ -65,7 +65,8 @@ def test_typing_and_saving_at_once_never_reports_a_false_conflict(browser: Brows
     _sign_in(page, base, worker)
     autosaves: list[int] = []
     page.on(
-        "response", lambda response: autosaves.append(response.status) if "/autosave/" in response.url else None
+        "response",
+        lambda response: autosaves.append(response.status) if "/autosave/" in response.url else None,
     )
 
     for attempt in range(TRIES):
@@ -105,7 +106,9 @@ _FORM_THEN_AUTOSAVE = """async () => {
 }"""
 
 
-def test_the_autosave_and_the_form_crossing_in_flight_is_not_a_conflict(browser: Browser, live_server) -> None:
+def test_the_autosave_and_the_form_crossing_in_flight_is_not_a_conflict(
+    browser: Browser, live_server
+) -> None:
     """The same race without the page's script waiting for its autosave: the server alone
     must know the page's own saves from someone else's, whichever arrives first."""
     base = live_server.url
@@ -204,7 +207,11 @@ def test_a_submitted_assessments_sections_are_read_only(browser: Browser, live_s
     assessment = _assessment(worker)
     for key, title, _hint in ASSESSMENT_SECTIONS:
         services.assessment_section_save(
-            actor=worker, assessment=assessment, key=key, text=f"{title}: from the home visit.", based_on_version=0
+            actor=worker,
+            assessment=assessment,
+            key=key,
+            text=f"{title}: from the home visit.",
+            based_on_version=0,
         )
     services.assessment_record_details(
         actor=worker,

@@ -13,7 +13,6 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-
 PDF_VARIANT = "pdf/ua-1"
 
 

@@ -287,7 +287,9 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
         "saved": section,
         "back_url": reverse("casework:assessment", args=[item.pk]),
     }
-    editable = item.status == AssessmentStatus.IN_PROGRESS and can(request.user, Action.EDIT, item.episode.child)
+    editable = item.status == AssessmentStatus.IN_PROGRESS and can(
+        request.user, Action.EDIT, item.episode.child
+    )
     if not editable:
         # Sent for authorisation (or not this user's to change): the words as they stand,
         # and anything just typed shown back so it is not lost.

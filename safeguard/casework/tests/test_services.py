@@ -103,7 +103,7 @@ def test_two_people_editing_a_section_get_a_conflict_not_an_overwrite(social_wor
     assert assessment.sections.get(key="analysis").text == "Mine"
 
 
-def _save(actor, assessment, text, *, version, edit="page-1"):  # type: ignore[no-untyped-def]
+def _save(actor, assessment, text, *, version, edit="page-1"):
     return services.assessment_section_save(
         actor=actor, assessment=assessment, key="analysis", text=text, based_on_version=version, edit=edit
     )
@@ -115,7 +115,9 @@ def test_a_pages_autosave_and_final_save_never_conflict_in_either_order(
 ):
     """Leaving the box to press "Save and return" sends an autosave and the form at once,
     both based on the version the page had: whichever lands second is not a conflict."""
-    assessment = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
     _save(social_worker, assessment, "Opening words", version=0)
     if autosave_first:
         _save(social_worker, assessment, "Opening words, and more", version=1)
@@ -130,7 +132,9 @@ def test_a_pages_autosave_and_final_save_never_conflict_in_either_order(
 def test_a_save_from_a_stale_page_still_conflicts_when_someone_else_saved_in_between(
     social_worker, manager, episode
 ):
-    assessment = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
     _save(social_worker, assessment, "Worker's first words", version=0)
     _save(manager, assessment, "Manager's words", version=1, edit="page-2")
     with pytest.raises(services.EditConflict) as clash:
@@ -143,7 +147,9 @@ def test_a_save_from_a_stale_page_still_conflicts_when_someone_else_saved_in_bet
 
 
 def test_the_same_user_in_two_windows_is_told_of_the_other_window(social_worker, episode):
-    assessment = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
     _save(social_worker, assessment, "From the first window", version=0, edit="window-1")
     with pytest.raises(services.EditConflict):
         _save(social_worker, assessment, "From the second window", version=0, edit="window-2")
@@ -153,7 +159,9 @@ def test_the_same_user_in_two_windows_is_told_of_the_other_window(social_worker,
 
 
 def test_a_submitted_assessments_sections_cannot_be_saved(social_worker, episode):
-    assessment = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
     for key, _title, _hint in ASSESSMENT_SECTIONS:
         services.assessment_section_save(
             actor=social_worker, assessment=assessment, key=key, text=f"About {key}", based_on_version=0
@@ -173,7 +181,9 @@ def test_a_submitted_assessments_sections_cannot_be_saved(social_worker, episode
 
 
 def test_the_missing_list_does_not_say_the_the(social_worker, episode):
-    assessment = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
     missing = services.assessment_missing(assessment)
     assert "Write the child's views, in their own words section" in missing
     assert not [m for m in missing if "the the" in m.lower()]

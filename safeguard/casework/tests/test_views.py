@@ -78,7 +78,7 @@ def test_assessment_sections_autosave_and_conflicts(staff_client, client, manage
     assert "Your draft was restored: last saved" in page
 
 
-def _start(staff_client, episode) -> Assessment:  # type: ignore[no-untyped-def]
+def _start(staff_client, episode) -> Assessment:
     staff_client.post(
         reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
     )
@@ -103,7 +103,10 @@ def test_the_pages_autosave_and_save_and_return_crossing_is_not_a_conflict(staff
     assert "Your draft is saved every 30 seconds and when you leave the box." in page  # for the script
     # Leaving the box autosaves; the form, sent at the same moment, still says version 0.
     autosave = reverse("casework:assessment_autosave", args=[assessment.pk, "analysis"])
-    assert staff_client.post(autosave, {"text": "Risk is low", "version": "0", "edit": edit}).json()["version"] == 1
+    assert (
+        staff_client.post(autosave, {"text": "Risk is low", "version": "0", "edit": edit}).json()["version"]
+        == 1
+    )
     response = staff_client.post(section_url, {"text": "Risk is low", "version": "0", "edit": edit})
     assert response.status_code == 302
     assert AssessmentSection.objects.get(key="analysis").text == "Risk is low"
@@ -149,7 +152,7 @@ def test_the_same_user_in_another_window_is_not_called_someone_else(staff_client
     assert "version" not in clash.json()
 
 
-def _submitted(staff_client, social_worker, episode) -> Assessment:  # type: ignore[no-untyped-def]
+def _submitted(staff_client, social_worker, episode) -> Assessment:
     assessment = _start(staff_client, episode)
     for key, _title, _hint in ASSESSMENT_SECTIONS:
         services.assessment_section_save(
