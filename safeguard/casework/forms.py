@@ -52,6 +52,9 @@ class SectionForm(GovukForm):
             "invalid": "The page was changed: reload it and try again (your words are kept)",
         },
     )
+    # Which open page this is (a token given when the page is drawn): its own saves, the
+    # autosave and the final save, never conflict with each other. Blank from an old page.
+    edit = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
 
 class AssessmentDetailsForm(GovukForm):

@@ -266,12 +266,19 @@ class AssessmentSection(BaseModel):
 
     ``version`` increases on every save: a save based on an older version is refused with a
     conflict message, so two people editing the same section never overwrite each other.
+    ``edit`` names the open page that wrote the current version, so that page's own saves
+    (its autosave and its final save, which may cross in flight) never conflict with each other.
     """
 
     assessment = models.ForeignKey("Assessment", on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=32)
     text = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
+    edit = models.CharField(
+        max_length=36,
+        blank=True,
+        help_text="The editing page (a random token per page) that saved the current version.",
+    )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Team, User
 from safeguard.accounts.policy import Action, Scope, scope_for
 from safeguard.audit.services import audit_event_record, diff, snapshot
-from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.models import (
     Assessment,
     AssessmentOutcome,
@@ -249,32 +249,65 @@ def assessment_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -
 
 
 class EditConflict(Exception):
-    """Someone else saved this section since the user opened it."""
+    """Someone else (or the same user in another window) saved this section since the page
+    the save came from was opened."""
 
     def __init__(self, section: AssessmentSection) -> None:
         super().__init__("edit conflict")
         self.section = section
 
 
+_SUBMITTED = "This assessment has been sent for authorisation and can no longer be changed"
+
+
+def _is_conflict(section: AssessmentSection, *, actor: User, based_on_version: int, edit: str) -> bool:
+    """Whether a save from the page ``edit``, based on ``based_on_version``, would overwrite
+    words its writer has not seen.
+
+    A page's autosave and its final save can cross in flight, so the page may send a version
+    its own earlier save has already replaced. Every version a page writes follows one it had
+    seen, so when the current version is the same page's, everything since the page's base is
+    that page's too: no one else's words are lost.
+    """
+    if section.version == based_on_version:
+        return False
+    return not (edit and section.edit == edit and section.modified_by_id == actor.pk)
+
+
 def assessment_section_save(
-    *, actor: User, assessment: Assessment, key: str, text: str, based_on_version: int
+    *,
+    actor: User,
+    assessment: Assessment,
+    key: str,
+    text: str,
+    based_on_version: int,
+    edit: str = "",
 ) -> AssessmentSection:
-    """Save a section's draft text, refusing a save based on an older version."""
-    if assessment.status != AssessmentStatus.IN_PROGRESS:
-        raise ValidationError("This assessment has been submitted and can no longer be changed")
+    """Save a section's draft text, refusing a save that would overwrite someone else's.
+
+    ``edit`` is the editing page's token: saves from the same page never conflict with each
+    other (see ``_is_conflict``).
+    """
+    if key not in SECTION_KEYS:
+        raise ValueError(key)
     with transaction.atomic():
+        # Locked so a submission cannot slip in between this check and the write.
+        status = Assessment.objects.select_for_update().values_list("status", flat=True).get(pk=assessment.pk)
+        if status != AssessmentStatus.IN_PROGRESS:
+            raise ValidationError(_SUBMITTED)
         section, _created = AssessmentSection.objects.select_for_update().get_or_create(
             assessment=assessment, key=key, defaults={"created_by": actor, "modified_by": actor}
         )
-        if section.version != based_on_version:
+        if _is_conflict(section, actor=actor, based_on_version=based_on_version, edit=edit):
             raise EditConflict(section)
         if section.text == text:
             return section
         before = {"text": section.text}
         section.text = text
         section.version += 1
+        section.edit = edit
         section.modified_by = actor
-        section.save(update_fields=["text", "version", "modified_by", "modified_at"])
+        section.save(update_fields=["text", "version", "edit", "modified_by", "modified_at"])
         # Every writer is kept, not just the last: none of them may authorise (four eyes).
         section.authors.add(actor)
         audit_event_record(
@@ -319,7 +352,8 @@ def assessment_record_details(
 def assessment_missing(assessment: Assessment) -> list[str]:
     """What must be done before the assessment can be submitted (empty when complete)."""
     missing = [
-        f"Write the {title.lower()} section"
+        # "The child's views" already starts with "the": not "Write the the child's views".
+        f"Write the {title.lower().removeprefix('the ')} section"
         for key, title, _hint in ASSESSMENT_SECTIONS
         if not assessment.sections.filter(key=key).exclude(text="").exists()
     ]
@@ -335,12 +369,16 @@ def assessment_missing(assessment: Assessment) -> list[str]:
 
 
 def assessment_submit(*, actor: User, assessment: Assessment, on: dt.date) -> Assessment:
-    if assessment.status != AssessmentStatus.IN_PROGRESS:
-        raise ValidationError("This assessment has already been submitted")
-    missing = assessment_missing(assessment)
-    if missing:
-        raise ValidationError(missing)
+    """Send the assessment for authorisation; from now on its sections cannot change."""
     with transaction.atomic():
+        # Locked, and checked under the lock, so that a section save in flight either lands
+        # before the submission (and is part of what is authorised) or is refused.
+        locked = Assessment.objects.select_for_update().values_list("status", flat=True).get(pk=assessment.pk)
+        if locked != AssessmentStatus.IN_PROGRESS or assessment.status != AssessmentStatus.IN_PROGRESS:
+            raise ValidationError("This assessment has already been submitted")
+        missing = assessment_missing(assessment)
+        if missing:
+            raise ValidationError(missing)
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_date = on
         assessment.submitted_by = actor

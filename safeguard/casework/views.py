@@ -168,6 +168,8 @@ def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpR
             "title": title,
             "href": reverse("casework:assessment_section", args=[item.pk, key]),
             "done": bool(sections.get(key) and sections[key].text.strip()),
+            # A section can be read once it can no longer be changed.
+            "readable": True,
         }
         for key, title, _hint in ASSESSMENT_SECTIONS
     ]
@@ -177,6 +179,7 @@ def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpR
             "title": "Dates seen, factors and outcome",
             "href": reverse("casework:assessment_details", args=[item.pk]),
             "done": details_done,
+            "readable": False,
         }
     )
     user = request.user
@@ -211,19 +214,46 @@ def _section_title(key: str) -> tuple[str, str]:
     raise Http404("No such section")
 
 
+def _new_edit() -> str:
+    """A fresh token for one drawing of a section's editing page."""
+    return uuid.uuid4().hex
+
+
+def _conflict_message(clash: services.EditConflict, user: User) -> str:
+    if clash.section.modified_by_id == user.pk:
+        return (
+            "You saved this section in another window or tab while this page was open. Your "
+            "words here are below what you saved there: copy what you need, then save again."
+        )
+    return (
+        "Someone else saved this section while you were editing it. Your words are below "
+        "theirs: copy what you need, then save again."
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> HttpResponse:
+    """One written section: editable while the assessment is in progress, read-only after."""
     title, hint = _section_title(key)
+    posting = request.method == "POST"
     item = assessment_get_for_user(
-        user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
+        user=request.user,
+        assessment_id=assessment_id,
+        action=Action.EDIT if posting else Action.VIEW,
+        request=request,
     )
     section = _section_texts(item.pk).get(key)
     conflict = None
+    unsaved = ""
     form = forms.SectionForm(
         _posted(request),
-        initial={"text": section.text if section else "", "version": section.version if section else 0},
+        initial={
+            "text": section.text if section else "",
+            "version": section.version if section else 0,
+            "edit": _new_edit(),
+        },
     )
-    if request.method == "POST" and form.is_valid():
+    if posting and form.is_valid():
         try:
             services.assessment_section_save(
                 actor=request.user,
@@ -231,38 +261,62 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
                 key=key,
                 text=form.cleaned_data["text"],
                 based_on_version=form.cleaned_data["version"],
+                edit=form.cleaned_data["edit"],
             )
         except services.EditConflict as clash:
             conflict = clash.section
-            form.add_error(
-                "text",
-                "Someone else saved this section while you were editing it. Your words are "
-                "below theirs: copy what you need, then save again.",
-            )
+            # The page now shows the newer words, so saving again is based on them: a new
+            # edit from their version, or the user could never get past the conflict.
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            data["edit"] = _new_edit()
+            form = forms.SectionForm(data)
+            form.is_valid()
+            form.add_error("text", _conflict_message(clash, request.user))
         except ValidationError as error:
+            item.refresh_from_db(fields=["status"])
+            unsaved = form.cleaned_data["text"]
             _add_errors(form, error)
         else:
             return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+    context = {
+        "assessment": item,
+        "title": title,
+        "hint": hint,
+        "key": key,
+        "saved": section,
+        "back_url": reverse("casework:assessment", args=[item.pk]),
+    }
+    editable = item.status == AssessmentStatus.IN_PROGRESS and can(
+        request.user, Action.EDIT, item.episode.child
+    )
+    if not editable:
+        # Sent for authorisation (or not this user's to change): the words as they stand,
+        # and anything just typed shown back so it is not lost.
+        return render(
+            request,
+            "casework/assessment_section_read.html",
+            {**context, "form": form if form.errors else None, "unsaved": unsaved},
+            status=409 if posting else 200,
+        )
     return render(
         request,
         "casework/assessment_section.html",
         {
+            **context,
             "form": form,
-            "assessment": item,
-            "title": title,
-            "hint": hint,
-            "key": key,
             "conflict": conflict,
-            "saved": section,
             "autosave_url": reverse("casework:assessment_autosave", args=[item.pk, key]),
-            "back_url": reverse("casework:assessment", args=[item.pk]),
         },
     )
 
 
 @require_POST
 def assessment_autosave(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> JsonResponse:
-    """Called by the page every 30 seconds and when a field loses focus: saves the draft."""
+    """Called by the page every 30 seconds and when the box loses focus: saves the draft.
+
+    The answer carries the new version, which the page sends with its next save.
+    """
     if key not in SECTION_KEYS:
         raise Http404("No such section")
     item = assessment_get_for_user(
@@ -280,18 +334,25 @@ def assessment_autosave(request: AuthenticatedRequest, assessment_id: uuid.UUID,
             key=key,
             text=form.cleaned_data["text"],
             based_on_version=form.cleaned_data["version"],
+            edit=form.cleaned_data["edit"],
         )
     except services.EditConflict as clash:
+        who = (
+            "You saved this section in another window or tab"
+            if clash.section.modified_by_id == request.user.pk
+            else "Someone else has saved this section"
+        )
+        # No version back: the page must not overwrite words its user has not seen.
         return JsonResponse(
             {
-                "error": "Someone else has saved this section. Reload the page to see their "
-                "changes: your text is still in the box.",
-                "version": clash.section.version,
+                "error": f"Not saved. {who}. Your words are still in the box: select "
+                "'Save and return' to see both versions.",
+                "conflict": True,
             },
             status=409,
         )
     except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=422)
+        return JsonResponse({"error": " ".join(error.messages), "closed": True}, status=409)
     saved = timezone.localtime(section.modified_at)
     return JsonResponse({"version": section.version, "saved_at": f"{saved:%H:%M:%S}"})
 
@@ -598,13 +659,29 @@ def assessment_pdf(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> H
         ("Date the child was seen", govuk_date(item.child_seen_date)),
         ("Factors identified", ", ".join(dict(AssessmentFactor.choices).get(f, f) for f in item.factors)),
         ("Outcome", item.get_outcome_display()),
-        ("Status", item.get_status_display()),
     ]
+    # Who did the work and who signed it off: the record of the four-eyes check on paper.
+    worker = item.submitted_by or item.episode.worker or item.created_by
     return pdf_response(
         template="casework/document.html",
         context={
             "title": "Child and family assessment",
             "child": item.episode.child,
+            "summary": [
+                ("Started", govuk_date(item.start_date)),
+                ("Status", item.get_status_display()),
+                ("Assessing worker", worker.display_name if worker else ""),
+                (
+                    "Sent for authorisation",
+                    govuk_date(item.submitted_date) if item.submitted_date else "",
+                ),
+                (
+                    "Manager's sign-off",
+                    f"Authorised by {item.authorised_by.display_name} on {govuk_date(item.authorised_date)}"
+                    if item.authorised_by and item.authorised_date
+                    else "",
+                ),
+            ],
             "sections": sections,
             "printed": timezone.localdate(),
             "printed_by": request.user.display_name,
