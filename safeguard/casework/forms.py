@@ -86,8 +86,9 @@ class AuthoriseForm(GovukForm):
     authorised_on = GovukDateField(
         label="Date authorised", subject="Date authorised", must_be="past_or_today"
     )
+    # The view keeps this only when the assessment's clock has passed its due date.
     late_reason = forms.CharField(
-        label="Why was the assessment late? (if it was)",
+        label="Why was the assessment late?",
         required=False,
         max_length=2000,
         widget=forms.Textarea,
@@ -125,6 +126,13 @@ class StrategyDiscussionForm(GovukForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if a section 47 enquiry was started"},
+    )
+    late_reason = forms.CharField(
+        label="If the discussion was late, why?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it was after its due date.",
     )
 
 
@@ -168,6 +176,7 @@ class VisitForm(GovukForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
         required=False,
+        help_text="Answer for every visit where the child was seen.",
     )
     observations = forms.CharField(
         label="What did you see and hear?",
@@ -175,6 +184,21 @@ class VisitForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": "Enter what you saw and heard"},
     )
+    late_reason = forms.CharField(
+        label="If the visit was late, why?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it was after its due date.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("child_seen") == "yes" and not data.get("child_seen_alone"):
+            self.add_error("child_seen_alone", "Select yes if the child was seen alone")
+        if data.get("child_seen") == "no" and data.get("child_seen_alone") == "yes":
+            self.add_error("child_seen_alone", "A child who was not seen cannot have been seen alone")
+        return data
 
 
 class CaseNoteForm(GovukForm):
@@ -216,4 +240,26 @@ class CINPlanReviewForm(GovukForm):
         widget=forms.Textarea,
         help_text="Write it so the family can read it.",
         error_messages={"required": "Enter what was decided"},
+    )
+    late_reason = forms.CharField(
+        label="If the review was late, why?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it was after its due date.",
+    )
+
+
+class StrategyRecordForm(GovukForm):
+    circulated_on = GovukDateField(
+        label="When was the record sent to the agencies?",
+        subject="Date the record was sent",
+        must_be="past_or_today",
+    )
+    late_reason = forms.CharField(
+        label="If it was sent late, why?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it was after its due date.",
     )

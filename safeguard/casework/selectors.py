@@ -24,6 +24,7 @@ from safeguard.casework.models import (
     CINEpisode,
     Section47Enquiry,
     StatutoryClock,
+    StrategyDiscussion,
     Visit,
 )
 from safeguard.casework.timescales import first_review_timescale, later_review_timescale
@@ -241,6 +242,22 @@ def section_47_get_for_user(
         ).select_related("episode__child", "episode__team", "episode__worker"),
         pk=enquiry_id,
         child_id_of=lambda enquiry: enquiry.episode.child_id,
+        request=request,
+        action=action,
+    )
+
+
+def strategy_discussion_get_for_user(
+    *, user: User, discussion_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+) -> StrategyDiscussion:
+    return record_get_for_user(
+        user=user,
+        what=AccessKind.STRATEGY_DISCUSSION,
+        scoped=StrategyDiscussion.objects.filter(
+            episode__child__in=children_for(user, Action.VIEW)
+        ).select_related("episode__child", "episode__team", "episode__worker"),
+        pk=discussion_id,
+        child_id_of=lambda discussion: discussion.episode.child_id,
         request=request,
         action=action,
     )

@@ -94,6 +94,10 @@ def open_cp_plan(child: Person) -> ChildProtectionPlan | None:
 # -- statutory clocks ------------------------------------------------------------------
 
 
+class LateReasonNeeded(ValidationError):
+    """Something was done after its clock's due date and nobody has said why."""
+
+
 def clock_start(
     *,
     actor: User | None,
@@ -141,7 +145,7 @@ def clock_stop(
     """Stop a clock: met on ``met_date`` (a reason is required if late), or stopped without
     being met (``stopped_reason``, e.g. "no conference needed")."""
     if met_date is not None and met_date > clock.due_date and not late_reason.strip():
-        raise ValidationError("Give the reason this was late: it was due on " + govuk_date(clock.due_date))
+        raise LateReasonNeeded("Give the reason this was late: it was due on " + govuk_date(clock.due_date))
     before = snapshot(clock, ["met_date", "late_reason", "stopped_reason"])
     clock.met_date = met_date
     clock.late_reason = late_reason.strip()
@@ -221,7 +225,7 @@ def _clock_meet_and_restart(
 def _late_reason_check(clock: StatutoryClock | None, on: dt.date, late_reason: str, what: str) -> None:
     """Refuse before anything is saved, so the page can ask for the reason in the same form."""
     if clock is not None and on > clock.due_date and not late_reason.strip():
-        raise ValidationError(f"Give the reason {what} was late: it was due on {govuk_date(clock.due_date)}")
+        raise LateReasonNeeded(f"Give the reason {what} was late: it was due on {govuk_date(clock.due_date)}")
 
 
 # -- allocation -------------------------------------------------------------------------
