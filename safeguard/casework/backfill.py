@@ -113,7 +113,13 @@ def _last_by(rows: Iterable[tuple[uuid.UUID, dt.date]]) -> dict[uuid.UUID, dt.da
 
 
 def _running(
-    kind: str, timescale: Timescale, *, child_id: uuid.UUID, episode_id: uuid.UUID, source: tuple[str, uuid.UUID], start: dt.date
+    kind: str,
+    timescale: Timescale,
+    *,
+    child_id: uuid.UUID,
+    episode_id: uuid.UUID,
+    source: tuple[str, uuid.UUID],
+    start: dt.date,
 ) -> StatutoryClock:
     return StatutoryClock(
         kind=kind,
@@ -148,14 +154,14 @@ def _plan_clocks() -> Iterator[StatutoryClock]:
         yield _running(
             ClockKind.CP_REVIEW, timescale, source=source, start=review or plan["start_date"], **ids
         )
-    for plan in CINPlan.objects.filter(end_date__isnull=True).values(
+    for pk, episode_id, child_id, start in CINPlan.objects.filter(end_date__isnull=True).values_list(
         "pk", "episode_id", "episode__child_id", "start_date"
     ):
-        ids = {"child_id": plan["episode__child_id"], "episode_id": plan["episode_id"]}
-        source = ("casework.cinplan", plan["pk"])
-        visit = max(cin_visits.get(plan["episode_id"], plan["start_date"]), plan["start_date"])
+        ids = {"child_id": child_id, "episode_id": episode_id}
+        source = ("casework.cinplan", pk)
+        visit = max(cin_visits.get(episode_id, start), start)
         yield _running(ClockKind.CIN_VISIT, cin_visit_timescale(), source=source, start=visit, **ids)
-        review = cin_reviews.get(plan["pk"], plan["start_date"])
+        review = cin_reviews.get(pk, start)
         yield _running(ClockKind.CIN_REVIEW, cin_review_timescale(), source=source, start=review, **ids)
 
 

@@ -658,8 +658,9 @@ def _section_47_start(*, actor: User, discussion: StrategyDiscussion) -> Section
         enquiry.icpc_target_date = icpc_timescale().due(discussion.held_on)
         enquiry.modified_by = actor
         enquiry.save(update_fields=["strategy_discussion", "icpc_target_date", "modified_by", "modified_at"])
-        action, changes = "section_47_continue", diff(
-            before, snapshot(enquiry, ["strategy_discussion_id", "icpc_target_date"])
+        action, changes = (
+            "section_47_continue",
+            diff(before, snapshot(enquiry, ["strategy_discussion_id", "icpc_target_date"])),
         )
     else:
         enquiry = Section47Enquiry.objects.create(
@@ -671,7 +672,9 @@ def _section_47_start(*, actor: User, discussion: StrategyDiscussion) -> Section
             modified_by=actor,
         )
         action, changes = "section_47_start", diff({}, snapshot(enquiry, ["start_date", "icpc_target_date"]))
-    audit_event_record(actor=actor, action=action, instance=enquiry, changes=changes, child_id=episode.child_id)
+    audit_event_record(
+        actor=actor, action=action, instance=enquiry, changes=changes, child_id=episode.child_id
+    )
     clock_start(
         actor=actor, kind=ClockKind.ICPC, episode=episode, source=enquiry, start_date=discussion.held_on
     )

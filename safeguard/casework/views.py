@@ -48,7 +48,11 @@ def _episode_url(episode_id: uuid.UUID) -> str:
 
 def _add_errors(form: Form, error: ValidationError) -> None:
     # A missing reason for lateness belongs beside the box that asks for it.
-    field = "late_reason" if isinstance(error, services.LateReasonNeeded) and "late_reason" in form.fields else None
+    field = (
+        "late_reason"
+        if isinstance(error, services.LateReasonNeeded) and "late_reason" in form.fields
+        else None
+    )
     for message in error.messages:
         form.add_error(field, message)
 
@@ -363,14 +367,17 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
         # Not late on any date that can be chosen (the date cannot be in the future).
         del form.fields["late_reason"]
     else:
-        form.fields["late_reason"].help_text = (
-            f"It was due on {govuk_date(clock.due_date)}, 45 working days after it started."
-        )
+        form.fields[
+            "late_reason"
+        ].help_text = f"It was due on {govuk_date(clock.due_date)}, 45 working days after it started."
     done = _save_or_none(
         request,
         form,
         lambda data: services.assessment_authorise(
-            actor=request.user, assessment=item, on=data["authorised_on"], late_reason=data.get("late_reason", "")
+            actor=request.user,
+            assessment=item,
+            on=data["authorised_on"],
+            late_reason=data.get("late_reason", ""),
         ),
         success="The assessment is authorised.",
         then=lambda _: _episode_url(item.episode_id),

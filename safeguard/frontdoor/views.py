@@ -375,7 +375,9 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
                 form.add_error(field, message)
         else:
             return _done(
-                request, contact, "Decision authorised" if approve else "Decision returned to be decided again"
+                request,
+                contact,
+                "Decision authorised" if approve else "Decision returned to be decided again",
             )
     intro = f"Decision: {contact.get_decision_display()}. Reason: {contact.decision_reason}"
     return _form_page(request, contact, form, "Authorise the decision", "Save", intro)

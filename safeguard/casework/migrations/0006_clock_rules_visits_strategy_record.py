@@ -4,30 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0005_assessment_four_eyes'),
+        ("casework", "0005_assessment_four_eyes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='strategydiscussion',
-            name='record_circulated_on',
-            field=models.DateField(blank=True, help_text='When the record of the discussion went to the agencies.', null=True),
+            model_name="strategydiscussion",
+            name="record_circulated_on",
+            field=models.DateField(
+                blank=True, help_text="When the record of the discussion went to the agencies.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='late_reason',
-            field=models.TextField(blank=True, help_text="The worker's reason, when the visit was after its due date."),
+            model_name="visit",
+            name="late_reason",
+            field=models.TextField(
+                blank=True, help_text="The worker's reason, when the visit was after its due date."
+            ),
         ),
         migrations.AlterField(
-            model_name='statutoryclock',
-            name='kind',
-            field=models.CharField(choices=[('assessment', 'Child and family assessment (45 working days from referral)'), ('icpc', 'Initial child protection conference (15 working days from strategy discussion)'), ('strategy_record', 'Strategy discussion record circulated'), ('strategy_discussion', 'Strategy discussion after the front door decision'), ('core_group', 'First core group meeting'), ('cp_review', 'Child protection review conference'), ('cp_visit', 'Child protection visit'), ('cin_review', 'Child in need plan review'), ('cin_visit', 'Child in need visit')], max_length=24),
+            model_name="statutoryclock",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("assessment", "Child and family assessment (45 working days from referral)"),
+                    (
+                        "icpc",
+                        "Initial child protection conference (15 working days from strategy discussion)",
+                    ),
+                    ("strategy_record", "Strategy discussion record circulated"),
+                    ("strategy_discussion", "Strategy discussion after the front door decision"),
+                    ("core_group", "First core group meeting"),
+                    ("cp_review", "Child protection review conference"),
+                    ("cp_visit", "Child protection visit"),
+                    ("cin_review", "Child in need plan review"),
+                    ("cin_visit", "Child in need visit"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='visit',
-            name='child_seen_alone',
-            field=models.BooleanField(blank=True, help_text='Recorded for every visit where the child was seen.', null=True),
+            model_name="visit",
+            name="child_seen_alone",
+            field=models.BooleanField(
+                blank=True, help_text="Recorded for every visit where the child was seen.", null=True
+            ),
         ),
     ]

@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from safeguard.casework.models import Assessment, ClockKind, Section47Enquiry, StatutoryClock, Visit, VisitKind
+from safeguard.casework.models import (
+    Assessment,
+    ClockKind,
+    Section47Enquiry,
+    StatutoryClock,
+    Visit,
+    VisitKind,
+)
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 
 pytestmark = pytest.mark.django_db

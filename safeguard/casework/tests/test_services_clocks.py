@@ -104,9 +104,7 @@ def test_a_second_assessment_in_the_episode_has_its_own_clock(social_worker, man
     # 1-4 Dec (4), 7-24 Dec (14 more: 18), 25 and 28 Dec are bank holidays, 29-31 Dec (21),
     # 1 Jan is a bank holiday, 4-29 Jan (20 more: 41), 1-4 Feb (45) -> Thursday 4 February 2027.
     # (From the referral it would already be 19 working days gone.)
-    second = services.assessment_start(
-        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 30)
-    )
+    second = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 30))
     clock = _running(ClockKind.ASSESSMENT)
     assert clock.source_id == second.pk
     assert clock.start_date == dt.date(2026, 11, 30)
@@ -184,7 +182,9 @@ def test_the_time_from_a_strategy_decision_to_the_discussion_is_measured(social_
     # Front door decision Fri 22 May 2026; 1 working day (local default), but Mon 25 May is
     # the spring bank holiday -> Tuesday 26 May 2026.
     episode = _episode(social_worker, dt.date(2026, 5, 22))
-    services.strategy_discussion_request(actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22))
+    services.strategy_discussion_request(
+        actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22)
+    )
     assert _running(ClockKind.STRATEGY_DISCUSSION).due_date == dt.date(2026, 5, 26)
 
     _discuss(social_worker, episode, dt.date(2026, 5, 26))
@@ -194,7 +194,9 @@ def test_the_time_from_a_strategy_decision_to_the_discussion_is_measured(social_
 
 def test_a_late_strategy_discussion_needs_a_reason(social_worker):
     episode = _episode(social_worker, dt.date(2026, 5, 22))
-    services.strategy_discussion_request(actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22))
+    services.strategy_discussion_request(
+        actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22)
+    )
     with pytest.raises(services.LateReasonNeeded, match="26 May 2026"):
         _discuss(social_worker, episode, dt.date(2026, 5, 27))
     assert not episode.strategy_discussions.exists()

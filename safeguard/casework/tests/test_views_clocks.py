@@ -81,11 +81,16 @@ def test_an_overdue_assessment_asks_why_beside_the_box(client, social_worker, ma
 def test_a_late_visit_asks_for_the_workers_reason_and_keeps_what_was_typed(staff_client, social_worker):
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 7, 1))
     services.cp_plan_start(
-        actor=social_worker, episode=episode, start_date=dt.date(2026, 8, 20), category=CategoryOfAbuse.NEGLECT
+        actor=social_worker,
+        episode=episode,
+        start_date=dt.date(2026, 8, 20),
+        category=CategoryOfAbuse.NEGLECT,
     )
     url = reverse("casework:visit_new", args=[episode.pk])
     # Due Friday 4 September 2026 (10 working days, skipping the summer bank holiday 31 Aug).
-    assert "the next child protection visit is due by 4 September 2026" in staff_client.get(url).content.decode()
+    assert (
+        "the next child protection visit is due by 4 September 2026" in staff_client.get(url).content.decode()
+    )
     form = {
         **_date("visit_date", dt.date(2026, 9, 7)),
         "kind": "cp",
@@ -103,13 +108,20 @@ def test_a_late_visit_asks_for_the_workers_reason_and_keeps_what_was_typed(staff
 def test_a_seen_child_needs_the_seen_alone_answer(staff_client, social_worker):
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 7, 1))
     url = reverse("casework:visit_new", args=[episode.pk])
-    form = {**_date("visit_date", dt.date(2026, 9, 7)), "kind": "other", "child_seen": "yes", "observations": "x"}
+    form = {
+        **_date("visit_date", dt.date(2026, 9, 7)),
+        "kind": "other",
+        "child_seen": "yes",
+        "observations": "x",
+    }
     page = staff_client.post(url, form).content.decode()
     assert 'id="id_child_seen_alone-error"' in page and not Visit.objects.exists()
 
 
 def test_the_strategy_record_page_meets_its_clock(staff_client, social_worker):
-    episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 3, 30))
+    episode = EpisodeFactory(
+        worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 3, 30)
+    )
     discussion = services.strategy_discussion_record(
         actor=social_worker,
         episode=episode,

@@ -304,4 +304,6 @@ def test_last_working_day_on_or_before(day: date, expected: date) -> None:
 def test_last_working_day_is_a_working_day_with_none_skipped(day: date) -> None:
     result = last_working_day_on_or_before(day)
     assert result <= day and naive_is_working_day(result)
-    assert not any(naive_is_working_day(result + timedelta(days=k)) for k in range(1, (day - result).days + 1))
+    assert not any(
+        naive_is_working_day(result + timedelta(days=k)) for k in range(1, (day - result).days + 1)
+    )

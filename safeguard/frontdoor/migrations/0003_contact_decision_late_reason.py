@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0002_trigram_indexes'),
+        ("frontdoor", "0002_trigram_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='decision_late_reason',
-            field=models.TextField(blank=True, help_text='Why the decision took effect after its 1-working-day due date (WT2023 ch.3).'),
+            model_name="contact",
+            name="decision_late_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the decision took effect after its 1-working-day due date (WT2023 ch.3).",
+            ),
         ),
     ]

@@ -38,7 +38,8 @@ def manager(make_user):
 def _at(day: dt.date, hour: int = 10) -> mock._patch[mock.MagicMock]:
     """Run the service as if it were ``day`` in London (Django reads the time from here)."""
     return mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
+        "django.utils.timezone.now",
+        return_value=dt.datetime(day.year, day.month, day.day, hour, tzinfo=LONDON),
     )
 
 
@@ -133,7 +134,11 @@ def test_a_returned_decision_is_timed_afresh(practitioner, manager):
     contact = _contact(practitioner)
     with _at(dt.date(2025, 12, 23)):
         services.contact_decide(
-            actor=practitioner, contact=contact, decision=Decision.NFA, reason="No concerns", late_reason="Busy"
+            actor=practitioner,
+            contact=contact,
+            decision=Decision.NFA,
+            reason="No concerns",
+            late_reason="Busy",
         )
         services.contact_authorise(actor=manager, contact=contact, approve=False, note="Check with school")
     assert contact.status == ContactStatus.NEW and contact.decision_late_reason == ""

@@ -37,7 +37,10 @@ def _linked(client, contact):
 def test_an_on_time_decision_is_not_asked_why_it_is_late(client, practitioner):
     client.force_login(practitioner)
     contact = _linked(client, make_contact())
-    assert LATE_QUESTION not in client.get(reverse("frontdoor:contact_decide", args=[contact.pk])).content.decode()
+    assert (
+        LATE_QUESTION
+        not in client.get(reverse("frontdoor:contact_decide", args=[contact.pk])).content.decode()
+    )
 
 
 def test_a_late_decision_asks_why_and_the_contact_page_shows_the_clock(client, practitioner):
@@ -49,7 +52,9 @@ def test_a_late_decision_asks_why_and_the_contact_page_shows_the_clock(client, p
     assert LATE_QUESTION in page and "It was due on 22 December 2025." in page
     missing = client.post(url, {"decision": "referral", "reason": "Assessment needed"})
     assert "Enter why the decision is late" in missing.content.decode()
-    check = client.post(url, {"decision": "referral", "reason": "Assessment needed", "late_reason": "Backlog"})
+    check = client.post(
+        url, {"decision": "referral", "reason": "Assessment needed", "late_reason": "Backlog"}
+    )
     assert "Backlog" in client.get(check["Location"]).content.decode()
     client.post(check["Location"])
     contact.refresh_from_db()
