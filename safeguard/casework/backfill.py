@@ -16,6 +16,7 @@ from safeguard.casework.models import (
     ChildProtectionPlan,
     ChildProtectionReview,
     CINPlan,
+    CINEpisode,
     CINPlanReview,
     ClockKind,
     Section47Enquiry,
@@ -67,6 +68,26 @@ def _assessment_clocks() -> Iterator[StatutoryClock]:
             due_date=timescale.due(start),
             met_date=authorised,
             stopped_reason="" if authorised or closed is None else "Episode closed",
+        )
+
+
+def _waiting_referral_clocks() -> Iterator[StatutoryClock]:
+    """Open episodes with no assessment yet: the clock runs from the referral all the same
+    (as episode_open starts it), so a referral waiting for allocation is counted."""
+    rows = (
+        CINEpisode.objects.filter(closure_date__isnull=True, referral_nfa=False, assessments__isnull=True)
+        .values_list("pk", "child_id", "referral_date")
+        .distinct()
+    )
+    timescale = assessment_timescale()
+    for pk, child_id, referral in rows.iterator(chunk_size=BATCH):
+        yield _running(
+            ClockKind.ASSESSMENT,
+            timescale,
+            child_id=child_id,
+            episode_id=pk,
+            source=("casework.cinepisode", pk),
+            start=referral,
         )
 
 
@@ -195,6 +216,7 @@ def clocks_backfill(*, today: dt.date) -> int:
         )
         return (
             _bulk(_assessment_clocks(), existing)
+            + _bulk(_waiting_referral_clocks(), existing)
             + _bulk(_icpc_clocks(), existing)
             + _bulk((c for c in _plan_clocks() if (c.kind, c.episode_id) not in running), existing)
         )

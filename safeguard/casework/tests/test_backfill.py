@@ -76,3 +76,13 @@ def test_open_plans_get_their_running_visit_and_review_clocks_once():
     call_command("clocks", "backfill")
     assert StatutoryClock.objects.get(kind=ClockKind.CP_VISIT).due_date == dt.date(2026, 9, 21)
     assert StatutoryClock.objects.get(kind=ClockKind.CP_REVIEW).due_date == dt.date(2026, 11, 20)
+
+
+def test_a_referral_waiting_for_an_assessment_has_its_clock():
+    # Referral Mon 2 Nov 2026, no assessment yet: 45 working days -> Thursday 7 January 2027
+    # (25 and 28 Dec 2026 and 1 Jan 2027 are bank holidays).
+    episode = EpisodeFactory(referral_date=dt.date(2026, 11, 2))
+    call_command("clocks", "backfill")
+    call_command("clocks", "backfill")
+    clock = StatutoryClock.objects.get(kind=ClockKind.ASSESSMENT)
+    assert clock.source_id == episode.pk and clock.due_date == dt.date(2027, 1, 7)
