@@ -827,6 +827,12 @@ def visit_record(
     return visit
 
 
+def running_clock_due(episode: CINEpisode, kind: str) -> dt.date | None:
+    """When the episode's running clock of ``kind`` is due (for a form's hint), if one runs."""
+    clock = _running_clock(episode, kind)
+    return clock.due_date if clock else None
+
+
 def visit_due(episode: CINEpisode, kind: str) -> StatutoryClock | None:
     """The running visit clock a visit of ``kind`` would meet (for the form's hint)."""
     clock_kind = _visit_clock_kind(episode, kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +23,13 @@ from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.documents import pdf_response
-from safeguard.casework.models import AssessmentSection, AssessmentStatus, StatutoryClock, VisitKind
+from safeguard.casework.models import (
+    AssessmentSection,
+    AssessmentStatus,
+    ClockKind,
+    StatutoryClock,
+    VisitKind,
+)
 from safeguard.casework.selectors import (
     assessment_get_for_user,
     chronology_for,
@@ -44,6 +51,13 @@ def _posted(request: AuthenticatedRequest) -> Any:
 
 def _episode_url(episode_id: uuid.UUID) -> str:
     return reverse("casework:episode_detail", args=[episode_id])
+
+
+def _late_hint(form: Form, due: dt.date | None, what: str) -> None:
+    if due is not None:
+        form.fields[
+            "late_reason"
+        ].help_text = f"Only if it was after its due date: {what} was due by {govuk_date(due)}."
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -406,6 +420,7 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
         what=AccessKind.STRATEGY_DISCUSSION,
     )
     form = forms.StrategyDiscussionForm(_posted(request))
+    _late_hint(form, services.running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
     done = _save_or_none(
         request,
         form,
@@ -715,6 +730,7 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
     if plan is None:
         raise Http404("No child in need plan")
     form = forms.CINPlanReviewForm(_posted(request))
+    _late_hint(form, services.running_clock_due(episode, ClockKind.CIN_REVIEW), "the review")
     done = _save_or_none(
         request,
         form,
