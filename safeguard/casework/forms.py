@@ -13,6 +13,18 @@ from safeguard.design_system.forms import GovukDateField, GovukForm
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _late_reason(label: str) -> forms.CharField:
+    """The worker's reason when something was done after its clock's due date (the view puts
+    the due date in the hint; the service refuses a late one without a reason)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it was after its due date.",
+    )
+
+
 class AllocateForm(GovukForm):
     worker = forms.ChoiceField(
         label="Who will hold this child's case?",
@@ -127,13 +139,7 @@ class StrategyDiscussionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if a section 47 enquiry was started"},
     )
-    late_reason = forms.CharField(
-        label="If the discussion was late, why?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only if it was after its due date.",
-    )
+    late_reason = _late_reason("If the discussion was late, why?")
 
 
 class Section47OutcomeForm(GovukForm):
@@ -184,13 +190,7 @@ class VisitForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": "Enter what you saw and heard"},
     )
-    late_reason = forms.CharField(
-        label="If the visit was late, why?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only if it was after its due date.",
-    )
+    late_reason = _late_reason("If the visit was late, why?")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -241,13 +241,7 @@ class CINPlanReviewForm(GovukForm):
         help_text="Write it so the family can read it.",
         error_messages={"required": "Enter what was decided"},
     )
-    late_reason = forms.CharField(
-        label="If the review was late, why?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only if it was after its due date.",
-    )
+    late_reason = _late_reason("If the review was late, why?")
 
 
 class StrategyRecordForm(GovukForm):
@@ -256,10 +250,4 @@ class StrategyRecordForm(GovukForm):
         subject="Date the record was sent",
         must_be="past_or_today",
     )
-    late_reason = forms.CharField(
-        label="If it was sent late, why?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only if it was after its due date.",
-    )
+    late_reason = _late_reason("If it was sent late, why?")

@@ -921,22 +921,23 @@ def cin_plan_end(*, actor: User, plan: CINPlan, end_date: dt.date) -> CINPlan:
         raise ValidationError("The plan must end between its start date and today")
     with transaction.atomic():
         plan.end_date = end_date
-        plan.modified_by = actor
-        plan.save(update_fields=["end_date", "modified_by", "modified_at"])
-        audit_event_record(
-            actor=actor,
-            action="cin_plan_end",
-            instance=plan,
-            changes={"end_date": {"before": None, "after": end_date.isoformat()}},
-            child_id=plan.episode.child_id,
-        )
-        _clocks_stop(
-            actor=actor,
-            episode=plan.episode,
-            kinds=[ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT],
-            reason="Plan ended",
-        )
+        _plan_ended(actor=actor, plan=plan, kinds=[ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT])
     return plan
+
+
+def _plan_ended(*, actor: User, plan: CINPlan | ChildProtectionPlan, kinds: list[str]) -> None:
+    """Save a plan's end: audited, and its visit and review clocks stop (no more are due)."""
+    assert plan.end_date is not None
+    plan.modified_by = actor
+    plan.save(update_fields=["end_date", "modified_by", "modified_at"])
+    audit_event_record(
+        actor=actor,
+        action="cin_plan_end" if isinstance(plan, CINPlan) else "cp_plan_end",
+        instance=plan,
+        changes={"end_date": {"before": None, "after": plan.end_date.isoformat()}},
+        child_id=plan.episode.child_id,
+    )
+    _clocks_stop(actor=actor, episode=plan.episode, kinds=kinds, reason="Plan ended")
 
 
 def cin_plan_review_record(
@@ -1025,21 +1026,7 @@ def cp_plan_end(*, actor: User, plan: ChildProtectionPlan, end_date: dt.date) ->
         raise ValidationError("The plan must end after its start date and not after today")
     with transaction.atomic():
         plan.end_date = end_date
-        plan.modified_by = actor
-        plan.save(update_fields=["end_date", "modified_by", "modified_at"])
-        audit_event_record(
-            actor=actor,
-            action="cp_plan_end",
-            instance=plan,
-            changes={"end_date": {"before": None, "after": end_date.isoformat()}},
-            child_id=plan.child_id,
-        )
-        _clocks_stop(
-            actor=actor,
-            episode=plan.episode,
-            kinds=[ClockKind.CP_VISIT, ClockKind.CP_REVIEW],
-            reason="Plan ended",
-        )
+        _plan_ended(actor=actor, plan=plan, kinds=[ClockKind.CP_VISIT, ClockKind.CP_REVIEW])
     return plan
 
 
