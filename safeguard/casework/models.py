@@ -213,7 +213,7 @@ class ChildProtectionReview(BaseModel):
 
 
 class ClockKind(models.TextChoices):
-    ASSESSMENT = "assessment", "Child and family assessment (45 working days from referral)"
+    ASSESSMENT = "assessment", "Child and family assessment (45 working days)"
     ICPC = "icpc", "Initial child protection conference (15 working days from strategy discussion)"
     STRATEGY_RECORD = "strategy_record", "Strategy discussion record circulated"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion after the front door decision"
