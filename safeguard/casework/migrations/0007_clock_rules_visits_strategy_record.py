@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0005_assessment_four_eyes"),
+        ("casework", "0006_assessment_section_edit_token"),
     ]
 
     operations = [
