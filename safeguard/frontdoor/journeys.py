@@ -16,6 +16,7 @@ from safeguard.design_system.journey import Answers, Journey, Step
 from safeguard.frontdoor import config, forms
 from safeguard.frontdoor.models import Channel, ReporterType
 from safeguard.frontdoor.services import REFERENCE_ALPHABET, REFERENCE_LENGTH, ContactDetails, contact_create
+from safeguard.people.validators import format_phone_number
 
 PUBLIC_QUESTION = "frontdoor/public_question.html"
 
@@ -99,6 +100,11 @@ REPORT_CONCERN = PublicJourney(
     confirmation_title="Report sent",
     confirmation_template="frontdoor/report_done.html",
     submit_text="Send report",
+    # Numbers are kept in E.164; Check answers shows them as people write them.
+    summary_overrides={
+        f"{slug}.phone": lambda value: format_phone_number(value) if value else "Not provided"
+        for slug in ("organisation", "about-you", "contact-you")
+    },
     steps=(
         Step("who", forms.WhoForm, "Who are you?", template=PUBLIC_QUESTION),
         Step("danger", forms.DangerForm, "Is the child in danger right now?", _not_self, PUBLIC_QUESTION),
