@@ -194,6 +194,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "core:accessibility": Public(),
     "core:privacy": Public(),
     "core:cookies": Public(),
+    "core:contact": Public(),
     "core:healthz": Public(),
     "core:home": Roles(frozenset(Role)),
     "accounts:login": Public(),
