@@ -292,6 +292,17 @@ class OrganisationForm(FrontDoorForm):
     agency_reference = _text("Your organisation's reference (optional)", max_length=64)
 
 
+class PartnerReferrerForm(FrontDoorForm):
+    """A signed-in partner's own details: their name, email and organisation come from their
+    account, so only what an account does not hold is asked."""
+
+    role = _text(
+        "Your role", required=True, missing="Enter your role, for example designated safeguarding lead"
+    )
+    phone = PhoneField(label="Phone number", required=True, missing="Enter a phone number we can call you on")
+    agency_reference = _text("Your organisation's reference (optional)", max_length=64)
+
+
 class ConsentForm(FrontDoorForm):
     consent = forms.ChoiceField(
         label="Does the family know about this referral and agree to it?",
