@@ -186,7 +186,9 @@ class ReferrerIn(TextSchema):
     name: str = Field(min_length=1, max_length=200)
     role: str = Field("", max_length=200)
     email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str = Field("", max_length=40, description="UK or international (+ and country code); kept in E.164.")
+    phone: str = Field(
+        "", max_length=40, description="UK or international (+ and country code); kept in E.164."
+    )
 
     @field_validator("phone")
     @classmethod

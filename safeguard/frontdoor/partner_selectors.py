@@ -126,9 +126,7 @@ def partner_referral_list(
     *, user: User, agency: PartnerAgency, request: HttpRequest | None = None, limit: int = 200
 ) -> list[ReferralStatus]:
     """The agency's referrals, newest first (the most recent ``limit``)."""
-    contacts = list(
-        Contact.objects.filter(agency=agency).only(*_FIELDS).order_by("-received_at")[:limit]
-    )
+    contacts = list(Contact.objects.filter(agency=agency).only(*_FIELDS).order_by("-received_at")[:limit])
     access_log_record_list(
         user=user,
         what=AccessKind.CONTACT,

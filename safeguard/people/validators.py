@@ -398,9 +398,7 @@ def normalise_phone_number(value: str) -> str:
         raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_invalid") from exc
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     drama = (
-        number.country_code == 44
-        and len(e164) == len("+447700900982")
-        and e164.startswith(_DRAMA_PREFIXES)
+        number.country_code == 44 and len(e164) == len("+447700900982") and e164.startswith(_DRAMA_PREFIXES)
     )
     if not (phonenumbers.is_valid_number(number) or drama):
         raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_invalid")

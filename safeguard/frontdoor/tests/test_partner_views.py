@@ -85,7 +85,9 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def agency_contact(agency: PartnerAgency, given: str = "Kofi", family: str = "Okafor", **child: Any) -> Contact:
+def agency_contact(
+    agency: PartnerAgency, given: str = "Kofi", family: str = "Okafor", **child: Any
+) -> Contact:
     """A contact the agency sent through the API."""
     return contact_create(
         actor=None,
@@ -94,7 +96,13 @@ def agency_contact(agency: PartnerAgency, given: str = "Kofi", family: str = "Ok
         details=ContactDetails(
             reporter_type=ReporterType.AGENCY,
             concern="Bruising on the child's arm, said a parent did it.",
-            child={"given_name": given, "family_name": family, "address": "9 Quarry Lane", "postcode": "HM3 9QL", **child},
+            child={
+                "given_name": given,
+                "family_name": family,
+                "address": "9 Quarry Lane",
+                "postcode": "HM3 9QL",
+                **child,
+            },
             referrer={"name": "Named Person", "organisation": agency.name, "email": "named@agency.example"},
         ),
     )
@@ -127,7 +135,11 @@ def make_referral(client: Client, *, phone: str = "07700 900 982") -> Any:
     step(client, "what-happened", {"concern": "Came to school hungry all week.", "concern_when": "This week"})
     step(client, "child-professional", CHILD)
     step(client, "adults", {"adults": "Mother"})
-    last = step(client, "referrer", {"role": "Designated safeguarding lead", "phone": phone, "agency_reference": "LPS-7"})
+    last = step(
+        client,
+        "referrer",
+        {"role": "Designated safeguarding lead", "phone": phone, "agency_reference": "LPS-7"},
+    )
     step(client, "consent", {"consent": "yes", "consent_reason": ""})
     step(client, "need", {"threshold_level": "Level 3: targeted (children in need)", "risk_factors": ["3B"]})
     return last
@@ -225,7 +237,16 @@ def test_the_list_shows_every_referral_of_the_agency_and_no_other(world: World) 
     assert other.reference not in page and public.reference not in page and "B M" not in page
     # Initials only, and nothing of the family's address or the concern.
     assert "K O" in page and "A H" in page
-    for secret in ("Kofi", "Okafor", "Amira", "Hughes", "9 Quarry Lane", "HM3 9QL", "Bruising", "Named Person"):
+    for secret in (
+        "Kofi",
+        "Okafor",
+        "Amira",
+        "Hughes",
+        "9 Quarry Lane",
+        "HM3 9QL",
+        "Bruising",
+        "Named Person",
+    ):
         assert secret not in page, secret
     police_page = signed_in(world.officer).get(REFERRALS).content.decode()
     assert other.reference in police_page and own_api.reference not in police_page
@@ -239,10 +260,16 @@ def test_the_status_follows_the_contact_through_the_front_door(world: World) -> 
     duplicate = agency_contact(world.school, "Dot", "Dale")
     contact_merge(actor=world.manager, contact=duplicate, into=decided)
     contact_decide(
-        actor=world.manager, contact=decided, decision="early_help", reason="Parent asked for help with routines"
+        actor=world.manager,
+        contact=decided,
+        decision="early_help",
+        reason="Parent asked for help with routines",
     )
     page = html.unescape(signed_in(world.dsl).get(REFERRALS).content.decode())
-    rows = {ref: page.split(ref, 1)[1].split("</tr>", 1)[0] for ref in (c.reference for c in (received, looked_at, decided, duplicate))}
+    rows = {
+        ref: page.split(ref, 1)[1].split("</tr>", 1)[0]
+        for ref in (c.reference for c in (received, looked_at, decided, duplicate))
+    }
     assert Stage.RECEIVED in rows[received.reference] and "Due by" in rows[received.reference]
     assert Stage.BEING_LOOKED_AT in rows[looked_at.reference]
     assert Stage.DECIDED in rows[decided.reference] and "Early help" in rows[decided.reference]
@@ -256,7 +283,9 @@ def test_the_referral_page_says_what_happens_next_without_the_reasons(world: Wor
     detail = reverse("frontdoor:partner_referral_detail", args=[contact.pk])
     before = html.unescape(client.get(detail).content.decode())
     assert "Not decided yet" in before and "will decide what to do by" in before
-    contact_decide(actor=world.manager, contact=contact, decision="early_help", reason="Mother asked for help at home")
+    contact_decide(
+        actor=world.manager, contact=contact, decision="early_help", reason="Mother asked for help at home"
+    )
     after = html.unescape(client.get(detail).content.decode())
     assert "Early help" in after
     assert "We have offered the family support from our early help service." in after
@@ -310,7 +339,10 @@ def test_staff_are_refused_every_partner_page(world: World, make_user: Any, role
     client = signed_in(make_user(role))
     for path in PARTNER_PAGES:
         assert client.get(path).status_code == 403, path
-    assert client.post(reverse("frontdoor:partner_referral:step", args=["danger"]), {"danger": "no"}).status_code == 403
+    assert (
+        client.post(reverse("frontdoor:partner_referral:step", args=["danger"]), {"danger": "no"}).status_code
+        == 403
+    )
     own = agency_contact(world.school)
     assert client.get(reverse("frontdoor:partner_referral_detail", args=[own.pk])).status_code == 404
 
@@ -351,7 +383,9 @@ def test_only_a_partner_account_can_be_linked_to_an_agency(world: World) -> None
 def test_relinking_moves_a_partner_to_the_new_agency(world: World) -> None:
     partner_membership_set(actor=world.manager, user=world.deputy, agency=world.police)
     world.deputy.refresh_from_db()
-    assert partner_agency_for(world.deputy) == world.police and world.deputy.agency_name == "Harrowmere Police"
+    assert (
+        partner_agency_for(world.deputy) == world.police and world.deputy.agency_name == "Harrowmere Police"
+    )
     event = AuditEvent.objects.filter(action="partner_membership_set", actor=world.manager).get()
     assert event.changes == {"agency": {"before": "Larchfield Primary School", "after": "Harrowmere Police"}}
 

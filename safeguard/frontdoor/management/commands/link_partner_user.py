@@ -13,13 +13,18 @@ from safeguard.frontdoor.partner_services import partner_membership_set
 
 
 class Command(BaseCommand):
-    help = "Link a partner agency user (by email) to a partner agency, so they can refer and see its referrals."
+    help = (
+        "Link a partner agency user (by email) to a partner agency, so they can refer and see its referrals."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True, help="The partner user's sign-in email")
         parser.add_argument("--agency", required=True, help="The agency's name, e.g. 'Harrowmere Police'")
         parser.add_argument(
-            "--type", default=AgencyType.SCHOOL, choices=AgencyType.values, dest="agency_type",
+            "--type",
+            default=AgencyType.SCHOOL,
+            choices=AgencyType.values,
+            dest="agency_type",
             help="The agency's type, if it is new",
         )
 
