@@ -12,9 +12,10 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import axe_violations, describe, keyboard_problems, sign_in
 from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.frontdoor.models import AgencyType, Channel, Contact, PartnerAgency, ReporterType
+from safeguard.frontdoor.models import AgencyType, Contact, PartnerAgency
 from safeguard.frontdoor.partner_services import partner_membership_set
-from safeguard.frontdoor.services import ContactDetails, contact_create, contact_decide
+from safeguard.frontdoor.services import contact_decide
+from safeguard.frontdoor.tests.test_partner_views import agency_contact
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +38,8 @@ def _continue(page: Page) -> None:
 def test_public_start_page_leads_to_reporting_a_concern(page: Page, live_server) -> None:
     page.goto(live_server.url + "/")
     _check(page)
-    expect(page.locator(".govuk-warning-text")).to_contain_text("If a child is in immediate danger, call 999.")
+    warning = page.locator(".govuk-warning-text")
+    expect(warning).to_contain_text("If a child is in immediate danger, call 999.")
     assert not keyboard_problems(page)
     page.get_by_role("button", name="Report a concern about a child").click()
     expect(page.locator("h1")).to_have_text("Report a concern about a child")
@@ -57,17 +59,7 @@ def test_a_school_makes_a_referral_and_sees_what_happened(page: Page, live_serve
         last_name="Lead",
     )
     partner_membership_set(actor=None, user=dsl, agency=school)
-    theirs = contact_create(
-        actor=None,
-        channel=Channel.API,
-        agency=police,
-        details=ContactDetails(
-            reporter_type=ReporterType.AGENCY,
-            concern="Officers attended a domestic incident.",
-            child={"given_name": "Bethan", "family_name": "Morgan"},
-            referrer={"name": "PC Harlow", "organisation": police.name},
-        ),
-    )
+    theirs = agency_contact(police, "Bethan", "Morgan")
     manager = UserFactory(role=Role.FRONT_DOOR_MANAGER)
 
     sign_in(page, base, "dsl@larchfield.example", PASSWORD)
@@ -94,7 +86,8 @@ def test_a_school_makes_a_referral_and_sees_what_happened(page: Page, live_serve
     page.get_by_label("Phone number").fill("the school office")
     _continue(page)
     # A number that is not one: the GOV.UK message, and what was typed is still there.
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a telephone number, like 01632 960 001")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a telephone number, like 01632 960 001")
     expect(page.get_by_label("Your role")).to_have_value("Designated safeguarding lead")
     _check(page)
     page.get_by_label("Phone number").fill("01632 960 001")

@@ -38,6 +38,7 @@ from safeguard.frontdoor.services import (
     contact_link_child,
     contact_merge,
 )
+from safeguard.frontdoor.tests.test_views import PUBLIC_CHILD
 from safeguard.people.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,16 +110,8 @@ def agency_contact(
 
 
 CHILD = {
-    "given_name": "Amira",
-    "family_name": "Hughes",
-    "date_of_birth-day": "14",
-    "date_of_birth-month": "5",
-    "date_of_birth-year": "2016",
-    "age_text": "",
-    "address": "14 Larch Grove",
-    "postcode": "hm1 4ab",
+    **PUBLIC_CHILD,
     "school": "Larchfield Primary School",
-    "other_children": "",
     "nhs_number": "",
     "expected_date_of_birth-day": "",
     "expected_date_of_birth-month": "",
