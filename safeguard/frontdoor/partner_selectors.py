@@ -73,9 +73,7 @@ def _deciding(contact: Contact) -> Contact:
     for _ in range(_MERGE_HOPS):
         if current.status != ContactStatus.MERGED or current.merged_into_id is None:
             break
-        current = Contact.objects.only("status", "decision", "assigned_to", "merged_into").get(
-            pk=current.merged_into_id
-        )
+        current = Contact.objects.only(*_FIELDS).get(pk=current.merged_into_id)
     return current
 
 
