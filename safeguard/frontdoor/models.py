@@ -251,7 +251,10 @@ class PartnerMembership(BaseModel):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        limit_choices_to={"role": "partner_agency"},  # staff never sign in for an agency
     )
     agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, related_name="members")
 
