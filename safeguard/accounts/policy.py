@@ -109,6 +109,8 @@ def scope_for(role: str, action: Action) -> Scope:
 
 
 STAFF_ROLES = frozenset(Role) - {Role.PARTNER_AGENCY}
+# A partner agency user's own pages: make a referral, see their organisation's referrals.
+PARTNER_ROLES = frozenset({Role.PARTNER_AGENCY})
 # Managers export the audit trail of the children they are responsible for; the director and
 # the system administrator export all of it.
 AUDIT_EXPORT_ROLES = frozenset(
@@ -165,7 +167,11 @@ class ChildRecord:
 
 
 class ChildList:
-    """A list of children: every user may open it, and it shows only children they may view."""
+    """A list of children: every user in ``roles`` may open it (anyone else is refused, 403),
+    and it shows only children they may view."""
+
+    def __init__(self, roles: frozenset[Role] = frozenset(Role)):
+        self.roles = roles
 
 
 class ManagedChildAction:
@@ -194,6 +200,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "core:accessibility": Public(),
     "core:privacy": Public(),
     "core:cookies": Public(),
+    "core:contact": Public(),
     "core:healthz": Public(),
     "core:home": Roles(frozenset(Role)),
     "accounts:login": Public(),
@@ -207,7 +214,8 @@ URL_POLICY: dict[str, UrlRule] = {
     "accounts:password_reset_sent": Public(),
     "accounts:password_reset_confirm": Public(),
     "accounts:mfa_setup": Roles(frozenset(Role)),
-    "people:child_list": ChildList(),
+    # Partner agency users see their own agency's referrals, never a search of children.
+    "people:child_list": ChildList(STAFF_ROLES),
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
     "people:child_seal": ManagedChildAction(SEAL_ROLES),

@@ -264,3 +264,22 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "key"], name="idempotency_key_once")]
+
+
+class PartnerMembership(BaseModel):
+    """The partner agency a partner agency user signs in for.
+
+    Their web pages show the referrals this agency made (by any of its users or its API
+    keys), and the referrals they make are the agency's. A user belongs to one agency.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        limit_choices_to={"role": "partner_agency"},  # staff never sign in for an agency
+    )
+    agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, related_name="members")
+
+    def __str__(self) -> str:
+        return f"Member of {self.agency}"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
-from safeguard.accounts.policy import RECORDS_ROLES, Action
+from safeguard.accounts.policy import RECORDS_ROLES, STAFF_ROLES, Action
 from safeguard.audit.models import AccessKind
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
@@ -55,6 +55,9 @@ def _remember_search(request: HttpRequest, query: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def child_list(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.role not in STAFF_ROLES:
+        # A partner agency user searches nobody: their pages are their agency's referrals.
+        raise PermissionDenied
     if request.method == "POST":
         posted = ChildSearchForm(request.POST)
         query = posted.cleaned_data["q"] if posted.is_valid() else ""

@@ -114,6 +114,14 @@ def _build_world(role: Role) -> World:
     sibling_team = Team.objects.create(name="Team A2", kind=TeamKind.CHILD_PROTECTION, service=service_a)
     far_team = Team.objects.create(name="Team B1", kind=TeamKind.CHILD_PROTECTION, service=service_b)
     user: User = UserFactory(role=role, team=own_team)
+    if role == Role.PARTNER_AGENCY:
+        # A partner signs in for an agency; the agency's pages are tested in
+        # frontdoor/tests/test_partner_views.py with two agencies and an unlinked account.
+        from safeguard.frontdoor.models import AgencyType, PartnerAgency
+        from safeguard.frontdoor.partner_services import partner_membership_set
+
+        agency = PartnerAgency.objects.create(name="Matrix School", agency_type=AgencyType.SCHOOL)
+        partner_membership_set(actor=None, user=user, agency=agency)
     colleague: User = UserFactory(role=Role.SOCIAL_WORKER, team=own_team)
     children: dict[str, Person] = {}
 
@@ -184,6 +192,8 @@ def test_access_matrix(client, role):
             ok = status == 405
         elif isinstance(rule, Roles):
             ok = status in rule.allowed_statuses if role in rule.roles else status == 403
+        elif isinstance(rule, ChildList) and role not in rule.roles:
+            ok = status == 403
         elif isinstance(rule, ChildList):
             ok = status == 200
             html = client.get(_path(name, pattern, None)).content.decode()
