@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("frontdoor", "0002_trigram_indexes"),
+        ("frontdoor", "0003_contact_decision_late_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
