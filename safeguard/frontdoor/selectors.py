@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import NoReturn
 
-import jellyfish
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
-from rapidfuzz.distance import JaroWinkler
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
@@ -24,6 +22,7 @@ from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.audit.services import access_log_record, access_log_record_list
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.calendar import add_calendar_months
+from safeguard.frontdoor import matching
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
 from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES, is_front_door
 from safeguard.people.access import record_get_for_user, refuse
@@ -34,7 +33,6 @@ QUEUE_PAGE_SIZE = 50
 REPEAT_CONTACT_DAYS = 7
 RE_REFERRAL_MONTHS = 12
 CANDIDATES_PER_QUERY = 100
-MATCH_MIN_SCORE = 25
 
 
 def contacts_for(user: User) -> QuerySet[Contact]:
@@ -134,7 +132,15 @@ def front_door_staff() -> QuerySet[User]:
 class Match:
     person: Person
     score: int
-    reasons: list[str] = field(default_factory=list)
+    evidence: list[matching.Evidence] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [e.reason for e in self.evidence]
+
+    @property
+    def band(self) -> str:
+        return matching.band(self.score)
 
 
 def _is_postgres() -> bool:
@@ -184,77 +190,28 @@ def _candidate_ids(children: QuerySet[Person], contact: Contact) -> set[uuid.UUI
     return ids
 
 
-def _name_points(typed: str, known: list[str], label: str, weight: int) -> tuple[int, str]:
-    typed = typed.strip().casefold()
-    if not typed:
-        return 0, ""
-    best, reason = 0, ""
-    for name in known:
-        name = name.casefold()
-        if name == typed:
-            return weight, f"{label} is the same"
-        if jellyfish.metaphone(name) == jellyfish.metaphone(typed):
-            points, why = int(weight * 0.8), f"{label} sounds the same"
-        else:
-            similarity = JaroWinkler.similarity(typed, name)
-            points = int(weight * 0.7) if similarity >= 0.88 else 0
-            why = f"{label} is similar ({round(similarity * 100)}%)"
-        if points > best:
-            best, reason = points, why
-    return best, reason
-
-
-def _dob_points(typed: dt.date | None, known: dt.date | None) -> tuple[int, str]:
-    if typed is None or known is None:
-        return 0, ""
-    if typed == known:
-        return 20, "Date of birth is the same"
-    if _dob_close(typed, known):
-        return 8, "Date of birth is close (a likely typing slip)"
-    return 0, ""
-
-
-def _dob_close(typed: dt.date, known: dt.date) -> bool:
-    """Same year and month, day and month swapped, or the same birthday in another year."""
-    swapped = (typed.day, typed.month) == (known.month, known.day)
-    if typed.year == known.year and (typed.month == known.month or swapped):
-        return True
-    return (typed.month, typed.day) == (known.month, known.day)
-
-
 def match_score(contact: Contact, person: Person) -> Match:
-    """How likely ``person`` is the child in ``contact``, and why, out of 100."""
-    score, reasons = 0, []
-    if contact.child_nhs_number and person.nhs_number:
-        if contact.child_nhs_number == person.nhs_number:
-            score += 50
-            reasons.append("NHS number is the same")
-        else:
-            score -= 30
-            reasons.append("NHS numbers are different")
+    """How likely ``person`` is the child in ``contact``, out of 100, and why: the points
+    for each detail are set out in ``frontdoor.matching``."""
     others = list(person.other_names.all())
-    for typed, known, label, weight in (
-        (contact.child_family_name, [person.family_name, *(n.family_name for n in others)], "Last name", 20),
-        (
-            contact.child_given_name,
-            [person.given_name, person.preferred_name, *(n.given_name for n in others)],
-            "First name",
-            15,
-        ),
-    ):
-        points, why = _name_points(typed, [k for k in known if k], label, weight)
-        score += points
-        if why and points:
-            reasons.append(why)
-    points, why = _dob_points(contact.child_date_of_birth, person.date_of_birth)
-    score += points
-    if why:
-        reasons.append(why)
-    postcodes = {a.postcode for a in person.addresses.all() if a.end_date is None}
-    if contact.child_postcode and contact.child_postcode in postcodes:
-        score += 10
-        reasons.append("Lives at the same postcode")
-    return Match(person=person, score=max(0, min(score, 100)), reasons=reasons)
+    addresses = list(person.addresses.all())
+    typed = matching.Typed(
+        given_name=contact.child_given_name,
+        family_name=contact.child_family_name,
+        date_of_birth=contact.child_date_of_birth,
+        postcode=contact.child_postcode,
+        nhs_number=contact.child_nhs_number,
+    )
+    known = matching.Known(
+        given_names=(person.given_name, person.preferred_name, *(n.given_name for n in others)),
+        family_names=(person.family_name, *(n.family_name for n in others)),
+        date_of_birth=person.date_of_birth,
+        current_postcodes=frozenset(a.postcode for a in addresses if a.end_date is None),
+        previous_postcodes=frozenset(a.postcode for a in addresses if a.end_date is not None),
+        nhs_number=person.nhs_number,
+    )
+    result = matching.score(typed, known)
+    return Match(person=person, score=result.score, evidence=result.evidence)
 
 
 def match_candidates(
@@ -268,7 +225,7 @@ def match_candidates(
         return []
     people = Person.objects.filter(pk__in=ids).prefetch_related("other_names", "addresses")
     matches = [match_score(contact, person) for person in people]
-    matches = [m for m in matches if m.score >= MATCH_MIN_SCORE]
+    matches = [m for m in matches if m.score >= matching.MATCH_MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
     shown = matches[:limit]
     _log_matching(user, contact, len(shown), request)
@@ -339,6 +296,11 @@ def child_history(*, user: User, contact: Contact, request: HttpRequest | None) 
 def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> list[str]:
     """Why this child may be a repeat concern: 2+ contacts in 7 days, or a re-referral.
 
+    The contact itself never counts: nor merged duplicates (the same concern told twice),
+    nor the referral it led to, nor any referral after it. A referral is "previous"
+    if it was made in the 12 months up to the day this contact came in (or up to today, for
+    a contact still waiting, since a referral now would be made today).
+
     Counted only from contacts and records ``user`` may see: a count or a date taken from a
     sealed record would say that the record exists.
     """
@@ -354,20 +316,35 @@ def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> li
             child_family_name__iexact=contact.child_family_name,
             child_date_of_birth=contact.child_date_of_birth,
         )
-    others = contacts_for(user).filter(same_child, received_on__range=window).exclude(pk=contact.pk).count()
-    if others:
-        alerts.append(f"{others + 1} contacts about this child within {REPEAT_CONTACT_DAYS} days")
+    others = (
+        contacts_for(user)
+        .filter(same_child, received_on__range=window)
+        .exclude(pk=contact.pk)
+        # A merged contact is a duplicate of one counted already.
+        .exclude(status=ContactStatus.MERGED)
+    )
+    if contact.merged_into_id:
+        others = others.exclude(pk=contact.merged_into_id)
+    count = others.count()
+    if count:
+        alerts.append(f"{count + 1} contacts about this child within {REPEAT_CONTACT_DAYS} days")
     if contact.child_id and children_for(user, Action.VIEW).filter(pk=contact.child_id).exists():
-        since = add_calendar_months(today, -RE_REFERRAL_MONTHS)
+        until = today if contact.is_open else contact.received_on
+        since = add_calendar_months(until, -RE_REFERRAL_MONTHS)
         previous = (
-            CINEpisode.objects.filter(child_id=contact.child_id, referral_date__gte=since)
+            CINEpisode.objects.filter(child_id=contact.child_id, referral_date__range=(since, until))
+            .exclude(pk=contact.episode_id)
             .order_by("-referral_date")
             .first()
         )
         if previous is not None:
             alerts.append(
-                "A referral now would be a re-referral: the last referral was within 12 months, "
-                f"on {previous.referral_date.day} {previous.referral_date:%B %Y}"
+                (
+                    "A referral now would be a re-referral: the last referral was within 12 months, "
+                    if contact.is_open
+                    else "This was a re-referral: the referral before it was within 12 months, "
+                )
+                + f"on {previous.referral_date.day} {previous.referral_date:%B %Y}"
             )
     return alerts
 

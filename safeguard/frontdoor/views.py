@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system import journey as journeys
-from safeguard.frontdoor import config, forms, selectors, services
+from safeguard.frontdoor import config, forms, matching, selectors, services
 from safeguard.frontdoor.api import openapi_operations
 from safeguard.frontdoor.clock import clock_tag
 from safeguard.frontdoor.journeys import REPORT_CONCERN
@@ -169,6 +169,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
                 if front_door and contact.is_open and contact.child_id is None
                 else []
             ),
+            "weights": matching,
             "history": selectors.child_history(user=request.user, contact=contact, request=request),
             "alerts": selectors.repeat_concern_alerts(user=request.user, contact=contact, today=today),
             "merge_targets": list(selectors.contacts_to_merge_into(contact)) if front_door else [],
