@@ -25,6 +25,7 @@ from safeguard.core.calendar import add_calendar_months
 from safeguard.frontdoor import matching
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
 from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES, is_front_door
+from safeguard.frontdoor.queue_search import QueueSearch
 from safeguard.people.access import record_get_for_user, refuse
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
@@ -63,9 +64,11 @@ def contact_queue(
     filters: QueueFilters,
     page_number: str | int | None,
     request: HttpRequest | None = None,
+    search: QueueSearch | None = None,
 ) -> Page[Contact]:
-    """The triage queue: immediate danger first, then the earliest decision due. Each
-    showing of it is written to the access log with its filters (codes, never names)."""
+    """The triage queue: immediate danger first, then the earliest decision due, narrowed
+    by the filters and any search. Each showing of it is written to the access log with its
+    filters and the kinds of detail searched for (codes, never names or dates)."""
     contacts = contacts_for(user).select_related("assigned_to")
     if filters.status == "open":
         contacts = contacts.filter(status__in=OPEN_STATUSES)
@@ -77,6 +80,9 @@ def contact_queue(
         contacts = contacts.filter(assigned_to__isnull=True)
     if filters.danger:
         contacts = contacts.filter(immediate_danger=True)
+    searching = search if search is not None and not search.is_empty else None
+    if searching is not None:
+        contacts = contacts.filter(_search_q(searching))
     contacts = contacts.order_by("-immediate_danger", "decision_due", "received_at", "id")
     page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
     count = page.paginator.count
@@ -85,15 +91,53 @@ def contact_queue(
         shown.append(f"assigned {filters.assigned}")
     if filters.danger:
         shown.append("immediate danger only")
+    found = f"{count} contact{'' if count == 1 else 's'}, page {page.number}"
+    if searching is not None:
+        detail = (
+            f"Queue search by {', '.join(searching.searched_by)}, filtered by {', '.join(shown)}: {found}"
+        )
+    else:
+        detail = f"Queue filtered by {', '.join(shown)}: {found}"
     access_log_record_list(
         user=user,
         what=AccessKind.CONTACT_QUEUE,
         model=Contact,
-        detail=f"Queue filtered by {', '.join(shown)}: {count} contact{'' if count == 1 else 's'}, "
-        f"page {page.number}",
+        action=AccessAction.SEARCH if searching is not None else AccessAction.LIST,
+        detail=detail,
         request=request,
     )
     return page
+
+
+def _name_q(word: str) -> Q:
+    """A word of the child's name as the contact gives it, or as the linked record does."""
+    return (
+        Q(child_given_name__icontains=word)
+        | Q(child_family_name__icontains=word)
+        | Q(child__given_name__icontains=word)
+        | Q(child__family_name__icontains=word)
+        | Q(child__preferred_name__icontains=word)
+    )
+
+
+def _search_q(search: QueueSearch) -> Q:
+    """Every part of the search must match. Postcodes are matched only as the contact gives
+    them, never against the linked child's addresses, some of which must not be disclosed."""
+    parts: list[Q] = []
+    if search.reference:
+        parts.append(Q(reference=search.reference))
+    if search.reference_or_name:
+        parts.append(Q(reference=search.reference_or_name) | _name_q(search.reference_or_name))
+    parts.extend(_name_q(word) for word in search.names)
+    if search.date_of_birth:
+        parts.append(
+            Q(child_date_of_birth=search.date_of_birth) | Q(child__date_of_birth=search.date_of_birth)
+        )
+    if search.postcode:
+        parts.append(Q(child_postcode__iexact=search.postcode))
+    if search.postcode_district:
+        parts.append(Q(child_postcode__istartswith=f"{search.postcode_district} "))
+    return reduce(operator.and_, parts, Q())
 
 
 def contact_get_for_user(*, user: User, contact_id: uuid.UUID, request: HttpRequest | None) -> Contact:
@@ -331,12 +375,10 @@ def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> li
     if contact.child_id and children_for(user, Action.VIEW).filter(pk=contact.child_id).exists():
         until = today if contact.is_open else contact.received_on
         since = add_calendar_months(until, -RE_REFERRAL_MONTHS)
-        previous = (
-            CINEpisode.objects.filter(child_id=contact.child_id, referral_date__range=(since, until))
-            .exclude(pk=contact.episode_id)
-            .order_by("-referral_date")
-            .first()
-        )
+        episodes = CINEpisode.objects.filter(child_id=contact.child_id, referral_date__range=(since, until))
+        if contact.episode_id is not None:
+            episodes = episodes.exclude(pk=contact.episode_id)
+        previous = episodes.order_by("-referral_date").first()
         if previous is not None:
             alerts.append(
                 (

@@ -3,12 +3,13 @@ selectors read and authorise, services write."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -116,18 +117,65 @@ def _require_front_door(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-@require_GET
+_FILTER_KEYS = ("status", "assigned", "danger")
+_SEARCHES_KEPT = 10
+
+
+def _remember_search(request: HttpRequest, text: str) -> str:
+    """Keep a search in the session under a random token, so that the names, dates of birth
+    and postcodes searched for never appear in URLs (and so in browser history or logs)."""
+    searches: dict[str, str] = request.session.get("queue_searches", {})
+    token = secrets.token_urlsafe(9)
+    searches = dict(list(searches.items())[-(_SEARCHES_KEPT - 1) :])
+    searches[token] = text
+    request.session["queue_searches"] = searches
+    return token
+
+
+def _queue_url(filters: QueryDict, token: str = "") -> str:
+    query = QueryDict(mutable=True)
+    for key in _FILTER_KEYS:
+        if key in filters:
+            query.setlist(key, filters.getlist(key))
+    if token:
+        query["search"] = token
+    return f"{reverse('frontdoor:queue')}?{query.urlencode()}" if query else reverse("frontdoor:queue")
+
+
+@require_http_methods(["GET", "POST"])
 def queue(request: AuthenticatedRequest) -> HttpResponse:
+    """The queue, its filters (in the URL) and its search (in the session, by token). A
+    search posts the box and the filters shown, and comes back as a link that keeps both."""
     _require_front_door(request)
-    form = forms.QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    search_form = forms.QueueSearchForm(request.POST if request.method == "POST" else None)
+    source = request.POST if request.method == "POST" else request.GET
+    filter_form = forms.QueueFilterForm(source if any(k in source for k in _FILTER_KEYS) else None)
+    token = ""
+    if request.method == "POST":
+        if search_form.is_valid():
+            text = search_form.cleaned_data["q"].strip()
+            return HttpResponseRedirect(
+                _queue_url(request.POST, _remember_search(request, text) if text else "")
+            )
+        search = None
+    else:
+        token = request.GET.get("search", "")
+        text = request.session.get("queue_searches", {}).get(token, "") if token else ""
+        token = token if text else ""
+        search_form = forms.QueueSearchForm({"q": text}) if text else forms.QueueSearchForm()
+        search = search_form.cleaned_data["search"] if text and search_form.is_valid() else None
+    data = filter_form.cleaned_data if filter_form.is_valid() else {}
     filters = selectors.QueueFilters(
         status=data.get("status") or "open",
         assigned=data.get("assigned") or "",
         danger=bool(data.get("danger")),
     )
     page = selectors.contact_queue(
-        user=request.user, filters=filters, page_number=request.GET.get("page"), request=request
+        user=request.user,
+        filters=filters,
+        page_number=request.GET.get("page"),
+        request=request,
+        search=search,
     )
     today = timezone.localdate()
     rows = [(contact, clock_tag(contact.decision_due, today)) for contact in page]
@@ -137,10 +185,16 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "frontdoor/queue.html",
         {
-            "form": forms.QueueFilterForm(request.GET or None),
+            "form": filter_form,
+            "search_form": search_form,
+            "search": search,
+            "search_token": token,
+            "filters": filters,
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "clear_search_url": _queue_url(request.GET),
+            "all_statuses_url": _queue_url(QueryDict("status=any"), token),
         },
     )
 
