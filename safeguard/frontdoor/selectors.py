@@ -20,13 +20,14 @@ from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.audit.services import access_log_record, access_log_record_list
-from safeguard.casework.models import ChildProtectionPlan, CINEpisode
+from safeguard.casework.models import CINEpisode
 from safeguard.core.calendar import add_calendar_months
 from safeguard.frontdoor import matching
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
 from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES, is_front_door
 from safeguard.frontdoor.queue_search import QueueSearch
 from safeguard.people.access import record_get_for_user, refuse
+from safeguard.people.history import HistoryEntry, history_for
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
 
@@ -313,28 +314,20 @@ def _log_matching(user: User, contact: Contact, shown: int, request: HttpRequest
 # -- history and repeat concerns ---------------------------------------------------------
 
 
-@dataclass
-class ChildHistory:
-    contacts: list[Contact]
-    episodes: list[CINEpisode]
-    plans: list[ChildProtectionPlan]
+HISTORY_SHOWN = 20
 
 
-def child_history(*, user: User, contact: Contact, request: HttpRequest | None) -> ChildHistory | None:
-    """The linked child's previous contacts, referrals and plans at a glance."""
+def child_history(*, user: User, contact: Contact, request: HttpRequest | None) -> list[HistoryEntry] | None:
+    """The linked child's other contacts, referrals and plans at a glance, newest first and
+    each linked where the user may open it; ``None`` when no child the user may see is linked."""
     child = contact.child
     if child is None or not children_for(user, Action.VIEW).filter(pk=child.pk).exists():
         return None
     access_log_record(
         user=user, what=AccessKind.CHILD_HISTORY, instance=child, child_id=child.pk, request=request
     )
-    return ChildHistory(
-        contacts=list(
-            Contact.objects.filter(child=child).exclude(pk=contact.pk).order_by("-received_at")[:20]
-        ),
-        episodes=list(CINEpisode.objects.filter(child=child).order_by("-referral_date")[:20]),
-        plans=list(ChildProtectionPlan.objects.filter(child=child).order_by("-start_date")[:20]),
-    )
+    entries = history_for(user=user, child=child)
+    return [e for e in entries if e.key != str(contact.pk)][:HISTORY_SHOWN]
 
 
 def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> list[str]:

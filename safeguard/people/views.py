@@ -32,6 +32,7 @@ from safeguard.people.selectors import (
     child_access_history,
     child_find_for_break_glass,
     child_get_for_user,
+    child_history,
     child_search,
     seal_candidates,
 )
@@ -87,6 +88,7 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
         "people/child_detail.html",
         {
             "child": child,
+            "history": child_history(user=request.user, child=child),
             "can_review_access": can_review_access(request.user, child),
             "can_seal": can_seal(request.user, child) and not child.is_sealed,
             "can_hold": request.user.role in RECORDS_ROLES,
