@@ -3,7 +3,6 @@ selectors read and authorise, services write."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.core.codes import AssessmentFactor
+from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
 from safeguard.frontdoor import config, forms, matching, selectors, services
 from safeguard.frontdoor.api import openapi_operations
@@ -118,18 +118,7 @@ def _require_front_door(request: AuthenticatedRequest) -> None:
 
 
 _FILTER_KEYS = ("status", "assigned", "danger")
-_SEARCHES_KEPT = 10
-
-
-def _remember_search(request: HttpRequest, text: str) -> str:
-    """Keep a search in the session under a random token, so that the names, dates of birth
-    and postcodes searched for never appear in URLs (and so in browser history or logs)."""
-    searches: dict[str, str] = request.session.get("queue_searches", {})
-    token = secrets.token_urlsafe(9)
-    searches = dict(list(searches.items())[-(_SEARCHES_KEPT - 1) :])
-    searches[token] = text
-    request.session["queue_searches"] = searches
-    return token
+_SEARCH_KEY = "queue_searches"
 
 
 def _queue_url(filters: QueryDict, token: str = "") -> str:
@@ -155,12 +144,12 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         if search_form.is_valid():
             text = search_form.cleaned_data["q"].strip()
             return HttpResponseRedirect(
-                _queue_url(request.POST, _remember_search(request, text) if text else "")
+                _queue_url(request.POST, search_remember(request, _SEARCH_KEY, text) if text else "")
             )
         search = None
     else:
         token = request.GET.get("search", "")
-        text = request.session.get("queue_searches", {}).get(token, "") if token else ""
+        text = search_recall(request, _SEARCH_KEY, token)
         token = token if text else ""
         search_form = forms.QueueSearchForm({"q": text}) if text else forms.QueueSearchForm()
         search = search_form.cleaned_data["search"] if text and search_form.is_valid() else None

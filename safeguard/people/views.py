@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import NoReturn
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.policy import RECORDS_ROLES, Action
 from safeguard.audit.models import AccessKind
+from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
 from safeguard.people.access import refuse
@@ -40,18 +40,7 @@ from safeguard.people.services import break_glass_open
 from safeguard.people.services import child_merge as child_merge_service
 from safeguard.people.services import child_seal as child_seal_service
 
-_SEARCHES_KEPT = 10
-
-
-def _remember_search(request: HttpRequest, query: str) -> str:
-    """Keep a search in the session and name it with a random token, so that names and
-    NHS numbers never appear in URLs (and so in browser history or server logs)."""
-    searches: dict[str, str] = request.session.get("child_searches", {})
-    token = secrets.token_urlsafe(9)
-    searches = dict(list(searches.items())[-(_SEARCHES_KEPT - 1) :])
-    searches[token] = query
-    request.session["child_searches"] = searches
-    return token
+_SEARCH_KEY = "child_searches"
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,10 +49,10 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
         posted = ChildSearchForm(request.POST)
         query = posted.cleaned_data["q"] if posted.is_valid() else ""
         return HttpResponseRedirect(
-            f"{reverse('people:child_list')}?search={_remember_search(request, query)}"
+            f"{reverse('people:child_list')}?search={search_remember(request, _SEARCH_KEY, query)}"
         )
     token = request.GET.get("search", "")
-    query = request.session.get("child_searches", {}).get(token, "")
+    query = search_recall(request, _SEARCH_KEY, token)
     form = ChildSearchForm(initial={"q": query})
     page = child_search(user=request.user, query=query, page_number=request.GET.get("page"), request=request)
     return render(
