@@ -266,6 +266,13 @@ def _first_name(typed: str, known: Iterable[str]) -> Evidence | None:
     return None
 
 
+def first_name_forms(name: str) -> set[str]:
+    """``name`` and its usual short or long forms (Alfie: Alfie, Alex, Alexander, Alfred)."""
+    folded = _fold(name)
+    groups = _SHORT_FORM_GROUPS.get(folded, frozenset())
+    return {folded} | {n for n, g in _SHORT_FORM_GROUPS.items() if g & groups}
+
+
 def _sounds_alike(a: str, b: str) -> bool:
     return bool(a) and jellyfish.metaphone(a) == jellyfish.metaphone(b)
 

@@ -221,8 +221,16 @@ def _candidate_ids(children: QuerySet[Person], contact: Contact) -> set[uuid.UUI
             children.filter(addresses__postcode=contact.child_postcode, addresses__end_date__isnull=True)
         )
     if family and postgres:
-        # With a first name too, PostgreSQL intersects both indexes before reading a row.
-        names = _similar("family_name", family) & (_similar("given_name", given) if given else Q())
+        # With a first name too, PostgreSQL intersects both indexes before reading a row. A
+        # short form (Alfie for Alfred), a preferred name or an initial is not similar as
+        # text, so those are looked for among the children with a similar last name.
+        names = _similar("family_name", family)
+        if given:
+            firsts = [_similar("given_name", given), Q(preferred_name__iexact=given)]
+            firsts += [Q(given_name__iexact=form) for form in matching.first_name_forms(given)]
+            if len(given.rstrip(".")) == 1:
+                firsts.append(Q(given_name__istartswith=given[0]))
+            names &= reduce(operator.or_, firsts)
         queries.append(children.filter(names))
     elif family:
         queries.append(

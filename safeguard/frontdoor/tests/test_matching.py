@@ -104,3 +104,20 @@ def test_the_child_whose_four_details_agree_ranks_first(make_user):
     assert set(others) == {sister, namesake, twin_elsewhere}
     assert max(others.values()) < 90
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_first_name_forms():
+    assert matching.first_name_forms("Alfie") == {"alfie", "alex", "alexander", "alfred"}
+    assert matching.first_name_forms("Zephyrine") == {"zephyrine"}
+
+
+@pytest.mark.django_db
+def test_short_forms_preferred_names_and_initials_find_the_child_without_a_date_of_birth(make_user):
+    user = make_user("front_door_practitioner")
+    alfred = ChildFactory(given_name="Alfred", family_name="Kowalczyk")
+    kit = ChildFactory(given_name="Katherine", preferred_name="Kit", family_name="Adeyemi")
+    ChildFactory(given_name="Zainab", family_name="Adeyemi")
+    for typed, child, points in (("Alfie", alfred, 42), ("Kit", kit, 45), ("K", kit, 33)):
+        contact = Contact(child_given_name=typed, child_family_name=child.family_name)
+        matches = match_candidates(user=user, contact=contact)
+        assert (matches[0].person, matches[0].score) == (child, points)
