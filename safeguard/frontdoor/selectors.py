@@ -221,17 +221,18 @@ def _candidate_ids(children: QuerySet[Person], contact: Contact) -> set[uuid.UUI
             children.filter(addresses__postcode=contact.child_postcode, addresses__end_date__isnull=True)
         )
     if family and postgres:
-        # With a first name too, PostgreSQL intersects both indexes before reading a row. A
-        # short form (Alfie for Alfred), a preferred name or an initial is not similar as
-        # text, so those are looked for among the children with a similar last name.
-        names = _similar("family_name", family)
-        if given:
-            firsts = [_similar("given_name", given), Q(preferred_name__iexact=given)]
-            firsts += [Q(given_name__iexact=form) for form in matching.first_name_forms(given)]
-            if len(given.rstrip(".")) == 1:
-                firsts.append(Q(given_name__istartswith=given[0]))
-            names &= reduce(operator.or_, firsts)
+        # With a first name too, PostgreSQL intersects both indexes before reading a row.
+        names = _similar("family_name", family) & (_similar("given_name", given) if given else Q())
         queries.append(children.filter(names))
+        # A short form (Alfie for Alfred) or an initial is not similar as text: looked for
+        # separately, through the same indexes (pg_trgm's index also serves ILIKE 'k%').
+        others = [
+            _similar("given_name", form) for form in matching.first_name_forms(given) - {given.casefold()}
+        ]
+        if len(given.rstrip(".")) == 1:
+            others.append(Q(given_name__istartswith=given[0]))
+        if others:
+            queries.append(children.filter(_similar("family_name", family) & reduce(operator.or_, others)))
     elif family:
         queries.append(
             children.filter(Q(family_name__iexact=family) | Q(family_name__istartswith=family[:3]))
