@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.forms import GovukDateField, GovukForm
-from safeguard.frontdoor import config
+from safeguard.frontdoor import config, queue_search
 from safeguard.frontdoor.models import AgencyType, Consent, Danger, Decision, ReporterType
 from safeguard.people.validators import (
     PHONE_LENGTH_MESSAGE,
@@ -407,6 +407,7 @@ class QueueFilterForm(FrontDoorForm):
             ("awaiting_authorisation", "Waiting for a manager"),
             ("decided", "Decided"),
             ("merged", "Merged"),
+            ("any", "Any status"),
         ],
     )
     assigned = forms.ChoiceField(
@@ -420,6 +421,28 @@ class QueueFilterForm(FrontDoorForm):
         choices=[("yes", "Only children reported in danger now")],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class QueueSearchForm(FrontDoorForm):
+    """The queue's one search box; what it was understood as is in ``cleaned_data["search"]``."""
+
+    q = _text(
+        "Search contacts",
+        max_length=100,
+        help_text="Reference, child's name, date of birth (like 3/4/2019 or 3 April 2019) or postcode",
+    )
+
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data["q"]
+        try:
+            self.cleaned_data["search"] = queue_search.parse(text)
+        except queue_search.SearchError as error:
+            raise ValidationError(
+                "Date of birth must be today or in the past"
+                if str(error) == "future"
+                else "Enter a real date of birth, like 3/4/2019 or 3 April 2019"
+            ) from error
+        return text
 
 
 class AssignForm(FrontDoorForm):
