@@ -1,0 +1,438 @@
+"""The system administrator's pages: services, teams and staff accounts.
+
+Reference data and accounts only: nothing here shows a child's record. Every view refuses
+anyone but a system administrator (403) before it reads anything, and every change is a
+service in ``accounts.services`` that writes the audit trail.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguard.accounts import services
+from safeguard.accounts.forms import (
+    AccountCreateForm,
+    AccountDeactivateForm,
+    AccountReactivateForm,
+    AccountRoleForm,
+    AccountSearchForm,
+    SecurityCodesResetForm,
+    ServiceForm,
+    TeamForm,
+)
+from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.models import Team, User
+from safeguard.accounts.policy import MANAGE_ROLES
+from safeguard.accounts.selectors import (
+    AccountFilters,
+    account_for_admin,
+    accounts_for_admin,
+    service_for_admin,
+    services_for_admin,
+    team_for_admin,
+    teams_for_admin,
+)
+
+ACCOUNTS_PAGE_SIZE = 50
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def administrators_only(view: V) -> V:
+    @wraps(view)
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role not in MANAGE_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _posted(request: AuthenticatedRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _refused(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the field it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _site_url(request: AuthenticatedRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@require_GET
+@administrators_only
+def manage_home(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "accounts/manage/index.html", {})
+
+
+# -- Services
+
+
+@require_GET
+@administrators_only
+def service_list(request: AuthenticatedRequest) -> HttpResponse:
+    rows = services_for_admin(user=request.user)
+    return render(
+        request, "accounts/manage/service_list.html", {"rows": rows, "back_url": reverse("accounts:manage")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def service_new(request: AuthenticatedRequest) -> HttpResponse:
+    services_for_admin(user=request.user)  # authorises; the list itself is not needed
+    form = ServiceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"{service.name} has been added.")
+            return HttpResponseRedirect(reverse("accounts:manage_service_list"))
+    return render(
+        request,
+        "accounts/manage/service_form.html",
+        {
+            "form": form,
+            "heading": "Add a service",
+            "button": "Add service",
+            "back_url": reverse("accounts:manage_service_list"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def service_edit(request: AuthenticatedRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = service_for_admin(user=request.user, service_id=service_id)
+    form = ServiceForm(_posted(request), initial={"name": service.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_update(
+                actor=request.user, service=service, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"{service.name} has been saved.")
+            return HttpResponseRedirect(reverse("accounts:manage_service_list"))
+    return render(
+        request,
+        "accounts/manage/service_form.html",
+        {
+            "form": form,
+            "heading": f"Change {service.name}",
+            "button": "Save service",
+            "service": service,
+            "back_url": reverse("accounts:manage_service_list"),
+        },
+    )
+
+
+# -- Teams
+
+
+@require_GET
+@administrators_only
+def team_list(request: AuthenticatedRequest) -> HttpResponse:
+    teams = teams_for_admin(user=request.user)
+    return render(
+        request, "accounts/manage/team_list.html", {"teams": teams, "back_url": reverse("accounts:manage")}
+    )
+
+
+def _team_fields(form: TeamForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "kind": data["kind"],
+        "service": data["service"],
+        "caseload_policy": data["caseload_policy"],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def team_new(request: AuthenticatedRequest) -> HttpResponse:
+    teams_for_admin(user=request.user)  # authorises
+    form = TeamForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, **_team_fields(form))
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"{team.name} has been added.")
+            return HttpResponseRedirect(reverse("accounts:manage_team_list"))
+    return render(
+        request,
+        "accounts/manage/team_form.html",
+        {
+            "form": form,
+            "heading": "Add a team",
+            "button": "Add team",
+            "back_url": reverse("accounts:manage_team_list"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def team_edit(request: AuthenticatedRequest, team_id: uuid.UUID) -> HttpResponse:
+    team = team_for_admin(user=request.user, team_id=team_id)
+    initial = {
+        "name": team.name,
+        "kind": team.kind,
+        "service": team.service_id,
+        "caseload_policy": team.caseload_policy,
+    }
+    form = TeamForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_update(actor=request.user, team=team, **_team_fields(form))
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"{team.name} has been saved.")
+            return HttpResponseRedirect(reverse("accounts:manage_team_list"))
+    return render(
+        request,
+        "accounts/manage/team_form.html",
+        {
+            "form": form,
+            "heading": f"Change {team.name}",
+            "button": "Save team",
+            "team": team,
+            "back_url": reverse("accounts:manage_team_list"),
+        },
+    )
+
+
+# -- Accounts
+
+
+@require_GET
+@administrators_only
+def account_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = AccountSearchForm(request.GET if request.GET else None)
+    filters = AccountFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = AccountFilters(words=data["q"], team=data["team"], role=data["role"], status=data["status"])
+    accounts = accounts_for_admin(user=request.user, filters=filters)
+    page = Paginator(accounts, ACCOUNTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/manage/account_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filters != AccountFilters(),
+            "page_base": "?" + (query.urlencode() + "&" if query else "") + "page=",
+            "back_url": reverse("accounts:manage"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def account_new(request: AuthenticatedRequest) -> HttpResponse:
+    accounts_for_admin(user=request.user, filters=AccountFilters())  # authorises
+    initial: dict[str, Any] = {}
+    team_id = _uuid_or_none(request.GET.get("team", ""))
+    if team_id is not None and Team.objects.filter(pk=team_id).exists():
+        initial["team"] = team_id
+    form = AccountCreateForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.account_create(
+                actor=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                job_title=data["job_title"],
+                role=data["role"],
+                team=data["team"],
+                agency_name=data["agency_name"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                f"The account has been made. {account.display_name} has been emailed a link "
+                "to choose a password.",
+            )
+            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    return render(
+        request,
+        "accounts/manage/account_new.html",
+        {"form": form, "back_url": reverse("accounts:manage_account_list")},
+    )
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _account_context(request: AuthenticatedRequest, account: User) -> dict[str, Any]:
+    return {
+        "account": account,
+        "is_self": account.pk == request.user.pk,
+        "open_episodes": services.account_open_episodes(user=account),
+        "mfa_enrolled": services.mfa_enrolled(user=account),
+        "back_url": reverse("accounts:manage_account", args=[account.pk]),
+    }
+
+
+@require_GET
+@administrators_only
+def account_detail(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = account_for_admin(user=request.user, account_id=account_id)
+    context = _account_context(request, account)
+    context["back_url"] = reverse("accounts:manage_account_list")
+    context["awaiting_password"] = account.is_active and not account.has_usable_password()
+    return render(request, "accounts/manage/account_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def account_role(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = account_for_admin(user=request.user, account_id=account_id)
+    initial = {"role": account.role, "team": account.team_id, "agency_name": account.agency_name}
+    form = AccountRoleForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.account_role_change(
+                actor=request.user,
+                user=account,
+                role=data["role"],
+                team=data["team"],
+                agency_name=data["agency_name"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"{account.display_name}'s role and team have been saved.")
+            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    context = _account_context(request, account)
+    context["form"] = form
+    return render(request, "accounts/manage/account_role.html", context)
+
+
+_REASON_PAGES: dict[str, dict[str, str]] = {
+    "deactivate": {"heading": "Deactivate this account", "button": "Deactivate account"},
+    "reactivate": {"heading": "Reactivate this account", "button": "Reactivate account"},
+    "security_codes": {"heading": "Reset security codes", "button": "Reset security codes"},
+}
+
+
+def _reason_page(request: AuthenticatedRequest, account: User, form: BaseForm, page: str) -> HttpResponse:
+    context = _account_context(request, account)
+    context.update(form=form, page=page, **_REASON_PAGES[page])
+    return render(request, "accounts/manage/account_reason.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def account_deactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = account_for_admin(user=request.user, account_id=account_id)
+    if not account.is_active:
+        messages.info(request, "This account is already deactivated.")
+        return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    form = AccountDeactivateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            open_work = services.account_deactivate(
+                actor=request.user, user=account, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            done = f"{account.display_name}'s account has been deactivated and they have been signed out."
+            if open_work:
+                done += (
+                    f" They still hold {len(open_work)} open episodes: "
+                    "their team manager must reallocate them."
+                )
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    return _reason_page(request, account, form, "deactivate")
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def account_reactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = account_for_admin(user=request.user, account_id=account_id)
+    if account.is_active:
+        messages.info(request, "This account is already active.")
+        return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    form = AccountReactivateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_reactivate(actor=request.user, user=account, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"{account.display_name}'s account has been reactivated.")
+            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    return _reason_page(request, account, form, "reactivate")
+
+
+@require_http_methods(["GET", "POST"])
+@administrators_only
+def account_security_codes(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = account_for_admin(user=request.user, account_id=account_id)
+    form = SecurityCodesResetForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_security_codes_reset(
+                actor=request.user, user=account, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                f"{account.display_name}'s security codes have been reset and they have been signed out. "
+                "They set up a new authenticator app when they next sign in.",
+            )
+            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    return _reason_page(request, account, form, "security_codes")
+
+
+@require_POST
+@administrators_only
+def account_invitation(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = account_for_admin(user=request.user, account_id=account_id)
+    services.account_invitation_resend(actor=request.user, user=account, site_url=_site_url(request))
+    messages.success(request, f"A new link to choose a password has been emailed to {account.email}.")
+    return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
