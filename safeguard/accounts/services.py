@@ -458,11 +458,11 @@ def account_role_change(
 @dataclass(frozen=True)
 class OpenEpisode:
     """An open episode allocated to a worker, as the system administrator may see it: the
-    team holding it and when it began, never the child."""
+    team holding it, never the child (nor the referral date, which with the team can point
+    to one child, a sealed one among them)."""
 
     id: uuid.UUID
     team: str
-    referral_date: Any
 
 
 def account_open_episodes(*, user: User) -> list[OpenEpisode]:
@@ -470,12 +470,10 @@ def account_open_episodes(*, user: User) -> list[OpenEpisode]:
     (accounts sits below casework and does not import it)."""
     rows = (
         User.objects.filter(pk=user.pk, allocated_episodes__closure_date__isnull=True)
-        .order_by("allocated_episodes__referral_date")
-        .values_list(
-            "allocated_episodes__id", "allocated_episodes__team__name", "allocated_episodes__referral_date"
-        )
+        .order_by("allocated_episodes__team__name", "allocated_episodes__id")
+        .values_list("allocated_episodes__id", "allocated_episodes__team__name")
     )
-    return [OpenEpisode(id=pk, team=team or "No team", referral_date=date) for pk, team, date in rows]
+    return [OpenEpisode(id=pk, team=team or "No team") for pk, team in rows]
 
 
 def _sessions_end(user: User) -> int:
