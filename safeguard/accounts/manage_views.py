@@ -73,6 +73,29 @@ def _refused(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+Saved = tuple[str, str]  # the success message, and where to go next
+
+
+def _form_page(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Saved],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A question page: on a valid POST, ``save`` calls the service; a refusal is shown on
+    the form, which keeps everything typed; nothing is saved unless the service succeeds."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, next_url = save(form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, message)
+            return HttpResponseRedirect(next_url)
+    return render(request, template, {**context, "form": form})
+
+
 def _site_url(request: AuthenticatedRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -99,24 +122,15 @@ def service_list(request: AuthenticatedRequest) -> HttpResponse:
 @administrators_only
 def service_new(request: AuthenticatedRequest) -> HttpResponse:
     services_for_admin(user=request.user)  # authorises; the list itself is not needed
-    form = ServiceForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = services.service_create(actor=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{service.name} has been added.")
-            return HttpResponseRedirect(reverse("accounts:manage_service_list"))
-    return render(
-        request,
-        "accounts/manage/service_form.html",
-        {
-            "form": form,
-            "heading": "Add a service",
-            "button": "Add service",
-            "back_url": reverse("accounts:manage_service_list"),
-        },
+    done = reverse("accounts:manage_service_list")
+
+    def save(data: dict[str, Any]) -> Saved:
+        service = services.service_create(actor=request.user, name=data["name"])
+        return f"{service.name} has been added.", done
+
+    context = {"heading": "Add a service", "button": "Add service", "back_url": done}
+    return _form_page(
+        request, ServiceForm(_posted(request)), save, "accounts/manage/service_form.html", context
     )
 
 
@@ -124,28 +138,20 @@ def service_new(request: AuthenticatedRequest) -> HttpResponse:
 @administrators_only
 def service_edit(request: AuthenticatedRequest, service_id: uuid.UUID) -> HttpResponse:
     service = service_for_admin(user=request.user, service_id=service_id)
+    done = reverse("accounts:manage_service_list")
+
+    def save(data: dict[str, Any]) -> Saved:
+        saved = services.service_update(actor=request.user, service=service, name=data["name"])
+        return f"{saved.name} has been saved.", done
+
     form = ServiceForm(_posted(request), initial={"name": service.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = services.service_update(
-                actor=request.user, service=service, name=form.cleaned_data["name"]
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{service.name} has been saved.")
-            return HttpResponseRedirect(reverse("accounts:manage_service_list"))
-    return render(
-        request,
-        "accounts/manage/service_form.html",
-        {
-            "form": form,
-            "heading": f"Change {service.name}",
-            "button": "Save service",
-            "service": service,
-            "back_url": reverse("accounts:manage_service_list"),
-        },
-    )
+    context = {
+        "heading": f"Change {service.name}",
+        "button": "Save service",
+        "service": service,
+        "back_url": done,
+    }
+    return _form_page(request, form, save, "accounts/manage/service_form.html", context)
 
 
 # -- Teams
@@ -160,45 +166,34 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _team_fields(form: TeamForm) -> dict[str, Any]:
-    data = form.cleaned_data
-    return {
-        "name": data["name"],
-        "kind": data["kind"],
-        "service": data["service"],
-        "caseload_policy": data["caseload_policy"],
-    }
+def _team_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in ("name", "kind", "service", "caseload_policy")}
 
 
 @require_http_methods(["GET", "POST"])
 @administrators_only
 def team_new(request: AuthenticatedRequest) -> HttpResponse:
     teams_for_admin(user=request.user)  # authorises
-    form = TeamForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(actor=request.user, **_team_fields(form))
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{team.name} has been added.")
-            return HttpResponseRedirect(reverse("accounts:manage_team_list"))
-    return render(
-        request,
-        "accounts/manage/team_form.html",
-        {
-            "form": form,
-            "heading": "Add a team",
-            "button": "Add team",
-            "back_url": reverse("accounts:manage_team_list"),
-        },
-    )
+    done = reverse("accounts:manage_team_list")
+
+    def save(data: dict[str, Any]) -> Saved:
+        team = services.team_create(actor=request.user, **_team_fields(data))
+        return f"{team.name} has been added.", done
+
+    context = {"heading": "Add a team", "button": "Add team", "back_url": done}
+    return _form_page(request, TeamForm(_posted(request)), save, "accounts/manage/team_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @administrators_only
 def team_edit(request: AuthenticatedRequest, team_id: uuid.UUID) -> HttpResponse:
     team = team_for_admin(user=request.user, team_id=team_id)
+    done = reverse("accounts:manage_team_list")
+
+    def save(data: dict[str, Any]) -> Saved:
+        saved = services.team_update(actor=request.user, team=team, **_team_fields(data))
+        return f"{saved.name} has been saved.", done
+
     initial = {
         "name": team.name,
         "kind": team.kind,
@@ -206,25 +201,8 @@ def team_edit(request: AuthenticatedRequest, team_id: uuid.UUID) -> HttpResponse
         "caseload_policy": team.caseload_policy,
     }
     form = TeamForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_update(actor=request.user, team=team, **_team_fields(form))
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{team.name} has been saved.")
-            return HttpResponseRedirect(reverse("accounts:manage_team_list"))
-    return render(
-        request,
-        "accounts/manage/team_form.html",
-        {
-            "form": form,
-            "heading": f"Change {team.name}",
-            "button": "Save team",
-            "team": team,
-            "back_url": reverse("accounts:manage_team_list"),
-        },
-    )
+    context = {"heading": f"Change {team.name}", "button": "Save team", "team": team, "back_url": done}
+    return _form_page(request, form, save, "accounts/manage/team_form.html", context)
 
 
 # -- Accounts
@@ -255,6 +233,17 @@ def account_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _account_url(account: User) -> str:
+    return reverse("accounts:manage_account", args=[account.pk])
+
+
 @require_http_methods(["GET", "POST"])
 @administrators_only
 def account_new(request: AuthenticatedRequest) -> HttpResponse:
@@ -263,42 +252,17 @@ def account_new(request: AuthenticatedRequest) -> HttpResponse:
     team_id = _uuid_or_none(request.GET.get("team", ""))
     if team_id is not None and Team.objects.filter(pk=team_id).exists():
         initial["team"] = team_id
+
+    def save(data: dict[str, Any]) -> Saved:
+        account = services.account_create(actor=request.user, site_url=_site_url(request), **data)
+        message = (
+            f"The account has been made. {account.display_name} has been emailed a link to choose a password."
+        )
+        return message, _account_url(account)
+
     form = AccountCreateForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account = services.account_create(
-                actor=request.user,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                job_title=data["job_title"],
-                role=data["role"],
-                team=data["team"],
-                agency_name=data["agency_name"],
-                site_url=_site_url(request),
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request,
-                f"The account has been made. {account.display_name} has been emailed a link "
-                "to choose a password.",
-            )
-            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    return render(
-        request,
-        "accounts/manage/account_new.html",
-        {"form": form, "back_url": reverse("accounts:manage_account_list")},
-    )
-
-
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+    context = {"back_url": reverse("accounts:manage_account_list")}
+    return _form_page(request, form, save, "accounts/manage/account_new.html", context)
 
 
 def _account_context(request: AuthenticatedRequest, account: User) -> dict[str, Any]:
@@ -307,7 +271,7 @@ def _account_context(request: AuthenticatedRequest, account: User) -> dict[str, 
         "is_self": account.pk == request.user.pk,
         "open_episodes": services.account_open_episodes(user=account),
         "mfa_enrolled": services.mfa_enrolled(user=account),
-        "back_url": reverse("accounts:manage_account", args=[account.pk]),
+        "back_url": _account_url(account),
     }
 
 
@@ -325,27 +289,16 @@ def account_detail(request: AuthenticatedRequest, account_id: uuid.UUID) -> Http
 @administrators_only
 def account_role(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
     account = account_for_admin(user=request.user, account_id=account_id)
+
+    def save(data: dict[str, Any]) -> Saved:
+        services.account_role_change(actor=request.user, user=account, **data)
+        return f"{account.display_name}'s role and team have been saved.", _account_url(account)
+
     initial = {"role": account.role, "team": account.team_id, "agency_name": account.agency_name}
     form = AccountRoleForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.account_role_change(
-                actor=request.user,
-                user=account,
-                role=data["role"],
-                team=data["team"],
-                agency_name=data["agency_name"],
-                reason=data["reason"],
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{account.display_name}'s role and team have been saved.")
-            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    context = _account_context(request, account)
-    context["form"] = form
-    return render(request, "accounts/manage/account_role.html", context)
+    return _form_page(
+        request, form, save, "accounts/manage/account_role.html", _account_context(request, account)
+    )
 
 
 _REASON_PAGES: dict[str, dict[str, str]] = {
@@ -355,10 +308,20 @@ _REASON_PAGES: dict[str, dict[str, str]] = {
 }
 
 
-def _reason_page(request: AuthenticatedRequest, account: User, form: BaseForm, page: str) -> HttpResponse:
-    context = _account_context(request, account)
-    context.update(form=form, page=page, **_REASON_PAGES[page])
-    return render(request, "accounts/manage/account_reason.html", context)
+def _reason_page(
+    request: AuthenticatedRequest,
+    account: User,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Saved],
+    page: str,
+) -> HttpResponse:
+    context = {**_account_context(request, account), "page": page, **_REASON_PAGES[page]}
+    return _form_page(request, form, save, "accounts/manage/account_reason.html", context)
+
+
+def _already(request: AuthenticatedRequest, account: User, message: str) -> HttpResponse:
+    messages.info(request, message)
+    return HttpResponseRedirect(_account_url(account))
 
 
 @require_http_methods(["GET", "POST"])
@@ -366,26 +329,18 @@ def _reason_page(request: AuthenticatedRequest, account: User, form: BaseForm, p
 def account_deactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
     account = account_for_admin(user=request.user, account_id=account_id)
     if not account.is_active:
-        messages.info(request, "This account is already deactivated.")
-        return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    form = AccountDeactivateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            open_work = services.account_deactivate(
-                actor=request.user, user=account, reason=form.cleaned_data["reason"]
+        return _already(request, account, "This account is already deactivated.")
+
+    def save(data: dict[str, Any]) -> Saved:
+        open_work = services.account_deactivate(actor=request.user, user=account, reason=data["reason"])
+        done = f"{account.display_name}'s account has been deactivated and they have been signed out."
+        if open_work:
+            done += (
+                f" They still hold {len(open_work)} open episodes: their team manager must reallocate them."
             )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            done = f"{account.display_name}'s account has been deactivated and they have been signed out."
-            if open_work:
-                done += (
-                    f" They still hold {len(open_work)} open episodes: "
-                    "their team manager must reallocate them."
-                )
-            messages.success(request, done)
-            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    return _reason_page(request, account, form, "deactivate")
+        return done, _account_url(account)
+
+    return _reason_page(request, account, AccountDeactivateForm(_posted(request)), save, "deactivate")
 
 
 @require_http_methods(["GET", "POST"])
@@ -393,40 +348,29 @@ def account_deactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> 
 def account_reactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
     account = account_for_admin(user=request.user, account_id=account_id)
     if account.is_active:
-        messages.info(request, "This account is already active.")
-        return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    form = AccountReactivateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_reactivate(actor=request.user, user=account, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{account.display_name}'s account has been reactivated.")
-            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    return _reason_page(request, account, form, "reactivate")
+        return _already(request, account, "This account is already active.")
+
+    def save(data: dict[str, Any]) -> Saved:
+        services.account_reactivate(actor=request.user, user=account, reason=data["reason"])
+        return f"{account.display_name}'s account has been reactivated.", _account_url(account)
+
+    return _reason_page(request, account, AccountReactivateForm(_posted(request)), save, "reactivate")
 
 
 @require_http_methods(["GET", "POST"])
 @administrators_only
 def account_security_codes(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
     account = account_for_admin(user=request.user, account_id=account_id)
-    form = SecurityCodesResetForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_security_codes_reset(
-                actor=request.user, user=account, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request,
-                f"{account.display_name}'s security codes have been reset and they have been signed out. "
-                "They set up a new authenticator app when they next sign in.",
-            )
-            return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
-    return _reason_page(request, account, form, "security_codes")
+
+    def save(data: dict[str, Any]) -> Saved:
+        services.account_security_codes_reset(actor=request.user, user=account, reason=data["reason"])
+        message = (
+            f"{account.display_name}'s security codes have been reset and they have been signed out. "
+            "They set up a new authenticator app when they next sign in."
+        )
+        return message, _account_url(account)
+
+    return _reason_page(request, account, SecurityCodesResetForm(_posted(request)), save, "security_codes")
 
 
 @require_POST
@@ -435,4 +379,4 @@ def account_invitation(request: AuthenticatedRequest, account_id: uuid.UUID) -> 
     account = account_for_admin(user=request.user, account_id=account_id)
     services.account_invitation_resend(actor=request.user, user=account, site_url=_site_url(request))
     messages.success(request, f"A new link to choose a password has been emailed to {account.email}.")
-    return HttpResponseRedirect(reverse("accounts:manage_account", args=[account.pk]))
+    return HttpResponseRedirect(_account_url(account))

@@ -202,19 +202,30 @@ def test_account_create_sends_a_link_to_choose_a_password_and_never_a_password(
     assert "password" not in created.changes and created.changes["role"]["after"] == Role.SOCIAL_WORKER
 
 
+def _new_account(actor, **overrides):
+    fields = {
+        "email": "new@staff.example",
+        "first_name": "Asha",
+        "last_name": "Bell",
+        "job_title": "",
+        "role": Role.SOCIAL_WORKER,
+        "agency_name": "",
+        "site_url": SITE,
+    }
+    fields.update(overrides)
+    return account_create(actor=actor, **fields)
+
+
+def _change_role(actor, user, **overrides):
+    fields = {"role": user.role, "team": user.team, "agency_name": "", "reason": "A reason"}
+    fields.update(overrides)
+    return account_role_change(actor=actor, user=user, **fields)
+
+
 def test_account_create_refuses_a_taken_email_and_saves_nothing(make_user, social_worker):
     administrator = _admin(make_user)
     with pytest.raises(ValidationError) as refused:
-        account_create(
-            actor=administrator,
-            email=social_worker.email.upper(),
-            first_name="A",
-            last_name="B",
-            job_title="",
-            role=Role.SOCIAL_WORKER,
-            team=social_worker.team,
-            site_url=SITE,
-        )
+        _new_account(administrator, email=social_worker.email.upper(), team=social_worker.team)
     assert "email" in refused.value.message_dict
     assert not AuditEvent.objects.exists() and not mail.outbox
 
@@ -222,53 +233,25 @@ def test_account_create_refuses_a_taken_email_and_saves_nothing(make_user, socia
 def test_partner_users_belong_to_partner_teams_and_staff_do_not(make_user):
     administrator = _admin(make_user)
     partner_team = TeamFactory(kind=TeamKind.PARTNER)
-    council_team = TeamFactory()
+    partner = {"role": Role.PARTNER_AGENCY, "email": "p@police.example"}
     with pytest.raises(ValidationError, match="partner agency team"):
-        account_create(
-            actor=administrator,
-            email="p@police.example",
-            first_name="A",
-            last_name="B",
-            job_title="",
-            role=Role.PARTNER_AGENCY,
-            team=council_team,
-            agency_name="Police",
-            site_url=SITE,
-        )
+        _new_account(administrator, team=TeamFactory(), agency_name="Police", **partner)
     with pytest.raises(ValidationError) as no_agency:
-        account_create(
-            actor=administrator,
-            email="p@police.example",
-            first_name="A",
-            last_name="B",
-            job_title="",
-            role=Role.PARTNER_AGENCY,
-            team=partner_team,
-            site_url=SITE,
-        )
+        _new_account(administrator, team=partner_team, **partner)
     assert "agency_name" in no_agency.value.message_dict
     with pytest.raises(ValidationError, match="Only partner agency users"):
-        account_create(
-            actor=administrator,
-            email="s@staff.example",
-            first_name="A",
-            last_name="B",
-            job_title="",
-            role=Role.SOCIAL_WORKER,
-            team=partner_team,
-            site_url=SITE,
-        )
+        _new_account(administrator, team=partner_team)
+    _new_account(administrator, team=partner_team, agency_name="Harrowmere Police", **partner)
 
 
 def test_role_change_is_audited_with_its_reason(make_user, social_worker):
     administrator = _admin(make_user)
     new_team = TeamFactory()
-    account_role_change(
-        actor=administrator,
-        user=social_worker,
+    _change_role(
+        administrator,
+        social_worker,
         role=Role.SENIOR_PRACTITIONER,
         team=new_team,
-        agency_name="",
         reason="Promoted, HR ticket 42",
     )
     social_worker.refresh_from_db()
@@ -281,32 +264,11 @@ def test_role_change_is_audited_with_its_reason(make_user, social_worker):
 def test_role_change_needs_a_reason_and_a_change_and_is_refused_for_yourself(make_user, social_worker):
     administrator = _admin(make_user)
     with pytest.raises(ValidationError, match="Enter the reason"):
-        account_role_change(
-            actor=administrator,
-            user=social_worker,
-            role=Role.TEAM_MANAGER,
-            team=social_worker.team,
-            agency_name="",
-            reason=" ",
-        )
+        _change_role(administrator, social_worker, role=Role.TEAM_MANAGER, reason=" ")
     with pytest.raises(ValidationError, match="Change the role or the team"):
-        account_role_change(
-            actor=administrator,
-            user=social_worker,
-            role=social_worker.role,
-            team=social_worker.team,
-            agency_name="",
-            reason="No change",
-        )
+        _change_role(administrator, social_worker)
     with pytest.raises(ValidationError, match="your own role"):
-        account_role_change(
-            actor=administrator,
-            user=administrator,
-            role=Role.DIRECTOR,
-            team=administrator.team,
-            agency_name="",
-            reason="Leaving",
-        )
+        _change_role(administrator, administrator, role=Role.DIRECTOR)
     social_worker.refresh_from_db()
     assert social_worker.role == Role.SOCIAL_WORKER and not AuditEvent.objects.exists()
 
@@ -354,14 +316,7 @@ def test_deactivation_is_refused_for_yourself_and_the_last_administrator(make_us
     with pytest.raises(ValidationError, match="last active system administrator"):
         account_deactivate(actor=someone, user=administrator, reason="Leaving")
     with pytest.raises(ValidationError, match="last active system administrator"):
-        account_role_change(
-            actor=someone,
-            user=administrator,
-            role=Role.DIRECTOR,
-            team=administrator.team,
-            agency_name="",
-            reason="Leaving",
-        )
+        _change_role(someone, administrator, role=Role.DIRECTOR)
     administrator.refresh_from_db()
     assert administrator.is_active and administrator.role == Role.SYSTEM_ADMINISTRATOR
     account_reactivate(actor=administrator, user=other, reason="Back from leave")
