@@ -13,9 +13,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -44,6 +43,7 @@ from safeguard.accounts.selectors import (
     team_for_admin,
     teams_for_admin,
 )
+from safeguard.design_system.pages import form_page, posted
 
 ACCOUNTS_PAGE_SIZE = 50
 
@@ -58,42 +58,6 @@ def administrators_only(view: V) -> V:
         return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
-
-
-def _posted(request: AuthenticatedRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-Saved = tuple[str, str]  # the success message, and where to go next
-
-
-def _form_page(
-    request: AuthenticatedRequest,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], Saved],
-    template: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """A question page: on a valid POST, ``save`` calls the service; a refusal is shown on
-    the form, which keeps everything typed; nothing is saved unless the service succeeds."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message, next_url = save(form.cleaned_data)
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, message)
-            return HttpResponseRedirect(next_url)
-    return render(request, template, {**context, "form": form})
 
 
 def _site_url(request: AuthenticatedRequest) -> str:
@@ -123,14 +87,14 @@ def service_list(request: AuthenticatedRequest) -> HttpResponse:
 def service_new(request: AuthenticatedRequest) -> HttpResponse:
     services_for_admin(user=request.user)  # authorises; the list itself is not needed
     done = reverse("accounts:manage_service_list")
-
-    def save(data: dict[str, Any]) -> Saved:
-        service = services.service_create(actor=request.user, name=data["name"])
-        return f"{service.name} has been added.", done
-
-    context = {"heading": "Add a service", "button": "Add service", "back_url": done}
-    return _form_page(
-        request, ServiceForm(_posted(request)), save, "accounts/manage/service_form.html", context
+    return form_page(
+        request,
+        ServiceForm(posted(request)),
+        template="accounts/manage/service_new.html",
+        save=lambda data: services.service_create(actor=request.user, name=data["name"]),
+        then=done,
+        success=lambda service: f"{service.name} has been added.",
+        context={"back_url": done},
     )
 
 
@@ -139,19 +103,15 @@ def service_new(request: AuthenticatedRequest) -> HttpResponse:
 def service_edit(request: AuthenticatedRequest, service_id: uuid.UUID) -> HttpResponse:
     service = service_for_admin(user=request.user, service_id=service_id)
     done = reverse("accounts:manage_service_list")
-
-    def save(data: dict[str, Any]) -> Saved:
-        saved = services.service_update(actor=request.user, service=service, name=data["name"])
-        return f"{saved.name} has been saved.", done
-
-    form = ServiceForm(_posted(request), initial={"name": service.name})
-    context = {
-        "heading": f"Change {service.name}",
-        "button": "Save service",
-        "service": service,
-        "back_url": done,
-    }
-    return _form_page(request, form, save, "accounts/manage/service_form.html", context)
+    return form_page(
+        request,
+        ServiceForm(posted(request), initial={"name": service.name}),
+        template="accounts/manage/service_edit.html",
+        save=lambda data: services.service_update(actor=request.user, service=service, name=data["name"]),
+        then=done,
+        success=lambda saved: f"{saved.name} has been saved.",
+        context={"service": service, "back_url": done},
+    )
 
 
 # -- Teams
@@ -175,13 +135,15 @@ def _team_fields(data: dict[str, Any]) -> dict[str, Any]:
 def team_new(request: AuthenticatedRequest) -> HttpResponse:
     teams_for_admin(user=request.user)  # authorises
     done = reverse("accounts:manage_team_list")
-
-    def save(data: dict[str, Any]) -> Saved:
-        team = services.team_create(actor=request.user, **_team_fields(data))
-        return f"{team.name} has been added.", done
-
-    context = {"heading": "Add a team", "button": "Add team", "back_url": done}
-    return _form_page(request, TeamForm(_posted(request)), save, "accounts/manage/team_form.html", context)
+    return form_page(
+        request,
+        TeamForm(posted(request)),
+        template="accounts/manage/team_new.html",
+        save=lambda data: services.team_create(actor=request.user, **_team_fields(data)),
+        then=done,
+        success=lambda team: f"{team.name} has been added.",
+        context={"back_url": done},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,20 +151,21 @@ def team_new(request: AuthenticatedRequest) -> HttpResponse:
 def team_edit(request: AuthenticatedRequest, team_id: uuid.UUID) -> HttpResponse:
     team = team_for_admin(user=request.user, team_id=team_id)
     done = reverse("accounts:manage_team_list")
-
-    def save(data: dict[str, Any]) -> Saved:
-        saved = services.team_update(actor=request.user, team=team, **_team_fields(data))
-        return f"{saved.name} has been saved.", done
-
     initial = {
         "name": team.name,
         "kind": team.kind,
         "service": team.service_id,
         "caseload_policy": team.caseload_policy,
     }
-    form = TeamForm(_posted(request), initial=initial)
-    context = {"heading": f"Change {team.name}", "button": "Save team", "team": team, "back_url": done}
-    return _form_page(request, form, save, "accounts/manage/team_form.html", context)
+    return form_page(
+        request,
+        TeamForm(posted(request), initial=initial),
+        template="accounts/manage/team_edit.html",
+        save=lambda data: services.team_update(actor=request.user, team=team, **_team_fields(data)),
+        then=done,
+        success=lambda saved: f"{saved.name} has been saved.",
+        context={"team": team, "back_url": done},
+    )
 
 
 # -- Accounts
@@ -252,17 +215,17 @@ def account_new(request: AuthenticatedRequest) -> HttpResponse:
     team_id = _uuid_or_none(request.GET.get("team", ""))
     if team_id is not None and Team.objects.filter(pk=team_id).exists():
         initial["team"] = team_id
-
-    def save(data: dict[str, Any]) -> Saved:
-        account = services.account_create(actor=request.user, site_url=_site_url(request), **data)
-        message = (
+    return form_page(
+        request,
+        AccountCreateForm(posted(request), initial=initial),
+        template="accounts/manage/account_new.html",
+        save=lambda data: services.account_create(actor=request.user, site_url=_site_url(request), **data),
+        then=_account_url,
+        success=lambda account: (
             f"The account has been made. {account.display_name} has been emailed a link to choose a password."
-        )
-        return message, _account_url(account)
-
-    form = AccountCreateForm(_posted(request), initial=initial)
-    context = {"back_url": reverse("accounts:manage_account_list")}
-    return _form_page(request, form, save, "accounts/manage/account_new.html", context)
+        ),
+        context={"back_url": reverse("accounts:manage_account_list")},
+    )
 
 
 def _account_context(request: AuthenticatedRequest, account: User) -> dict[str, Any]:
@@ -289,39 +252,28 @@ def account_detail(request: AuthenticatedRequest, account_id: uuid.UUID) -> Http
 @administrators_only
 def account_role(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
     account = account_for_admin(user=request.user, account_id=account_id)
-
-    def save(data: dict[str, Any]) -> Saved:
-        services.account_role_change(actor=request.user, user=account, **data)
-        return f"{account.display_name}'s role and team have been saved.", _account_url(account)
-
     initial = {"role": account.role, "team": account.team_id, "agency_name": account.agency_name}
-    form = AccountRoleForm(_posted(request), initial=initial)
-    return _form_page(
-        request, form, save, "accounts/manage/account_role.html", _account_context(request, account)
+    return form_page(
+        request,
+        AccountRoleForm(posted(request), initial=initial),
+        template="accounts/manage/account_role.html",
+        save=lambda data: services.account_role_change(actor=request.user, user=account, **data),
+        then=_account_url(account),
+        success=f"{account.display_name}'s role and team have been saved.",
+        context=lambda: _account_context(request, account),
     )
-
-
-_REASON_PAGES: dict[str, dict[str, str]] = {
-    "deactivate": {"heading": "Deactivate this account", "button": "Deactivate account"},
-    "reactivate": {"heading": "Reactivate this account", "button": "Reactivate account"},
-    "security_codes": {"heading": "Reset security codes", "button": "Reset security codes"},
-}
-
-
-def _reason_page(
-    request: AuthenticatedRequest,
-    account: User,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], Saved],
-    page: str,
-) -> HttpResponse:
-    context = {**_account_context(request, account), "page": page, **_REASON_PAGES[page]}
-    return _form_page(request, form, save, "accounts/manage/account_reason.html", context)
 
 
 def _already(request: AuthenticatedRequest, account: User, message: str) -> HttpResponse:
     messages.info(request, message)
     return HttpResponseRedirect(_account_url(account))
+
+
+def _deactivated(account: User, open_work: list[services.OpenEpisode]) -> str:
+    done = f"{account.display_name}'s account has been deactivated and they have been signed out."
+    if open_work:
+        done += f" They still hold {len(open_work)} open episodes: their team manager must reallocate them."
+    return done
 
 
 @require_http_methods(["GET", "POST"])
@@ -330,17 +282,17 @@ def account_deactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> 
     account = account_for_admin(user=request.user, account_id=account_id)
     if not account.is_active:
         return _already(request, account, "This account is already deactivated.")
-
-    def save(data: dict[str, Any]) -> Saved:
-        open_work = services.account_deactivate(actor=request.user, user=account, reason=data["reason"])
-        done = f"{account.display_name}'s account has been deactivated and they have been signed out."
-        if open_work:
-            done += (
-                f" They still hold {len(open_work)} open episodes: their team manager must reallocate them."
-            )
-        return done, _account_url(account)
-
-    return _reason_page(request, account, AccountDeactivateForm(_posted(request)), save, "deactivate")
+    return form_page(
+        request,
+        AccountDeactivateForm(posted(request)),
+        template="accounts/manage/account_deactivate.html",
+        save=lambda data: services.account_deactivate(
+            actor=request.user, user=account, reason=data["reason"]
+        ),
+        then=_account_url(account),
+        success=lambda open_work: _deactivated(account, open_work),
+        context=lambda: _account_context(request, account),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -349,28 +301,37 @@ def account_reactivate(request: AuthenticatedRequest, account_id: uuid.UUID) -> 
     account = account_for_admin(user=request.user, account_id=account_id)
     if account.is_active:
         return _already(request, account, "This account is already active.")
-
-    def save(data: dict[str, Any]) -> Saved:
-        services.account_reactivate(actor=request.user, user=account, reason=data["reason"])
-        return f"{account.display_name}'s account has been reactivated.", _account_url(account)
-
-    return _reason_page(request, account, AccountReactivateForm(_posted(request)), save, "reactivate")
+    return form_page(
+        request,
+        AccountReactivateForm(posted(request)),
+        template="accounts/manage/account_reactivate.html",
+        save=lambda data: services.account_reactivate(
+            actor=request.user, user=account, reason=data["reason"]
+        ),
+        then=_account_url(account),
+        success=f"{account.display_name}'s account has been reactivated.",
+        context=lambda: _account_context(request, account),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @administrators_only
 def account_security_codes(request: AuthenticatedRequest, account_id: uuid.UUID) -> HttpResponse:
     account = account_for_admin(user=request.user, account_id=account_id)
-
-    def save(data: dict[str, Any]) -> Saved:
-        services.account_security_codes_reset(actor=request.user, user=account, reason=data["reason"])
-        message = (
+    return form_page(
+        request,
+        SecurityCodesResetForm(posted(request)),
+        template="accounts/manage/account_security_codes.html",
+        save=lambda data: services.account_security_codes_reset(
+            actor=request.user, user=account, reason=data["reason"]
+        ),
+        then=_account_url(account),
+        success=(
             f"{account.display_name}'s security codes have been reset and they have been signed out. "
             "They set up a new authenticator app when they next sign in."
-        )
-        return message, _account_url(account)
-
-    return _reason_page(request, account, SecurityCodesResetForm(_posted(request)), save, "security_codes")
+        ),
+        context=lambda: _account_context(request, account),
+    )
 
 
 @require_POST

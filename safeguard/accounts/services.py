@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.accounts.demo import DEMO_ACCOUNTS, is_demo_account
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audit_event_record, audited_create, audited_update, diff, snapshot
 
 RECOVERY_CODE_COUNT = 10
 _SETUP_NAME = "Authenticator app"
@@ -191,21 +192,13 @@ def _refuse(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
 
 
-_SERVICE_FIELDS = ["name"]
-
-
 def service_create(*, actor: User, name: str) -> Service:
     with transaction.atomic():
         if Service.objects.filter(name__iexact=name.strip()).exists():
             raise _refuse("name", "There is already a service with this name")
-        service = Service.objects.create(name=name.strip(), created_by=actor, modified_by=actor)
-        audit_event_record(
-            actor=actor,
-            action="service_create",
-            instance=service,
-            changes=diff({}, snapshot(service, _SERVICE_FIELDS)),
+        return audited_create(
+            Service, actor=actor, action="service_create", values={"name": name.strip()}, child_id=None
         )
-    return service
 
 
 def service_update(*, actor: User, service: Service, name: str) -> Service:
@@ -213,17 +206,10 @@ def service_update(*, actor: User, service: Service, name: str) -> Service:
         service = Service.objects.select_for_update().get(pk=service.pk)
         if Service.objects.filter(name__iexact=name.strip()).exclude(pk=service.pk).exists():
             raise _refuse("name", "There is already a service with this name")
-        before = snapshot(service, _SERVICE_FIELDS)
-        service.name = name.strip()
-        service.modified_by = actor
-        service.save(update_fields=["name", "modified_by", "modified_at"])
-        changes = diff(before, snapshot(service, _SERVICE_FIELDS))
-        if changes:
-            audit_event_record(actor=actor, action="service_update", instance=service, changes=changes)
+        audited_update(
+            service, actor=actor, action="service_update", values={"name": name.strip()}, child_id=None
+        )
     return service
-
-
-_TEAM_FIELDS = ["name", "kind", "service_id", "caseload_policy"]
 
 
 def _team_check(*, team: Team | None, name: str, kind: str) -> None:
@@ -243,43 +229,24 @@ def _team_check(*, team: Team | None, name: str, kind: str) -> None:
 
 
 def team_create(*, actor: User, name: str, kind: str, service: Service, caseload_policy: int) -> Team:
+    name = name.strip()
+    values = {"name": name, "kind": kind, "service": service, "caseload_policy": caseload_policy}
     with transaction.atomic():
-        _team_check(team=None, name=name.strip(), kind=kind)
-        team = Team(
-            name=name.strip(),
-            kind=kind,
-            service=service,
-            caseload_policy=caseload_policy,
-            created_by=actor,
-            modified_by=actor,
+        _team_check(team=None, name=name, kind=kind)
+        return audited_create(
+            Team, actor=actor, action="team_create", values=values, child_id=None, validate=True
         )
-        team.full_clean()
-        team.save()
-        audit_event_record(
-            actor=actor, action="team_create", instance=team, changes=diff({}, snapshot(team, _TEAM_FIELDS))
-        )
-    return team
 
 
 def team_update(
     *, actor: User, team: Team, name: str, kind: str, service: Service, caseload_policy: int
 ) -> Team:
+    name = name.strip()
+    values = {"name": name, "kind": kind, "service": service, "caseload_policy": caseload_policy}
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
-        _team_check(team=team, name=name.strip(), kind=kind)
-        before = snapshot(team, _TEAM_FIELDS)
-        team.name, team.kind, team.service, team.caseload_policy = (
-            name.strip(),
-            kind,
-            service,
-            caseload_policy,
-        )
-        team.modified_by = actor
-        team.full_clean()
-        team.save()
-        changes = diff(before, snapshot(team, _TEAM_FIELDS))
-        if changes:
-            audit_event_record(actor=actor, action="team_update", instance=team, changes=changes)
+        _team_check(team=team, name=name, kind=kind)
+        audited_update(team, actor=actor, action="team_update", values=values, child_id=None, validate=True)
     return team
 
 
@@ -347,25 +314,26 @@ def account_create(
         if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
             raise _refuse("email", "There is already an account with this email address")
         _role_fits_team(role=role, team=team, agency_name=agency_name)
-        user = User(
-            username=email,
-            email=email,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            job_title=job_title.strip(),
-            role=role,
-            team=team,
-            agency_name=agency_name.strip() if role == Role.PARTNER_AGENCY else "",
-            is_demo_account=False,
-        )
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        audit_event_record(
+        values = {
+            "username": email,
+            "email": email,
+            "first_name": first_name.strip(),
+            "last_name": last_name.strip(),
+            "job_title": job_title.strip(),
+            "role": role,
+            "team": team,
+            "agency_name": agency_name.strip() if role == Role.PARTNER_AGENCY else "",
+            "is_demo_account": False,
+            "password": make_password(None),  # unusable: only the person chooses one
+        }
+        user = audited_create(
+            User,
             actor=actor,
             action="account_create",
-            instance=user,
-            changes=diff({}, snapshot(user, _ACCOUNT_FIELDS)),
+            values=values,
+            audit=_ACCOUNT_FIELDS,  # never the password column
+            child_id=None,
+            validate=True,
         )
         _invitation_enqueue(actor=actor, user=user, site_url=site_url)
     return user
