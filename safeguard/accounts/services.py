@@ -456,6 +456,19 @@ def _sessions_end(user: User) -> int:
     return ended
 
 
+def _active_set(*, actor: User, user: User, active: bool, reason: str, **noted: Any) -> None:
+    """Switch ``user`` on or off, with the reason (and anything else ``noted``) in the audit."""
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    changes = {
+        "is_active": {"before": not active, "after": active},
+        "reason": {"before": None, "after": reason},
+    }
+    changes.update({name: {"before": None, "after": value} for name, value in noted.items()})
+    action = "account_reactivate" if active else "account_deactivate"
+    audit_event_record(actor=actor, action=action, instance=user, changes=changes)
+
+
 def account_deactivate(*, actor: User, user: User, reason: str) -> list[OpenEpisode]:
     """Stop an account signing in and end its sessions, with the reason. Refused for
     yourself and for the last active system administrator. Returns the open episodes still
@@ -469,18 +482,7 @@ def account_deactivate(*, actor: User, user: User, reason: str) -> list[OpenEpis
             raise _refuse("reason", "This account is already deactivated")
         _keeps_an_administrator(user=user, field="reason")
         open_work = account_open_episodes(user=user)
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        audit_event_record(
-            actor=actor,
-            action="account_deactivate",
-            instance=user,
-            changes={
-                "is_active": {"before": True, "after": False},
-                "reason": {"before": None, "after": reason},
-                "open_episodes": {"before": None, "after": len(open_work)},
-            },
-        )
+        _active_set(actor=actor, user=user, active=False, reason=reason, open_episodes=len(open_work))
         _sessions_end(user)
     return open_work
 
@@ -494,17 +496,7 @@ def account_reactivate(*, actor: User, user: User, reason: str) -> User:
         if is_demo_account(user) and not settings.DEMO_MODE:
             # A disabled demo account's password is published: it stays disabled for good.
             raise _refuse("reason", "Demo accounts cannot be reactivated outside demo mode")
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        audit_event_record(
-            actor=actor,
-            action="account_reactivate",
-            instance=user,
-            changes={
-                "is_active": {"before": False, "after": True},
-                "reason": {"before": None, "after": reason},
-            },
-        )
+        _active_set(actor=actor, user=user, active=True, reason=reason)
     return user
 
 
