@@ -111,6 +111,8 @@ def scope_for(role: str, action: Action) -> Scope:
 STAFF_ROLES = frozenset(Role) - {Role.PARTNER_AGENCY}
 # A partner agency user's own pages: make a referral, see their organisation's referrals.
 PARTNER_ROLES = frozenset({Role.PARTNER_AGENCY})
+# The management pages for services, teams and accounts (never children's records).
+MANAGE_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 # Managers export the audit trail of the children they are responsible for; the director and
 # the system administrator export all of it.
 AUDIT_EXPORT_ROLES = frozenset(
@@ -216,6 +218,24 @@ URL_POLICY: dict[str, UrlRule] = {
     "accounts:mfa_setup": Roles(frozenset(Role)),
     # Partner agency users see their own agency's referrals, never a search of children.
     "people:child_list": ChildList(STAFF_ROLES),
+    # The system administrator's pages. The access matrix opens the ones addressed by a key
+    # with a real service, team and account, so an allowed user gets the page (200, or 302
+    # back to the account for an action that does not apply to it).
+    "accounts:manage": Roles(MANAGE_ROLES),
+    "accounts:manage_service_list": Roles(MANAGE_ROLES),
+    "accounts:manage_service_new": Roles(MANAGE_ROLES),
+    "accounts:manage_service_edit": Roles(MANAGE_ROLES),
+    "accounts:manage_team_list": Roles(MANAGE_ROLES),
+    "accounts:manage_team_new": Roles(MANAGE_ROLES),
+    "accounts:manage_team_edit": Roles(MANAGE_ROLES),
+    "accounts:manage_account_list": Roles(MANAGE_ROLES),
+    "accounts:manage_account_new": Roles(MANAGE_ROLES),
+    "accounts:manage_account": Roles(MANAGE_ROLES),
+    "accounts:manage_account_role": Roles(MANAGE_ROLES),
+    "accounts:manage_account_deactivate": Roles(MANAGE_ROLES),
+    "accounts:manage_account_reactivate": Roles(MANAGE_ROLES),
+    "accounts:manage_account_security_codes": Roles(MANAGE_ROLES),
+    "accounts:manage_account_invitation": PostOnly(),
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
     "people:child_seal": ManagedChildAction(SEAL_ROLES),

@@ -243,6 +243,11 @@ def _build() -> Network:
             "discussion_id": [sealed_s47.strategy_discussion_id, sibling_s47.strategy_discussion_id],
             "contact_id": [sealed_public.pk, sealed_api.pk, bait.pk, sibling_linked.pk, sibling_unlinked.pk],
             "request_id": [sar.pk for sar in sars],
+            # The system administrator's pages: the sealed child's worker (whose open work
+            # they list), its team and service.
+            "account_id": [named_worker.pk, roles[Role.SOCIAL_WORKER].pk],
+            "team_id": [team.pk],
+            "service_id": [service.pk],
         },
         sealed_contacts=[sealed_public, sealed_api],
         bait=bait,
