@@ -1,0 +1,274 @@
+"""Project the case records into the census blocks for one collection year.
+
+The casework models follow the census blocks (``CINdetails``, ``Assessments``...), so this is
+a projection: choose the children and activity that the year reports, and leave out dates
+that fall after the reference date (a plan that ended in May is still open on 31 March).
+
+Which records a year holds (DfE CIN census guide, "who to include"):
+
+- a child is included when any of their CIN episodes was open at some time in the year
+  (referred on or before 31 March and not closed before 1 April);
+- in each such episode: assessments, CIN plans and CP plans that were open at some time in
+  the year; section 47 enquiries that started in the year; CP plan reviews held in the year;
+- an initial conference held in the year for a section 47 that started before the year is
+  reported on the episode (``CINdetails/DateOfInitialCPC``), as the guide asks, since that
+  section 47 is not itself reported.
+
+Sealed children are included: the statutory count is complete (ADR 10). The file holds no
+names, only identifiers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from safeguard.casework.models import (
+    Assessment,
+    ChildProtectionPlan,
+    ChildProtectionReview,
+    CINEpisode,
+    CINPlan,
+    Section47Enquiry,
+    Section47Outcome,
+)
+from safeguard.people.models import Person, PersonDisability
+from safeguard.returns.cin_census.spec import CensusYear
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: uuid.UUID
+    start_date: dt.date
+    authorisation_date: dt.date | None
+    factors: tuple[str, ...]
+    # Not held by the model yet (AssessmentInternalReviewDate): always None for now.
+    internal_review_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CINPlanRecord:
+    id: uuid.UUID
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Section47Record:
+    id: uuid.UUID
+    start_date: dt.date
+    icpc_target: dt.date | None
+    icpc_date: dt.date | None
+    icpc_not_required: bool
+
+
+@dataclass(frozen=True)
+class CPPlanRecord:
+    id: uuid.UUID
+    start_date: dt.date
+    end_date: dt.date | None
+    initial_category: str
+    latest_category: str
+    number_of_previous_plans: int
+    review_dates: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    id: uuid.UUID
+    referral_date: dt.date
+    referral_source: str
+    primary_need: str
+    closure_date: dt.date | None
+    reason_for_closure: str
+    referral_nfa: bool
+    initial_cpc_date: dt.date | None
+    assessments: tuple[AssessmentRecord, ...] = ()
+    cin_plans: tuple[CINPlanRecord, ...] = ()
+    section_47s: tuple[Section47Record, ...] = ()
+    cp_plans: tuple[CPPlanRecord, ...] = ()
+    team_id: uuid.UUID | None = None
+    worker_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    id: uuid.UUID
+    la_child_id: str
+    upn: str
+    former_upn: str
+    upn_unknown: str
+    birth_date: dt.date | None
+    expected_birth_date: dt.date | None
+    sex: str
+    death_date: dt.date | None
+    ethnicity: str
+    disabilities: tuple[str, ...]
+    episodes: tuple[EpisodeRecord, ...] = field(default=())
+
+
+# A section 47 whose outcome needs no conference reports ICPCnotRequired, whether or not the
+# worker also ticked "conference not required": the outcome says the same thing.
+NO_CONFERENCE = frozenset({Section47Outcome.NOT_SUBSTANTIATED, Section47Outcome.ICPC_NOT_REQUIRED})
+
+
+def _open_in_year(start: str, end: str, year: CensusYear) -> Q:
+    """Started on or before the reference date and not ended before the year began."""
+    return Q(**{f"{start}__lte": year.reference_date}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": year.start})
+    )
+
+
+def _by_reference_date(day: dt.date | None, year: CensusYear) -> dt.date | None:
+    """A date after the reference date has not happened yet as far as this return knows."""
+    return day if day is not None and day <= year.reference_date else None
+
+
+def children_queryset(year: CensusYear) -> QuerySet[Person]:
+    """The children the year reports, with the year's activity prefetched, in LAchildID order."""
+    in_year = _open_in_year("referral_date", "closure_date", year)
+    episodes = (
+        CINEpisode.objects.filter(in_year)
+        .order_by("referral_date", "id")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.filter(
+                    _open_in_year("start_date", "authorised_date", year)
+                ).order_by("start_date", "id"),
+            ),
+            Prefetch(
+                "cin_plans",
+                queryset=CINPlan.objects.filter(_open_in_year("start_date", "end_date", year)).order_by(
+                    "start_date", "id"
+                ),
+            ),
+            Prefetch(
+                "section_47s",
+                queryset=Section47Enquiry.objects.filter(start_date__lte=year.reference_date).order_by(
+                    "start_date", "id"
+                ),
+            ),
+            Prefetch(
+                "cp_plans",
+                queryset=ChildProtectionPlan.objects.filter(_open_in_year("start_date", "end_date", year))
+                .order_by("start_date", "id")
+                .prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        queryset=ChildProtectionReview.objects.filter(
+                            held_on__gte=year.start, held_on__lte=year.reference_date
+                        ).order_by("held_on", "id"),
+                    )
+                ),
+            ),
+        )
+    )
+    has_episode = CINEpisode.objects.filter(in_year, child=OuterRef("pk"))
+    return (
+        Person.objects.filter(la_child_id__isnull=False)
+        .filter(Exists(has_episode))
+        .order_by("la_child_id")
+        .prefetch_related(
+            Prefetch("episodes", queryset=episodes),
+            Prefetch("disabilities", queryset=PersonDisability.objects.order_by("code")),
+        )
+    )
+
+
+def _episode_record(episode: CINEpisode, year: CensusYear) -> EpisodeRecord:
+    closure = _by_reference_date(episode.closure_date, year)
+    assessments = tuple(
+        AssessmentRecord(
+            id=a.id,
+            start_date=a.start_date,
+            authorisation_date=(authorised := _by_reference_date(a.authorised_date, year)),
+            # Factors are the assessment's findings: reported once it is authorised (rule 8614).
+            factors=tuple(str(code) for code in a.factors) if authorised else (),
+        )
+        for a in episode.assessments.all()
+    )
+    section_47s: list[Section47Record] = []
+    episode_icpc: dt.date | None = None
+    for s47 in episode.section_47s.all():
+        icpc = _by_reference_date(s47.icpc_date, year)
+        if year.contains(s47.start_date):
+            section_47s.append(
+                Section47Record(
+                    id=s47.id,
+                    start_date=s47.start_date,
+                    icpc_target=s47.icpc_target_date,
+                    icpc_date=icpc,
+                    icpc_not_required=s47.icpc_not_required or s47.outcome in NO_CONFERENCE,
+                )
+            )
+        elif year.contains(icpc) and episode_icpc is None:
+            episode_icpc = icpc
+    return EpisodeRecord(
+        id=episode.id,
+        referral_date=episode.referral_date,
+        referral_source=episode.referral_source,
+        primary_need=episode.primary_need,
+        closure_date=closure,
+        reason_for_closure=episode.reason_for_closure if closure else "",
+        referral_nfa=episode.referral_nfa,
+        initial_cpc_date=episode_icpc,
+        assessments=assessments,
+        cin_plans=tuple(
+            CINPlanRecord(id=p.id, start_date=p.start_date, end_date=_by_reference_date(p.end_date, year))
+            for p in episode.cin_plans.all()
+        ),
+        section_47s=tuple(section_47s),
+        cp_plans=tuple(
+            CPPlanRecord(
+                id=p.id,
+                start_date=p.start_date,
+                end_date=_by_reference_date(p.end_date, year),
+                initial_category=p.initial_category,
+                latest_category=p.latest_category,
+                number_of_previous_plans=p.number_of_previous_plans,
+                review_dates=tuple(r.held_on for r in p.reviews.all()),
+            )
+            for p in episode.cp_plans.all()
+        ),
+        team_id=episode.team_id,
+        worker_id=episode.worker_id,
+    )
+
+
+def child_record(person: Person, year: CensusYear) -> ChildRecord:
+    """One child's census record from a person fetched by ``children_queryset``.
+
+    A child born after the reference date was unborn on it: the birth date stands in for the
+    expected date (which the record clears at birth) and the sex is U, as for any unborn child.
+    """
+    born_later = person.date_of_birth is not None and person.date_of_birth > year.reference_date
+    if born_later:
+        birth_date, expected = None, person.date_of_birth
+    else:
+        birth_date = person.date_of_birth
+        expected = None if person.date_of_birth else person.expected_date_of_birth
+    return ChildRecord(
+        id=person.id,
+        la_child_id=person.la_child_id or "",
+        upn=person.upn,
+        former_upn=person.former_upn,
+        upn_unknown="" if person.upn else person.upn_unknown_reason,
+        birth_date=birth_date,
+        expected_birth_date=expected,
+        sex="U" if born_later else person.sex,
+        death_date=_by_reference_date(person.date_of_death, year),
+        ethnicity=person.ethnicity,
+        disabilities=tuple(d.code for d in person.disabilities.all()),
+        episodes=tuple(_episode_record(e, year) for e in person.episodes.all()),
+    )
+
+
+def census_children(year: CensusYear, *, chunk_size: int = 1000) -> Iterator[ChildRecord]:
+    """Every child the year reports, one at a time (``chunk_size`` children per query batch)."""
+    for person in children_queryset(year).iterator(chunk_size=chunk_size):
+        yield child_record(person, year)
