@@ -134,9 +134,7 @@ def cin_census_build(*, actor: User | None, year: int, output: Path) -> CensusBu
     return build
 
 
-def _write(
-    build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: int, started: object
-) -> None:
+def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: int, started: object) -> None:
     whole_return = return_rules()
     header = header_element(
         build.year,
