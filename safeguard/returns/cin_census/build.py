@@ -141,7 +141,8 @@ def children_queryset(year: CensusYear) -> QuerySet[Person]:
     )
 
 
-def _grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+def _grouped(rows: Iterable[Any], key: str) -> dict[Any, list[dict[str, Any]]]:
+    """Rows (``values()`` dictionaries) grouped by one column, keeping their order."""
     groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[row[key]].append(row)

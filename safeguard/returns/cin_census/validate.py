@@ -7,6 +7,7 @@ valid as a whole. The DfE's own rules run beside this, in ``rules.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -29,9 +30,11 @@ def child_schema_problems(
     try:
         if schema.validate(message):
             return []
+        # lxml-stubs does not declare the error log iterable; lxml's own docs iterate it.
+        errors: Iterable[etree._LogEntry] = schema.error_log  # type: ignore[assignment]
         return [
             SchemaProblem(la_child_id=la_child_id, path=error.path or "", message=error.message)
-            for error in schema.error_log
+            for error in errors
         ]
     finally:
         # Detach so the caller can write the element on its own.

@@ -11,8 +11,8 @@ from safeguard.returns.cin_census.build import AssessmentRecord, ChildRecord, CI
 from safeguard.returns.cin_census.catalogue import DFE_RULES
 from safeguard.returns.cin_census.rules import RULES, check_child, implemented_rule_numbers, return_rules
 from safeguard.returns.tests.records import (
-    D,
     YEAR,
+    D,
     assessment,
     child,
     cin_plan,
