@@ -835,6 +835,60 @@ def _4001(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
                     break
 
 
+@rule(
+    "4009Q",
+    "The child in need plan ends after the child's date of death.",
+    "PersonDeathDate",
+    "CINPlanEndDate",
+)
+def _4009q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    for episode in child.episodes:
+        for p in episode.cin_plans:
+            if child.death_date and p.end_date and p.end_date > child.death_date:
+                yield _ep(episode, p.id)
+
+
+@rule("4010", "The child in need plan starts after the end of the census year.", "CINPlanStartDate")
+def _4010(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    for episode in child.episodes:
+        for p in episode.cin_plans:
+            if p.start_date > year.reference_date:
+                yield _ep(episode, p.id)
+
+
+@rule(
+    "8775Q",
+    "The child would be over 25 years old: check the date of birth.",
+    "PersonBirthDate",
+    "CINclosureDate",
+)
+def _8775q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    born = child.birth_date
+    if born is None:
+        return
+    for episode in child.episodes:
+        day = episode.closure_date or year.reference_date
+        if day.year - born.year - ((day.month, day.day) < (born.month, born.day)) > 25:
+            yield _ep(episode)
+
+
+@rule(
+    "8873Q",
+    "The episode's only assessment found no factors (21), so it should close as RC8 or RC9.",
+    "ReasonForClosure",
+    "AssessmentFactors",
+)
+def _8873q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    for episode in child.episodes:
+        if (
+            episode.closure_date is not None
+            and len(episode.assessments) == 1
+            and episode.assessments[0].factors == ("21",)
+            and episode.reason_for_closure not in AFTER_ASSESSMENT_CLOSURES
+        ):
+            yield _ep(episode)
+
+
 # --- Section 47 enquiries and initial conferences ------------------------------------------------
 
 
@@ -959,6 +1013,51 @@ def _2991q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
     for episode in child.episodes:
         if episode.section_47s and not episode.assessments:
             yield _ep(episode)
+
+
+@rule(
+    "8890",
+    "A section 47 enquiry starts while another is still going on.",
+    "S47ActualStartDate",
+)
+def _8890(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    enquiries = sorted(
+        ((e, s) for e in child.episodes for s in e.section_47s), key=lambda es: es[1].start_date
+    )
+    for (_, earlier), (episode, later) in itertools.pairwise(enquiries):
+        still_open = _s47_open(earlier) or (
+            earlier.icpc_date is not None and later.start_date < earlier.icpc_date
+        )
+        if still_open:
+            yield _ep(episode, later.id)
+
+
+@rule(
+    "8740",
+    "A section 47 enquiry with no conference by 31 March must have started in the census year.",
+    "S47ActualStartDate",
+    "DateOfInitialCPC",
+    "ICPCnotRequired",
+)
+def _8740(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    for episode in child.episodes:
+        for s in episode.section_47s:
+            if _s47_open(s) and not year.contains(s.start_date):
+                yield _ep(episode, s.id)
+
+
+@rule(
+    "8675Q",
+    "The section 47 enquiry started more than 15 working days before 31 March and has no conference date.",
+    "DateOfInitialCPC",
+    "S47ActualStartDate",
+    "ICPCnotRequired",
+)
+def _8675q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    for episode in child.episodes:
+        for s in episode.section_47s:
+            if _s47_open(s) and _working_days_between(s.start_date, year.reference_date) > 15:
+                yield _ep(episode, s.id)
 
 
 # --- Child protection plans --------------------------------------------------------------------

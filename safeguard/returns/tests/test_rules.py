@@ -91,7 +91,27 @@ def _rc8_no_assessment() -> ChildRecord:
     return episode(reason_for_closure="RC8", assessments=(), section_47s=(), cp_plans=(), cin_plans=())
 
 
+def _two_open_s47s() -> ChildRecord:
+    record = valid_child()
+    first = record.episodes[0]
+    open_one = replace(first.section_47s[0], icpc_date=None)
+    later = replace(open_one, start_date=D("2025-06-10"))
+    return replace(record, episodes=(replace(first, section_47s=(open_one, later), cp_plans=()),))
+
+
+def _only_assessment_found_nothing() -> ChildRecord:
+    record = assessment(factors=("21",))
+    return record
+
+
 BREAKS: dict[str, Callable[[], ChildRecord]] = {
+    "4009Q": lambda: child(death_date=D("2026-02-01")),
+    "4010": lambda: cin_plan(start_date=D("2026-04-02"), end_date=None),
+    "8775Q": lambda: child(birth_date=D("1990-01-01")),
+    "8873Q": _only_assessment_found_nothing,
+    "8890": _two_open_s47s,
+    "8740": lambda: section_47(start_date=D("2025-03-20"), icpc_date=None),
+    "8675Q": lambda: section_47(icpc_date=None),
     "8500": lambda: child(la_child_id=""),
     "1570": lambda: child(la_child_id="C" * 21),
     "1580": lambda: child(la_child_id="C-1234"),
