@@ -30,7 +30,7 @@ from safeguard.core.codes import (
     Sex,
 )
 from safeguard.people.validators import UPN_LETTERS, upn_check_letter
-from safeguard.returns.cin_census.build import ChildRecord, EpisodeRecord
+from safeguard.returns.cin_census.build import ChildRecord, CINPlanRecord, CPPlanRecord, EpisodeRecord
 from safeguard.returns.cin_census.catalogue import DFE_RULES, Severity
 from safeguard.returns.cin_census.spec import CensusYear
 
@@ -777,19 +777,35 @@ def _4013(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
                 yield _ep(episode, p.id)
 
 
+def _plans(child: ChildRecord, kind: str) -> list[tuple[EpisodeRecord, CINPlanRecord | CPPlanRecord]]:
+    """The child's CIN plans or CP plans (``kind``), with their episodes, earliest first."""
+    plans: list[tuple[EpisodeRecord, CINPlanRecord | CPPlanRecord]] = [
+        (episode, plan) for episode in child.episodes for plan in getattr(episode, kind)
+    ]
+    return sorted(plans, key=lambda pair: pair[1].start_date)
+
+
+def _second_open_plans(child: ChildRecord, kind: str) -> Iterator[Where]:
+    """Every open plan after the first: a child has one open plan of a kind at most."""
+    open_plans = [(e, p) for e, p in _plans(child, kind) if p.end_date is None]
+    yield from (_ep(e, p.id) for e, p in open_plans[1:])
+
+
+def _overlapping_plans(child: ChildRecord, kind: str) -> Iterator[Where]:
+    """Each plan that starts before the one before it ended (one may start the day one ends)."""
+    for (_, earlier), (episode, later) in itertools.pairwise(_plans(child, kind)):
+        if earlier.end_date is None or later.start_date < earlier.end_date:
+            yield _ep(episode, later.id)
+
+
 @rule("4004", "The child has more than one open child in need plan.", "CINPlanEndDate")
 def _4004(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
-    open_plans = [(e, p) for e in child.episodes for p in e.cin_plans if p.end_date is None]
-    if len(open_plans) > 1:
-        yield from (_ep(e, p.id) for e, p in open_plans[1:])
+    return _second_open_plans(child, "cin_plans")
 
 
 @rule("4014", "The child's child in need plans overlap.", "CINPlanStartDate", "CINPlanEndDate")
 def _4014(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
-    plans = sorted(((e, p) for e in child.episodes for p in e.cin_plans), key=lambda ep: ep[1].start_date)
-    for (_, earlier), (episode, later) in itertools.pairwise(plans):
-        if earlier.end_date is None or later.start_date < earlier.end_date:
-            yield _ep(episode, later.id)
+    return _overlapping_plans(child, "cin_plans")
 
 
 @rule(
@@ -1115,17 +1131,12 @@ def _8720(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
 
 @rule("8935", "The child has more than one open child protection plan.", "CPPendDate")
 def _8935(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
-    open_plans = [(e, p) for e in child.episodes for p in e.cp_plans if p.end_date is None]
-    if len(open_plans) > 1:
-        yield from (_ep(e, p.id) for e, p in open_plans[1:])
+    return _second_open_plans(child, "cp_plans")
 
 
 @rule("8940", "The child's child protection plans overlap.", "CPPstartDate", "CPPendDate")
 def _8940(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
-    plans = sorted(((e, p) for e in child.episodes for p in e.cp_plans), key=lambda ep: ep[1].start_date)
-    for (_, earlier), (episode, later) in itertools.pairwise(plans):
-        if earlier.end_date is None or later.start_date < earlier.end_date:
-            yield _ep(episode, later.id)
+    return _overlapping_plans(child, "cp_plans")
 
 
 @rule(
