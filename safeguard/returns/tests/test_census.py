@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
+from safeguard.audit.models import AuditEvent
 from safeguard.casework.models import (
     Assessment,
     ChildProtectionReview,
@@ -325,3 +326,20 @@ def test_cin_rules_lists_every_rule_and_which_are_implemented() -> None:
     assert sum(line.split()[2] == "implemented" for line in lines[:-1]) == implemented
     assert any(line.startswith("1103 ") and "implemented" in line for line in lines)
     assert any(line.startswith("2887Q") and "not implemented" in line for line in lines)
+
+
+def test_sealed_children_are_counted_in_the_return(tmp_path: Path) -> None:
+    child = _full_child()
+    child.is_sealed = True
+    child.save()
+    build, tree = _build(tmp_path)
+    assert _text(tree, "Children/Child/ChildIdentifiers/LAchildID") == ["HM000000001"]
+    assert build.children_written == 1
+
+
+def test_each_build_is_in_the_audit_trail(tmp_path: Path) -> None:
+    _full_child()
+    build, _ = _build(tmp_path)
+    event = AuditEvent.objects.get(action="returns.cin_census.build")
+    assert event.object_id == str(build.run.pk)
+    assert event.changes["period"] == 2026
