@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
+from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role
 from safeguard.accounts.policy import (
     AUDIT_EXPORT_ROLES,
     CHILD_RECORD_ROLES,
@@ -33,6 +33,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),
     NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
+    # The same roles as returns.url_policy.REPORT_ROLES (named here: returns is a layer above).
+    NavItem("Returns", "returns:cin_census_report", frozenset({Role.PERFORMANCE_ANALYST})),
 )
 
 

@@ -86,3 +86,10 @@ def test_a_sealed_child_is_left_out_unless_the_analyst_is_named(client, analyst)
     assert "0 errors and 0 queries." in text
     SealedRecordAccess.objects.create(person=child, user=analyst)
     assert "HM000000103" in client.get(URL, {"year": "2026"}).content.decode()
+
+
+def test_the_analyst_finds_the_report_in_the_header(client, analyst, social_worker):
+    client.force_login(analyst)
+    assert URL in client.get(reverse("core:home")).content.decode()
+    client.force_login(social_worker)
+    assert URL not in client.get(reverse("core:home")).content.decode()
