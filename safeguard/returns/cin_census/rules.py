@@ -327,6 +327,23 @@ def _8772(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
         yield CHILD
 
 
+@rule(
+    "8770Q",
+    "The child is of school age and had further action: record the UPN or why it is unknown (not UN1).",
+    "UPN",
+    "UPNunknown",
+    "PersonBirthDate",
+    "ReferralNFA",
+)
+def _8770q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    # School age here: six or older on 31 August of the year the census ends (the DfE's test).
+    cutoff = dt.date(year.year - 6, 8, 31)
+    school_age = child.birth_date is not None and child.birth_date <= cutoff
+    further_action = any(not e.referral_nfa for e in child.episodes)
+    if school_age and further_action and not child.upn and child.upn_unknown in ("", "UN1"):
+        yield CHILD
+
+
 @rule("8590", "The child has no episode in the census year.", "LAchildID")
 def _8590(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
     if not child.episodes:

@@ -106,6 +106,7 @@ def _only_assessment_found_nothing() -> ChildRecord:
 
 BREAKS: dict[str, Callable[[], ChildRecord]] = {
     "4009Q": lambda: child(death_date=D("2026-02-01")),
+    "8770Q": lambda: child(upn="", upn_unknown="UN1"),
     "4010": lambda: cin_plan(start_date=D("2026-04-02"), end_date=None),
     "8775Q": lambda: child(birth_date=D("1990-01-01")),
     "8873Q": _only_assessment_found_nothing,
@@ -306,6 +307,8 @@ def test_rule_fires_on_a_record_that_breaks_it(number: str) -> None:
         ("8868", lambda: section_47(icpc_date=None, icpc_not_required=True)),
         ("8772", lambda: _nfa_with()),
         ("1510", lambda: child(upn="")),
+        ("8770Q", lambda: child(upn="", upn_unknown="UN3")),
+        ("8770Q", lambda: child(upn="", upn_unknown="", birth_date=D("2020-09-01"))),
         ("8869", lambda: assessment(factors=("21",))),
         ("8606", lambda: episode(referral_date=D("2014-09-01"))),
     ],
