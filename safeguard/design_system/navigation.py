@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES
+from safeguard.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role
 from safeguard.accounts.policy import (
     AUDIT_EXPORT_ROLES,
     CHILD_RECORD_ROLES,
@@ -37,6 +37,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
     NavItem("Your referrals", "frontdoor:partner_referrals", PARTNER_ROLES),
     NavItem("Manage", "accounts:manage", MANAGE_ROLES),
+    # The same roles as returns.url_policy.REPORT_ROLES (named here: returns is a layer above).
+    NavItem("Returns", "returns:cin_census_report", frozenset({Role.PERFORMANCE_ANALYST})),
 )
 
 

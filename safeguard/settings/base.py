@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "safeguard.casework",
     "safeguard.records",
     "safeguard.frontdoor",
+    "safeguard.returns",
     "safeguard.demo",
 ]
 

@@ -1,0 +1,176 @@
+"""Build the census file for a year: stream the XML, check each child, keep a run row.
+
+The file is written to a temporary name beside the output and renamed only when it is
+complete, so a failure never leaves a partial file. A child whose record would break the
+schema is left out and reported by their LAchildID, so the written file is valid as a whole;
+the DfE's rules run on every child and are reported beside it (they do not remove anyone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from lxml import etree
+
+from safeguard.audit.services import audit_event_record
+from safeguard.returns.cin_census.build import census_children, children_queryset
+from safeguard.returns.cin_census.render import child_element, header_element
+from safeguard.returns.cin_census.rules import RuleFailure, check_child, return_rules
+from safeguard.returns.cin_census.spec import CensusYear, census_year, schema_for
+from safeguard.returns.cin_census.validate import SchemaProblem, child_schema_problems
+from safeguard.returns.models import ReturnKind, ReturnRun, RunStatus
+
+if TYPE_CHECKING:
+    from safeguard.accounts.models import User
+
+
+class NoCensusData(Exception):
+    """The year has no child to report: nothing is written."""
+
+
+@dataclass
+class CensusBuild:
+    run: ReturnRun
+    year: CensusYear
+    output: Path
+    children_written: int = 0
+    schema_problems: list[SchemaProblem] = field(default_factory=list)
+    rule_failures: list[RuleFailure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def excluded_children(self) -> list[str]:
+        return sorted({p.la_child_id for p in self.schema_problems})
+
+    @property
+    def rule_errors(self) -> list[RuleFailure]:
+        return [f for f in self.rule_failures if f.severity == "error"]
+
+    @property
+    def rule_queries(self) -> list[RuleFailure]:
+        return [f for f in self.rule_failures if f.severity == "query"]
+
+
+def software_release() -> str:
+    """This software's version, for the header's ``Release``."""
+    try:
+        return metadata.version("safeguard")
+    except metadata.PackageNotFoundError:
+        pyproject = Path(settings.BASE_DIR) / "pyproject.toml"
+        with pyproject.open("rb") as file:
+            return str(tomllib.load(file)["project"]["version"])
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cin_census_build(*, actor: User | None, year: int, output: Path) -> CensusBuild:
+    """Write the census for the year ending 31 March ``year`` to ``output``.
+
+    Raises ``CensusYearError`` for a year whose schema is not shipped and ``NoCensusData``
+    for a year with no child to report; in both cases no file is written.
+    """
+    census = census_year(year)
+    schema = schema_for(year)
+    if not children_queryset(census).exists():
+        raise NoCensusData(
+            f"No child had a CIN episode open between {census.start:%d %B %Y} and "
+            f"{census.reference_date:%d %B %Y}, so there is no census to write for {census.label}."
+        )
+    started = timezone.now()
+    with transaction.atomic():
+        serial = ReturnRun.objects.filter(kind=ReturnKind.CIN_CENSUS, period=year).count() + 1
+        run = ReturnRun.objects.create(
+            kind=ReturnKind.CIN_CENSUS,
+            period=year,
+            spec_version=census.spec_version,
+            requested_by=actor,
+            created_by=actor,
+            started_at=started,
+        )
+        audit_event_record(
+            actor=actor,
+            action="returns.cin_census.build",
+            instance=run,
+            changes={"period": year, "spec_version": census.spec_version, "output": str(output)},
+        )
+    build = CensusBuild(run=run, year=census, output=output)
+    clock = time.perf_counter()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        _write(build, temporary, schema, serial=serial, started=started)
+        if build.children_written == 0:
+            raise NoCensusData(
+                f"Every child in {census.label} has a record that breaks the schema, "
+                "so no file was written: fix the records listed and build again."
+            )
+        os.replace(temporary, output)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        build.seconds = time.perf_counter() - clock
+        _finish(build, RunStatus.FAILED, message=str(error) or type(error).__name__)
+        raise
+    build.seconds = time.perf_counter() - clock
+    _finish(build, RunStatus.SUCCEEDED, sha256=_sha256(output))
+    return build
+
+
+def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: int, started: object) -> None:
+    whole_return = return_rules()
+    header = header_element(
+        build.year,
+        la_code=settings.COUNCIL_LA_CODE,
+        release=software_release(),
+        serial_no=serial,
+        created_at=timezone.localtime(build.run.started_at),
+    )
+    with etree.xmlfile(str(path), encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element("Message"):
+            xf.write(header)
+            with xf.element("Children"):
+                for child in census_children(build.year):
+                    element = child_element(child)
+                    problems = child_schema_problems(schema, child.la_child_id, element)
+                    build.rule_failures.extend(check_child(child, build.year))
+                    for return_rule in whole_return:
+                        build.rule_failures.extend(return_rule.observe(child))
+                    if problems:
+                        build.schema_problems.extend(problems)
+                        continue
+                    xf.write(element)
+                    build.children_written += 1
+
+
+def _finish(build: CensusBuild, status: RunStatus, *, message: str = "", sha256: str = "") -> None:
+    run = build.run
+    run.status = status
+    run.finished_at = timezone.now()
+    run.children_count = build.children_written
+    run.excluded_count = len(build.excluded_children)
+    run.schema_problem_count = len(build.schema_problems)
+    run.rule_error_count = len(build.rule_errors)
+    run.rule_query_count = len(build.rule_queries)
+    run.output_path = str(build.output) if status == RunStatus.SUCCEEDED else ""
+    run.output_sha256 = sha256
+    run.message = message[:2000]
+    run.save()

@@ -1,0 +1,49 @@
+"""A row per build of a statutory return (ADR 10): who asked, for what period, and the result."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from safeguard.core.models import BaseModel
+
+
+class ReturnKind(models.TextChoices):
+    CIN_CENSUS = "cin_census", "Children in need census"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Built"
+    FAILED = "failed", "Failed"
+
+
+class ReturnRun(BaseModel):
+    """One build of a return, so that what was sent can be found and compared with the last one."""
+
+    kind = models.CharField(max_length=32, choices=ReturnKind.choices)
+    period = models.PositiveSmallIntegerField(help_text="Collection year: the year of the reference date.")
+    spec_version = models.CharField(max_length=64, help_text="The schema or workbook the build used.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    children_count = models.PositiveIntegerField(default=0, help_text="Children written to the file.")
+    excluded_count = models.PositiveIntegerField(
+        default=0, help_text="Children left out because their record would break the schema."
+    )
+    schema_problem_count = models.PositiveIntegerField(default=0)
+    rule_error_count = models.PositiveIntegerField(default=0)
+    rule_query_count = models.PositiveIntegerField(default=0)
+    output_path = models.CharField(max_length=500, blank=True)
+    output_sha256 = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True, help_text="Why a build failed, in words an analyst can act on.")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["kind", "period", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} ({self.get_status_display()})"

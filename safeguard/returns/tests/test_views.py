@@ -1,0 +1,95 @@
+"""The analyst's pre-submission report page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from safeguard.accounts.models import Role
+from safeguard.accounts.tests.factories import TeamFactory, UserFactory
+from safeguard.audit.models import AccessLogEntry
+from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.people.models import SealedRecordAccess
+from safeguard.people.tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("returns:cin_census_report")
+D = dt.date.fromisoformat
+
+
+@pytest.fixture
+def analyst():
+    return UserFactory(role=Role.PERFORMANCE_ANALYST)
+
+
+def _closed_without_assessment(la_child_id: str, **episode):
+    """An episode closed after assessment (RC8) with no assessment: query 8825Q."""
+    child = ChildFactory(la_child_id=la_child_id, given_name="Ruby", family_name="Evans")
+    return EpisodeFactory(
+        child=child,
+        referral_date=D("2025-08-01"),
+        closure_date=D("2025-09-01"),
+        reason_for_closure="RC8",
+        **episode,
+    )
+
+
+def test_the_report_lists_each_failure_with_a_link_to_fix_it(client, analyst):
+    episode = _closed_without_assessment("HM000000100")
+    client.force_login(analyst)
+    response = client.get(URL, {"year": "2026"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "0 errors and 1 query." in text
+    assert "8825Q" in text
+    assert "HM000000100" in text
+    assert reverse("casework:episode_detail", args=[episode.pk]) in text
+    assert "but has no assessment" in text
+    entry = AccessLogEntry.objects.get(user=analyst)
+    assert "CIN census pre-submission report 2025-26" in entry.detail
+
+
+def test_the_report_filters_by_team(client, analyst):
+    team, other = TeamFactory(), TeamFactory()
+    _closed_without_assessment("HM000000101", team=team)
+    _closed_without_assessment("HM000000102", team=other)
+    client.force_login(analyst)
+    text = client.get(URL, {"year": "2026", "team": str(team.pk)}).content.decode()
+    assert "HM000000101" in text
+    assert "HM000000102" not in text
+
+
+def test_the_page_asks_for_a_year_first(client, analyst):
+    client.force_login(analyst)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Show the report" in response.content.decode()
+    assert not AccessLogEntry.objects.filter(user=analyst).exists()
+
+
+def test_other_roles_are_refused(client, social_worker):
+    client.force_login(social_worker)
+    assert client.get(URL, {"year": "2026"}).status_code == 403
+
+
+def test_a_sealed_child_is_left_out_unless_the_analyst_is_named(client, analyst):
+    episode = _closed_without_assessment("HM000000103")
+    child = episode.child
+    child.is_sealed = True
+    child.save()
+    client.force_login(analyst)
+    text = client.get(URL, {"year": "2026"}).content.decode()
+    assert "HM000000103" not in text
+    assert "Ruby Evans" not in text
+    assert "0 errors and 0 queries." in text
+    SealedRecordAccess.objects.create(person=child, user=analyst)
+    assert "HM000000103" in client.get(URL, {"year": "2026"}).content.decode()
+
+
+def test_the_analyst_finds_the_report_in_the_header(client, analyst, social_worker):
+    client.force_login(analyst)
+    assert URL in client.get(reverse("core:home")).content.decode()
+    client.force_login(social_worker)
+    assert URL not in client.get(reverse("core:home")).content.decode()
