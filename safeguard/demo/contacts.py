@@ -22,7 +22,14 @@ from safeguard.casework.models import CINEpisode
 from safeguard.core.calendar import add_working_days
 from safeguard.demo.casework import EpisodeSketch
 from safeguard.demo.households import Child
-from safeguard.frontdoor.models import Contact, ContactStatus, Decision, Referrer, ReporterType
+from safeguard.frontdoor.models import (
+    Contact,
+    ContactStatus,
+    Decision,
+    PartnerAgency,
+    Referrer,
+    ReporterType,
+)
 from safeguard.frontdoor.services import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from safeguard.people.models import Address
 
@@ -71,6 +78,8 @@ class ContactContext:
     today: dt.date
     practitioner: User
     manager: User
+    # The partner agencies whose staff sign in, by the referral source of their contacts.
+    agencies: dict[str, PartnerAgency] = field(default_factory=dict)
     # Current addresses of the household being built, by person id.
     addresses: dict[uuid.UUID, Address] = field(default_factory=dict)
     # References already given: half a million random 8-character references collide
@@ -148,6 +157,7 @@ def _contact(
         child_expected_date_of_birth=None if child.date_of_birth else child.expected_date_of_birth,
         child_postcode=address.postcode if address else "",
         child_address=address.line_1 if address else "",
+        agency=ctx.agencies.get(code),
     )
     if reporter in (ReporterType.PROFESSIONAL, ReporterType.AGENCY):
         contact.consent = rng.choice(["yes", "yes", "not_sought"])
@@ -179,6 +189,7 @@ def episode_contacts(
     rows: list[models.Model] = []
     contact, reporter, agency = _contact(ctx, child, sketch.referral)
     contact.referral_source = sketch.source  # the episode's census source is the truth
+    contact.agency = ctx.agencies.get(sketch.source)
     _decide(ctx, contact, Decision.REFERRAL, "Needs a child and family assessment.", child)
     contact.episode = episode
     rows += [contact, _referrer(ctx, contact, reporter, agency)]

@@ -33,6 +33,7 @@ from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.casework.models import (
     Assessment,
+    AssessmentSection,
     ChildProtectionPlan,
     ChildProtectionReview,
     CINEpisode,
@@ -47,7 +48,7 @@ from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.organisation import Organisation
-from safeguard.frontdoor.models import Contact, Referrer
+from safeguard.frontdoor.models import Contact, PartnerAgency, Referrer
 from safeguard.people.models import (
     Address,
     Person,
@@ -59,17 +60,19 @@ from safeguard.people.models import (
 
 # Public by design: printed by demo_logins, and demo accounts sign in only in demo mode.
 DEMO_PASSWORD = "safeguard-demo-2026"  # noqa: S105
-DEFAULT_CHILDREN = 2000
 DEFAULT_YEARS = 5
 DEFAULT_SEED = 2026
 DEFAULT_CHUNK_SIZE = 5000
 BATCH_SIZE = 2000
+# Assessments waiting for the demo team manager's sign-off (organisation.DEMO_CASELOADS).
+DEMO_SUBMITTED_ASSESSMENTS = 3
 
 # Insertion order: every table after the tables its foreign keys point at.
 TABLES: tuple[type[models.Model], ...] = (
     Service,
     Team,
     User,
+    PartnerAgency,
     Person,
     PersonName,
     PersonDisability,
@@ -78,6 +81,7 @@ TABLES: tuple[type[models.Model], ...] = (
     ProfessionalInvolvement,
     CINEpisode,
     Assessment,
+    AssessmentSection,
     StrategyDiscussion,
     Section47Enquiry,
     CINPlan,
@@ -88,9 +92,15 @@ TABLES: tuple[type[models.Model], ...] = (
 )
 
 
+def default_children() -> int:
+    """Children known to the service for a council of COUNCIL_CHILD_POPULATION children:
+    10,000 for the default 80,000, so that the rates per 10,000 look like England's."""
+    return shapes.children_known_for(settings.COUNCIL_CHILD_POPULATION)
+
+
 @dataclass(frozen=True)
 class SeedOptions:
-    children: int = DEFAULT_CHILDREN
+    children: int = field(default_factory=default_children)
     years: int = DEFAULT_YEARS
     seed: int = DEFAULT_SEED
     today: dt.date = field(default_factory=timezone.localdate)
@@ -155,6 +165,7 @@ class _Allocation:
 
     episode: CINEpisode
     sketch: EpisodeSketch
+    assessment: Assessment | None
 
 
 class _Generator:
@@ -189,6 +200,8 @@ class _Generator:
         self.contacts_rng = random.Random(f"{seed}:contacts")
         self.contact_ids = random.Random(f"{seed}:contact-ids")
         self.open_contacts_wanted = max(8, min(40, options.children // 50))
+        # Assessments sent for sign-off that go to the demo case holders first.
+        self.demo_submitted_wanted = DEMO_SUBMITTED_ASSESSMENTS
 
     def run(self) -> None:
         self.org.build(self.options.children)
@@ -198,6 +211,7 @@ class _Generator:
             today=self.today,
             practitioner=self.org.demo_users[Role.FRONT_DOOR_PRACTITIONER.value],
             manager=self.org.demo_users[Role.FRONT_DOOR_MANAGER.value],
+            agencies=self.org.agencies_by_source,
         )
         made = 0
         started = time.perf_counter()
@@ -237,7 +251,8 @@ class _Generator:
                 rows.append(episode)
                 rows += activity
                 rows += episode_contacts(contacts, child, sketch, episode)
-                waiting.append(_Allocation(episode, sketch))
+                assessment = next((r for r in activity if isinstance(r, Assessment)), None)
+                waiting.append(_Allocation(episode, sketch, assessment))
             if self.open_contacts_wanted > 0 and child.date_of_birth and contacts.rng.random() < 0.2:
                 self.open_contacts_wanted -= 1
                 rows += open_contacts(contacts, child, repeat=contacts.rng.random() < 0.25)
@@ -262,10 +277,19 @@ class _Generator:
                     relationship.is_alleged_perpetrator = True
 
     def _allocate(self, waiting: list[_Allocation]) -> None:
-        """Open cases first (they decide who is hired), then who held the closed ones."""
-        for item in waiting:
-            if item.sketch.is_open:
-                self._allocate_open(item)
+        """Open cases first (they decide who is hired), then who held the closed ones.
+
+        The first few assessments waiting for sign-off go first, to the demo case holders
+        (who take cases before anyone else), so that the demo team manager has some to
+        authorise whatever the size of the council.
+        """
+        open_items = [item for item in waiting if item.sketch.is_open]
+        submitted = [item for item in open_items if item.sketch.submitted is not None]
+        first = submitted[: self.demo_submitted_wanted]
+        self.demo_submitted_wanted -= len(first)
+        chosen = {id(item) for item in first}
+        for item in first + [item for item in open_items if id(item) not in chosen]:
+            self._allocate_open(item)
         for item in waiting:
             if not item.sketch.is_open:
                 self._allocate_closed(item)
@@ -280,7 +304,10 @@ class _Generator:
         waiting_for_worker = False
         recent = shapes.UNALLOCATED_RECENT_WORKING_DAYS
         if working_days_between(sketch.referral, self.today) <= recent:
-            waiting_for_worker = rng.random() < shapes.UNALLOCATED_SHARE_OF_RECENT
+            # An assessment sent for sign-off was written by someone: never unallocated.
+            waiting_for_worker = (
+                rng.random() < shapes.UNALLOCATED_SHARE_OF_RECENT and sketch.submitted is None
+            )
         elif sketch.plan is not None and (self.today - sketch.plan.start).days <= 10:
             waiting_for_worker = rng.random() < shapes.UNALLOCATED_SHARE_OF_NEW_PLANS
         if waiting_for_worker:
@@ -289,6 +316,8 @@ class _Generator:
         worker = self.org.allocate(kind)
         episode.worker = worker
         episode.team = worker.team
+        if item.assessment is not None and sketch.submitted is not None:
+            item.assessment.submitted_by = worker
 
     def _allocate_closed(self, item: _Allocation) -> None:
         kind = item.sketch.team_kind()
@@ -319,12 +348,12 @@ def demo_users() -> list[User]:
 
 
 __all__ = [
-    "DEFAULT_CHILDREN",
     "DEFAULT_SEED",
     "DEFAULT_YEARS",
     "DEMO_PASSWORD",
     "SeedOptions",
     "SeedSummary",
+    "default_children",
     "demo_users",
     "generate",
 ]

@@ -57,6 +57,29 @@ class QuantileCurve:
         return round(v0 + (v1 - v0) * (u - p0) / (p1 - p0))
 
 
+# --- Size -----------------------------------------------------------------------------
+
+# Every generated child has at least one referral in the history. In the data this makes
+# (five years ending today) one child known to the service stands for about 8 children
+# in the council's population aged 0-17: at that ratio the referral rate (England about
+# 527 per 10,000 a year), children in need (333) and children on plans (41) all come out
+# at England's figures at once, which test_benchmark_band checks. So a council of 80,000
+# children (the COUNCIL_CHILD_POPULATION default, kpis.md) is 10,000 children known. The
+# ratio was measured for DEFAULT_YEARS of history; a shorter history puts the same
+# referrals into fewer children, so rates at another length are only approximate.
+CHILD_POPULATION_PER_CHILD_KNOWN: Final = 8
+
+
+def children_known_for(child_population: int) -> int:
+    """How many children to generate for a council of ``child_population`` children."""
+    return max(1, round(child_population / CHILD_POPULATION_PER_CHILD_KNOWN))
+
+
+def child_population_for(children_known: int) -> int:
+    """The child population a generated council of ``children_known`` children stands for."""
+    return children_known * CHILD_POPULATION_PER_CHILD_KNOWN
+
+
 # --- Children -------------------------------------------------------------------------
 
 # Ethnicity of children in need in an English metropolitan borough (local): about two
@@ -248,6 +271,9 @@ ASSESSMENT_WORKING_DAYS: Final = QuantileCurve(
         (1.0, 90.0),
     )
 )
+# Working days an assessment waits between the worker sending it and the manager's
+# sign-off (local): assessments in that gap today are on the manager's list to authorise.
+SUBMITTED_BEFORE_AUTHORISED_WORKING_DAYS: Final = (1, 5)
 # Outcome of an authorised assessment when no child protection conference decided it:
 # about 31% of assessed children are found not in need [V].
 ASSESSMENT_OUTCOME: Final = WeightedChoice(
@@ -329,7 +355,7 @@ STRATEGY_DELAY: Final = WeightedChoice(
 )
 # About 31 ICPCs per 100 section 47s [V derived]; higher for a child with a past plan.
 ICPC_SHARE: Final = 0.27
-ICPC_SHARE_AFTER_PLAN: Final = 0.75
+ICPC_SHARE_AFTER_PLAN: Final = 0.7
 ICPC_NOT_REQUIRED_SHARE: Final = 0.14
 # Working days from the strategy discussion to the ICPC: median 14, 81% within 15 [V].
 ICPC_WORKING_DAYS: Final = QuantileCurve(
@@ -354,9 +380,9 @@ LATEST_CATEGORY_CHANGED: Final = 0.12
 # Drawn a little longer than that: plans still open today are not "ending", and they are
 # the long ones, so the plans that have ended come out at about the England shape.
 PLAN_LENGTH_DAYS: Final[tuple[tuple[int, int, float], ...]] = (
-    (28, 89, 12.0),
-    (95, 360, 49.5),
-    (370, 725, 30.5),
+    (28, 89, 15.0),
+    (95, 360, 49.0),
+    (370, 725, 28.0),
     (735, 1000, 8.0),
 )
 STEP_DOWN_TO_CIN_PLAN: Final = 0.55
