@@ -47,7 +47,7 @@ from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
 from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
-from safeguard.demo.organisation import Organisation
+from safeguard.demo.organisation import DEMO_LOGINS, Organisation
 from safeguard.frontdoor.models import Contact, PartnerAgency, Referrer
 from safeguard.people.models import (
     Address,
@@ -212,6 +212,7 @@ class _Generator:
             practitioner=self.org.demo_users[Role.FRONT_DOOR_PRACTITIONER.value],
             manager=self.org.demo_users[Role.FRONT_DOOR_MANAGER.value],
             agencies=self.org.agencies_by_source,
+            queue_sources=[code for code in ("6", "3B", "3A") if code in self.org.agencies_by_source],
         )
         made = 0
         started = time.perf_counter()
@@ -341,10 +342,18 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
 
 
 def demo_users() -> list[User]:
-    """The demo accounts in the order of ``Role``."""
+    """The demo accounts in the order of ``Role``, each role's second account after its first."""
     order = {role.value: i for i, role in enumerate(Role)}
-    users = list(User.objects.filter(DEMO_ACCOUNTS))
-    return sorted(users, key=lambda user: order.get(user.role, len(order)))
+    second = {key.replace("_", ".") for key, role in DEMO_LOGINS if key != role.value}
+    users = list(User.objects.filter(DEMO_ACCOUNTS).select_related("team"))
+    return sorted(
+        users,
+        key=lambda user: (
+            order.get(user.role, len(order)),
+            user.email.split("@")[0] in second,
+            user.email,
+        ),
+    )
 
 
 __all__ = [
