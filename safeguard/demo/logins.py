@@ -68,7 +68,8 @@ def _team_manager(user: User) -> str:
     children = CINEpisode.objects.filter(team_id=user.team_id, closure_date__isnull=True).count()
     return (
         f"{_plural(submitted, 'assessment')} to authorise; "
-        f"{_plural(to_allocate, 'referral')} to allocate; {_plural(children, 'child', 'children')} in the team"
+        f"{_plural(to_allocate, 'referral')} to allocate; "
+        f"{_plural(children, 'child', 'children')} in the team"
     )
 
 
