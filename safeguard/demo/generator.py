@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from safeguard.accounts.demo import DEMO_ACCOUNTS
@@ -154,9 +154,38 @@ class RowBuffer:
         for model in TABLES:
             rows = self._rows[model]
             if rows:
-                model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+                insert_rows(model, rows)
                 counts[table_name(model)] += len(rows)
             self._rows[model] = []
+
+
+def insert_rows(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert new rows of one table, as ``bulk_create`` would, in about half the time.
+
+    ``bulk_create`` spends most of the generator's time building one long SQL statement
+    per batch; the values are the same here (each field's own ``pre_save`` and
+    ``get_db_prep_save``, so defaults, timestamps, UUIDs and JSON come out as Django
+    writes them) but go to ``executemany`` with one short statement. The rows are new
+    and have their keys already (seeded UUIDs), and no signals are wanted: bulk_create
+    sends none either.
+    """
+    connection = connections[router.db_for_write(model)]
+    fields = list(model._meta.local_concrete_fields)
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names, quoted, go into the text; every value
+    # is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    params = [[f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH_SIZE):
+            cursor.executemany(sql, params[start : start + BATCH_SIZE])
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
 
 
 @dataclass

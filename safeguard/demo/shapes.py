@@ -353,9 +353,10 @@ STRATEGY_WITHOUT_S47_SHARE: Final = 0.04
 STRATEGY_DELAY: Final = WeightedChoice(
     [("0", 50.0), ("1", 30.0), ("2", 10.0), ("3", 6.0), ("5", 4.0)],
 )
-# About 31 ICPCs per 100 section 47s [V derived]; higher for a child with a past plan.
-ICPC_SHARE: Final = 0.27
-ICPC_SHARE_AFTER_PLAN: Final = 0.7
+# About 31 ICPCs per 100 section 47s [V derived]; higher for a child with a past plan,
+# but not so high that second plans pass kpis.md's 22-24% of new plans.
+ICPC_SHARE: Final = 0.25
+ICPC_SHARE_AFTER_PLAN: Final = 0.5
 ICPC_NOT_REQUIRED_SHARE: Final = 0.14
 # Working days from the strategy discussion to the ICPC: median 14, 81% within 15 [V].
 ICPC_WORKING_DAYS: Final = QuantileCurve(
@@ -384,7 +385,7 @@ PLAN_LENGTH_DAYS: Final[tuple[tuple[int, int, float], ...]] = (
     (28, 89, 17.0),
     (95, 360, 53.0),
     (370, 725, 25.0),
-    (735, 1000, 5.0),
+    (735, 1000, 4.0),
 )
 STEP_DOWN_TO_CIN_PLAN: Final = 0.55
 FIRST_REVIEW_LATE: Final = 0.03
