@@ -58,14 +58,12 @@ def _case_holder(user: User, today: dt.date) -> str:
     return "; ".join(parts)
 
 
-def _team_manager(user: User) -> str:
+def _team_manager(team: Team) -> str:
     submitted = Assessment.objects.filter(
-        status=AssessmentStatus.SUBMITTED, episode__team_id=user.team_id, episode__closure_date__isnull=True
+        status=AssessmentStatus.SUBMITTED, episode__team=team, episode__closure_date__isnull=True
     ).count()
-    to_allocate = CINEpisode.objects.filter(
-        team_id=user.team_id, worker__isnull=True, closure_date__isnull=True
-    ).count()
-    children = CINEpisode.objects.filter(team_id=user.team_id, closure_date__isnull=True).count()
+    to_allocate = CINEpisode.objects.filter(team=team, worker__isnull=True, closure_date__isnull=True).count()
+    children = CINEpisode.objects.filter(team=team, closure_date__isnull=True).count()
     return (
         f"{_plural(submitted, 'assessment')} to authorise; "
         f"{_plural(to_allocate, 'referral')} to allocate; "
@@ -73,11 +71,10 @@ def _team_manager(user: User) -> str:
     )
 
 
-def _service_manager(user: User) -> str:
-    service_id = user.team.service_id if user.team else None
-    teams = Team.objects.filter(service_id=service_id).count()
+def _service_manager(team: Team) -> str:
+    teams = Team.objects.filter(service=team.service_id).count()
     waiting = CINEpisode.objects.filter(
-        team__service_id=service_id, worker__isnull=True, closure_date__isnull=True
+        team__service=team.service_id, worker__isnull=True, closure_date__isnull=True
     ).count()
     return f"{_plural(teams, 'team')}; {_plural(waiting, 'child', 'children')} waiting for a worker"
 
@@ -136,18 +133,18 @@ def _partner(user: User) -> str:
 
 def waiting_for(user: User, today: dt.date) -> str:
     """What the account will find waiting when it signs in."""
-    role = user.role
+    role, team = user.role, user.team
     if role in (Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER):
         text = _case_holder(user, today)
-        if role == Role.SOCIAL_WORKER:
-            others = CINEpisode.objects.filter(closure_date__isnull=True).exclude(team_id=user.team_id)
+        if role == Role.SOCIAL_WORKER and team is not None:
+            others = CINEpisode.objects.filter(closure_date__isnull=True).exclude(team=team)
             hidden = others.exclude(child__in=children_for(user)).values("child_id").distinct().count()
             text += f"; cannot see {hidden:,} children held by other teams"
         return text
-    if role == Role.TEAM_MANAGER:
-        return _team_manager(user)
-    if role == Role.SERVICE_MANAGER:
-        return _service_manager(user)
+    if role == Role.TEAM_MANAGER and team is not None:
+        return _team_manager(team)
+    if role == Role.SERVICE_MANAGER and team is not None:
+        return _service_manager(team)
     if role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER):
         return _front_door(today)
     if role == Role.CONFERENCE_CHAIR:

@@ -267,7 +267,9 @@ def england_comparison(today: dt.date, child_population: int) -> dict[str, float
     )
     icpcs = Section47Enquiry.objects.filter(icpc_date__gte=start, icpc_date__lte=today)
     result["icpc_per_10k"] = icpcs.count() * per_10k
-    icpc_days = [working_days_between(s, c) for s, c in icpcs.values_list("start_date", "icpc_date")]
+    icpc_days = [
+        working_days_between(s, c) for s, c in icpcs.values_list("start_date", "icpc_date") if c is not None
+    ]
     result["icpc_median"] = float(statistics.median(icpc_days)) if icpc_days else 0.0
     starts = ChildProtectionPlan.objects.filter(start_date__gte=start, start_date__lte=today)
     started = starts.count()
