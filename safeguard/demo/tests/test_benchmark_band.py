@@ -87,13 +87,15 @@ BANDS = (
     points("icpc_15", 81.4, 10, "±10 points: about 140 conferences (noise about 3.3 points)"),
     points("icpc_median", 14, 3, "±3 working days around England's median of 14"),
     relative("cp_starts_per_10k", _per_10k(61_840), 0.25, "±25%: about 120 plans start (noise about 9%)"),
-    relative(
+    Band(
         "cp_ends_per_10k",
         _per_10k(62_300),
-        0.3,
-        "±30%: about 110 plans end (noise about 10%), and they read low: the generated "
-        "history starts five years ago with no plans open, so fewer plans are old enough "
-        "to end than in England's steady state",
+        _per_10k(62_300) * 0.6,
+        _per_10k(62_300) * 1.2,
+        "-40% to +20%: about 90 plans end (noise about 10%), and they read low, at about "
+        "four fifths of the plans that start: the generated history starts five years ago "
+        "with nobody on a plan and its referrals build up over those years, so fewer plans "
+        "are old enough to end than in England's steady state, where as many end as start",
     ),
     points(
         "cp_repeat",

@@ -269,15 +269,28 @@ def test_referral_nfa_has_no_other_activity(council: SeedSummary) -> None:
 
 
 def test_assessment_factors(council: SeedSummary) -> None:
-    for factors, outcome, authorised in Assessment.objects.values_list(
-        "factors", "outcome", "authorised_date"
+    for factors, outcome, authorised, status in Assessment.objects.values_list(
+        "factors", "outcome", "authorised_date", "status"
     ):
-        if authorised is None:
-            assert outcome == ""
+        if authorised is None and status == "in_progress":
+            assert outcome == "" and factors == []
             continue
+        # Authorised, or sent for authorisation: the worker has recorded both.
+        assert status in ("authorised", "submitted") and outcome
         assert 1 <= len(factors) <= 4 and len(set(factors)) == len(factors)
         if "21" in factors:
             assert factors == ["21"] and outcome == "nfa"
+
+
+def test_assessments_waiting_for_sign_off(council: SeedSummary) -> None:
+    submitted = Assessment.objects.filter(status="submitted").select_related("episode")
+    assert submitted.exists()
+    for assessment in submitted:
+        assert assessment.authorised_date is None and assessment.episode.closure_date is None
+        assert assessment.submitted_date is not None
+        assert assessment.start_date <= assessment.submitted_date <= TODAY
+        assert assessment.submitted_by_id == assessment.episode.worker_id is not None
+        assert assessment.sections.count() == 5
 
 
 def test_section_47_clock(council: SeedSummary) -> None:
