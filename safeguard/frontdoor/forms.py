@@ -391,6 +391,13 @@ class DecisionForm(FrontDoorForm):
         error_messages={"required": "Select a decision"},
     )
     reason = _long_text("Reason for the decision", required=True, missing="Enter the reason for the decision")
+    # Kept only when the decision is late (the view removes it otherwise).
+    late_reason = _long_text(
+        "Why is the decision late?",
+        required=True,
+        missing="Enter why the decision is late",
+        help_text="The decision was due within 1 working day of the contact.",
+    )
 
 
 class AuthoriseForm(FrontDoorForm):
@@ -401,6 +408,11 @@ class AuthoriseForm(FrontDoorForm):
         error_messages={"required": "Select yes if you agree with the decision"},
     )
     note = _long_text("Note (optional)")
+    # Kept only when authorising now would be late and nobody has said why (see the view).
+    late_reason = _long_text(
+        "If you authorise it, why is the decision late?",
+        help_text="The decision was due within 1 working day of the contact.",
+    )
 
 
 class PartnerInformationForm(FrontDoorForm):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system import journey as journeys
+from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor import config, forms, selectors, services
 from safeguard.frontdoor.api import openapi_operations
 from safeguard.frontdoor.clock import clock_tag
@@ -161,6 +162,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
         {
             "contact": contact,
             "clock": clock_tag(contact.decision_due, today),
+            "timing": contact.decision_timing(today),
             "front_door": front_door,
             "manager": is_front_door_manager(request.user),
             "show_referrer": can_see_referrer(request.user, contact),
@@ -290,6 +292,10 @@ def contact_decide(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
         return HttpResponseRedirect(_contact_url(contact))
     initial = request.session.get(_decision_key(contact), {})
     form = forms.DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if timezone.localdate() <= contact.decision_due:
+        del form.fields["late_reason"]
+    else:
+        form.fields["late_reason"].help_text = f"It was due on {govuk_date(contact.decision_due)}."
     if request.method == "POST" and form.is_valid():
         needs_child = form.cleaned_data["decision"] in (Decision.REFERRAL, Decision.STRATEGY)
         if needs_child and contact.child_id is None:
@@ -309,7 +315,11 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
     if request.method == "POST":
         try:
             services.contact_decide(
-                actor=request.user, contact=contact, decision=chosen["decision"], reason=chosen["reason"]
+                actor=request.user,
+                contact=contact,
+                decision=chosen["decision"],
+                reason=chosen["reason"],
+                late_reason=chosen.get("late_reason", ""),
             )
         except ValidationError as error:
             return _refused(request, contact, error)
@@ -330,6 +340,7 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
             "contact": contact,
             "decision": Decision(chosen["decision"]).label,
             "reason": chosen["reason"],
+            "late_reason": chosen.get("late_reason", ""),
             "needs_manager": needs_manager,
             "back_url": reverse("frontdoor:contact_decide", args=[contact.pk]),
         },
@@ -344,14 +355,30 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
     if contact.status != ContactStatus.AWAITING_AUTHORISATION:
         return HttpResponseRedirect(_contact_url(contact))
     form = forms.AuthoriseForm(request.POST if request.method == "POST" else None)
+    if timezone.localdate() <= contact.decision_due or contact.decision_late_reason:
+        del form.fields["late_reason"]
+    else:
+        form.fields["late_reason"].help_text = f"It was due on {govuk_date(contact.decision_due)}."
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["approve"] == "yes"
-        services.contact_authorise(
-            actor=request.user, contact=contact, approve=approve, note=form.cleaned_data["note"]
-        )
-        return _done(
-            request, contact, "Decision authorised" if approve else "Decision returned to be decided again"
-        )
+        try:
+            services.contact_authorise(
+                actor=request.user,
+                contact=contact,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                late_reason=form.cleaned_data.get("late_reason", ""),
+            )
+        except ValidationError as error:
+            field = "late_reason" if "late_reason" in form.fields else None
+            for message in error.messages:
+                form.add_error(field, message)
+        else:
+            return _done(
+                request,
+                contact,
+                "Decision authorised" if approve else "Decision returned to be decided again",
+            )
     intro = f"Decision: {contact.get_decision_display()}. Reason: {contact.decision_reason}"
     return _form_page(request, contact, form, "Authorise the decision", "Save", intro)
 

@@ -236,6 +236,7 @@ def _build() -> Network:
             "episode_id": [sealed_episode.pk, sibling_episode.pk],
             "assessment_id": [sealed_assessment.pk, sibling_assessment.pk],
             "enquiry_id": [sealed_s47.pk, sibling_s47.pk],
+            "discussion_id": [sealed_s47.strategy_discussion_id, sibling_s47.strategy_discussion_id],
             "contact_id": [sealed_public.pk, sealed_api.pk, bait.pk, sibling_linked.pk, sibling_unlinked.pk],
             "request_id": [sar.pk for sar in sars],
         },
