@@ -20,14 +20,12 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINEpisode,
     CINPlan,
-    ClockKind,
     Section47Enquiry,
     Section47Outcome,
     StatutoryClock,
     Visit,
     VisitKind,
 )
-from safeguard.casework.timescales import cp_visit_timescale
 from safeguard.core.calendar import add_working_days, working_days_between
 
 BATCH = 5000
@@ -134,36 +132,6 @@ def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
     return visits
 
 
-def _visit_clocks(visits: list[Visit], today: dt.date) -> list[StatutoryClock]:
-    """The running visit clock of every child on a plan today, from their latest visit
-    where they were seen (as ``visit_record`` starts one after each such visit)."""
-    on_plan = set(
-        ChildProtectionPlan.objects.filter(start_date__lte=today, end_date__isnull=True).values_list(
-            "episode_id", flat=True
-        )
-    )
-    latest: dict[object, Visit] = {}
-    for visit in visits:
-        if visit.kind == VisitKind.CP and visit.child_seen and visit.episode_id in on_plan:
-            seen = latest.get(visit.episode_id)
-            if seen is None or visit.visit_date > seen.visit_date:
-                latest[visit.episode_id] = visit
-    timescale = cp_visit_timescale()
-    return [
-        StatutoryClock(
-            kind=ClockKind.CP_VISIT,
-            child_id=visit.child_id,
-            episode_id=visit.episode_id,
-            source_type=Visit._meta.label_lower,
-            source_id=visit.pk,
-            start_date=visit.visit_date,
-            working_days=timescale.working_days,
-            due_date=timescale.due(visit.visit_date),
-        )
-        for visit in latest.values()
-    ]
-
-
 def _notes_and_chronology(today: dt.date, rng: random.Random) -> tuple[list[CaseNote], list[ChronologyEntry]]:
     notes: list[CaseNote] = []
     entries: list[ChronologyEntry] = []
@@ -202,8 +170,6 @@ def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
         counts["casework.Section47Enquiry (settled)"] = _settle_section_47s(today, rng)
         visits = _visits(today, rng)
         Visit.objects.bulk_create(visits, batch_size=BATCH)
-        visit_clocks = _visit_clocks(visits, today)
-        StatutoryClock.objects.bulk_create(visit_clocks, batch_size=BATCH)
         notes, entries = _notes_and_chronology(today, rng)
         CaseNote.objects.bulk_create(notes, batch_size=BATCH)
         ChronologyEntry.objects.bulk_create(entries, batch_size=BATCH)
@@ -214,5 +180,6 @@ def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
                 "casework.ChronologyEntry": len(entries),
             }
         )
-        counts["casework.StatutoryClock"] = len(visit_clocks) + clocks_backfill(today=today)
+        # The backfill also starts each open plan's visit and review clocks from its visits.
+        counts["casework.StatutoryClock"] = clocks_backfill(today=today)
     return counts

@@ -47,7 +47,10 @@ def _case_holder(user: User, today: dt.date) -> str:
         episode__in=episodes, authorised_date__isnull=True, status=AssessmentStatus.IN_PROGRESS
     ).count()
     visits = StatutoryClock.objects.filter(
-        episode__in=episodes, kind=ClockKind.CP_VISIT, met_date__isnull=True, stopped_reason=""
+        episode__in=episodes,
+        kind__in=(ClockKind.CP_VISIT, ClockKind.CIN_VISIT),
+        met_date__isnull=True,
+        stopped_reason="",
     )
     overdue = visits.filter(due_date__lt=today).count()
     parts = [

@@ -63,10 +63,17 @@ def test_case_holders_have_children_assessments_and_clocks(logins: dict[str, Use
     assert in_progress.exists(), "no assessment in progress"
 
 
-@pytest.mark.parametrize("key", ["social_worker", "senior_practitioner"])
-def test_child_protection_workers_have_visits_due(logins: dict[str, User], key: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("social_worker", ClockKind.CP_VISIT),
+        ("senior_practitioner", ClockKind.CP_VISIT),
+        ("social_worker_2", ClockKind.CIN_VISIT),
+    ],
+)
+def test_case_holders_have_visits_due(logins: dict[str, User], key: str, kind: str) -> None:
     clocks = home_for_user(user=logins[key]).data["clocks"]
-    assert any(view.clock.kind == ClockKind.CP_VISIT for view in clocks)
+    assert any(view.clock.kind == kind for view in clocks)
 
 
 def test_team_manager_has_assessments_to_authorise_and_referrals_to_allocate(
