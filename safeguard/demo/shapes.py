@@ -355,8 +355,8 @@ STRATEGY_DELAY: Final = WeightedChoice(
 )
 # About 31 ICPCs per 100 section 47s [V derived]; higher for a child with a past plan,
 # but not so high that second plans pass kpis.md's 22-24% of new plans.
-ICPC_SHARE: Final = 0.26
-ICPC_SHARE_AFTER_PLAN: Final = 0.55
+ICPC_SHARE: Final = 0.25
+ICPC_SHARE_AFTER_PLAN: Final = 0.5
 ICPC_NOT_REQUIRED_SHARE: Final = 0.14
 # Working days from the strategy discussion to the ICPC: median 14, 81% within 15 [V].
 ICPC_WORKING_DAYS: Final = QuantileCurve(
@@ -383,9 +383,9 @@ LATEST_CATEGORY_CHANGED: Final = 0.12
 # too many children on plans today (test_benchmark_band).
 PLAN_LENGTH_DAYS: Final[tuple[tuple[int, int, float], ...]] = (
     (28, 89, 17.0),
-    (95, 360, 54.0),
-    (370, 725, 23.0),
-    (735, 1000, 6.0),
+    (95, 360, 53.0),
+    (370, 725, 25.0),
+    (735, 1000, 4.0),
 )
 STEP_DOWN_TO_CIN_PLAN: Final = 0.55
 FIRST_REVIEW_LATE: Final = 0.03
