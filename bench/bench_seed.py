@@ -5,7 +5,8 @@ PostgreSQL (drops and recreates the named database, so point it at a scratch one
     .venv/bin/python bench/bench_seed.py --children 100000 --years 5 \\
         --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench
 
-SQLite, the default demo (2,000 children, 5 years) into a temporary file::
+SQLite, a small council (2,000 children, 5 years; ``make run`` builds 10,000) into a
+temporary file::
 
     .venv/bin/python bench/bench_seed.py --sqlite
 
@@ -14,7 +15,8 @@ would, then prints one JSON line: children, years, total rows, seconds (wall clo
 seed_demo process, start-up included), rows per second, the peak resident memory of the
 seed_demo process (and of all child processes, via getrusage), and the rows per table.
 ``--measure`` adds the data's shapes (police share, re-referrals, assessment and
-conference timeliness...) as a second JSON line.
+conference timeliness...) as a second JSON line, with its figures beside England's
+(``england_comparison``) for the population that many children stand for.
 
 ``--skip-setup`` uses a PostgreSQL database that is already migrated and empty, for when
 the migrations cannot run here.
@@ -113,12 +115,17 @@ def _seed(env: dict[str, str], options: argparse.Namespace) -> tuple[dict[str, A
     return summary, seconds, peak_kb
 
 
-def _measure(env: dict[str, str], today: str | None) -> dict[str, Any]:
+def _measure(env: dict[str, str], today: str | None, children: int) -> dict[str, Any]:
+    """The data's shapes, and its figures beside England's for the child population that
+    this many children stand for (shapes.child_population_for)."""
     day = f"datetime.date.fromisoformat({today!r})" if today else "timezone.localdate()"
     code = (
         "import datetime, json; from django.utils import timezone; "
-        "from safeguard.demo.measures import measure; "
-        f"print(json.dumps(measure({day}), default=str))"
+        "from safeguard.demo.measures import england_comparison, measure; "
+        "from safeguard.demo.shapes import child_population_for; "
+        f"result = measure({day}); "
+        f"result['england_comparison'] = england_comparison({day}, child_population_for({children})); "
+        "print(json.dumps(result, default=str))"
     )
     output = _run(["shell", "-v", "0", "-c", code], env)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
@@ -180,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         if options.measure:
-            print(json.dumps({"measures": _measure(env, options.today)}))
+            print(json.dumps({"measures": _measure(env, options.today, options.children)}))
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from safeguard.accounts.models import TeamKind
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import (
     Assessment,
+    AssessmentSection,
+    AssessmentStatus,
     ChildProtectionPlan,
     ChildProtectionReview,
     CINEpisode,
@@ -70,6 +73,8 @@ class EpisodeSketch:
     child_seen: dt.date | None = None
     seen_alone: bool | None = None
     authorised: dt.date | None = None
+    # Sent to the manager: a few working days before the manager authorises it.
+    submitted: dt.date | None = None
     factors: list[str] = field(default_factory=list)
     outcome: str = ""
     strategy_held: dt.date | None = None
@@ -148,8 +153,11 @@ def _simulate(
 
     had_plan = previous_plans > 0
     start = add_working_days(referral, int(shapes.ASSESSMENT_START_DELAY.draw(rng)))
-    authorised = add_working_days(start, shapes.ASSESSMENT_WORKING_DAYS.draw(rng))
+    duration = shapes.ASSESSMENT_WORKING_DAYS.draw(rng)
+    authorised = add_working_days(start, duration)
+    waiting = min(duration, rng.randint(*shapes.SUBMITTED_BEFORE_AUTHORISED_WORKING_DAYS))
     episode.assessment_start, episode.authorised = start, authorised
+    episode.submitted = add_working_days(start, duration - waiting)
     episode.child_seen = min(authorised, add_working_days(start, rng.randint(0, 7)))
     episode.seen_alone = _seen_alone(rng, child.age_on(episode.child_seen))
 
@@ -357,10 +365,16 @@ def _cut_at_today(episode: EpisodeSketch, today: dt.date) -> None:
     if episode.assessment_start is not None and episode.assessment_start > today:
         episode.assessment_start = episode.child_seen = episode.authorised = None
         episode.seen_alone, episode.factors, episode.outcome = None, [], ""
+        episode.submitted = None
     elif episode.authorised is not None and episode.authorised > today:
-        episode.authorised, episode.factors, episode.outcome = None, [], ""
+        episode.authorised = None
+        if episode.submitted is not None and episode.submitted > today:
+            # Still being written: the factors and outcome are not decided yet.
+            episode.submitted, episode.factors, episode.outcome = None, [], ""
         if episode.child_seen is not None and episode.child_seen > today:
             episode.child_seen, episode.seen_alone = None, None
+    else:
+        episode.submitted = None  # authorised: its submission is history, not work
     plan = episode.plan
     if plan is not None:
         if plan.start > today:
@@ -422,6 +436,47 @@ def child_episodes(
 
 # --- Rows -----------------------------------------------------------------------------
 
+# The worker's words in an assessment still with the team (fictional, one per section).
+SECTION_TEXT: dict[str, str] = {
+    "development": (
+        "Attends school most days; the school reports good progress in reading and some "
+        "difficulty settling after weekends. Registered with the GP; immunisations up to date."
+    ),
+    "parenting": (
+        "Mother meets the children's basic care needs and is warm with them. Routines slip "
+        "when she is unwell, and the older child then gets the younger ones ready for school."
+    ),
+    "family": (
+        "Lives with mother and two siblings in a two-bedroom flat. Maternal grandmother lives "
+        "nearby and helps with school runs. Rent arrears; a housing officer is involved."
+    ),
+    "child_views": (
+        "Said: 'I like it when it's quiet at home and we watch films.' Worried about mum "
+        "being sad. Spoken to alone at school, with the teaching assistant nearby."
+    ),
+    "analysis": (
+        "Needs are met day to day, but the children take on too much when mother is unwell. "
+        "A child in need plan would give mother support and the children a safe adult to tell."
+    ),
+}
+
+
+def _assessment_sections(
+    ids: random.Random, assessment: Assessment, sketch: EpisodeSketch
+) -> list[AssessmentSection]:
+    """The sections written so far: all of them once submitted; before that, a draft of
+    the first, and of the second once the child has been seen."""
+    if sketch.submitted is not None:
+        written = len(ASSESSMENT_SECTIONS)
+    else:
+        written = 2 if sketch.child_seen is not None else 1
+    return [
+        AssessmentSection(
+            id=new_uuid(ids), assessment_id=assessment.id, key=key, text=SECTION_TEXT[key], version=1
+        )
+        for key, _title, _hint in ASSESSMENT_SECTIONS[:written]
+    ]
+
 
 def episode_rows(
     ids: random.Random, child: Child, sketch: EpisodeSketch
@@ -439,18 +494,23 @@ def episode_rows(
     )
     rows: list[models.Model] = []
     if sketch.assessment_start is not None:
-        rows.append(
-            Assessment(
-                id=new_uuid(ids),
-                episode_id=episode.id,
-                start_date=sketch.assessment_start,
-                child_seen_date=sketch.child_seen,
-                child_seen_alone=sketch.seen_alone,
-                authorised_date=sketch.authorised,
-                factors=sketch.factors,
-                outcome=sketch.outcome,
-            )
+        assessment = Assessment(
+            id=new_uuid(ids),
+            episode_id=episode.id,
+            start_date=sketch.assessment_start,
+            child_seen_date=sketch.child_seen,
+            child_seen_alone=sketch.seen_alone,
+            authorised_date=sketch.authorised,
+            factors=sketch.factors,
+            outcome=sketch.outcome,
         )
+        if sketch.submitted is not None:
+            # submitted_by is the allocated worker, set when the episode is allocated.
+            assessment.status = AssessmentStatus.SUBMITTED
+            assessment.submitted_date = sketch.submitted
+        rows.append(assessment)
+        if sketch.authorised is None:
+            rows += _assessment_sections(ids, assessment, sketch)
     if sketch.strategy_held is not None:
         discussion = StrategyDiscussion(
             id=new_uuid(ids),

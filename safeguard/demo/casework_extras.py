@@ -180,5 +180,6 @@ def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
                 "casework.ChronologyEntry": len(entries),
             }
         )
+        # The backfill also starts each open plan's visit and review clocks from its visits.
         counts["casework.StatutoryClock"] = clocks_backfill(today=today)
     return counts

@@ -22,7 +22,14 @@ from safeguard.casework.models import CINEpisode
 from safeguard.core.calendar import add_working_days
 from safeguard.demo.casework import EpisodeSketch
 from safeguard.demo.households import Child
-from safeguard.frontdoor.models import Contact, ContactStatus, Decision, Referrer, ReporterType
+from safeguard.frontdoor.models import (
+    Contact,
+    ContactStatus,
+    Decision,
+    PartnerAgency,
+    Referrer,
+    ReporterType,
+)
 from safeguard.frontdoor.services import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from safeguard.people.models import Address
 
@@ -71,6 +78,10 @@ class ContactContext:
     today: dt.date
     practitioner: User
     manager: User
+    # The partner agencies whose staff sign in, by the referral source of their contacts.
+    agencies: dict[str, PartnerAgency] = field(default_factory=dict)
+    # Sources of the first undecided contacts (see open_contacts).
+    queue_sources: list[str] = field(default_factory=list)
     # Current addresses of the household being built, by person id.
     addresses: dict[uuid.UUID, Address] = field(default_factory=dict)
     # References already given: half a million random 8-character references collide
@@ -86,9 +97,13 @@ def _reference(ctx: ContactContext) -> str:
             return reference
 
 
-def _source(rng: random.Random) -> tuple[str, str, str]:
-    code, reporter, agency, _weight = rng.choices(SOURCES, weights=[s[3] for s in SOURCES])[0]
-    return code, reporter, agency
+def _source(ctx: ContactContext) -> tuple[str, str, str]:
+    if ctx.queue_sources:
+        # The live queue's first contacts come from each partner agency whose staff sign in.
+        wanted = ctx.queue_sources.pop(0)
+        code, reporter, agency, _weight = next(s for s in SOURCES if s[0] == wanted)
+        return code, reporter, agency
+    return _source_drawn(ctx.rng)
 
 
 def _referrer(ctx: ContactContext, contact: Contact, reporter: str, agency: str) -> Referrer:
@@ -116,12 +131,23 @@ def _referrer(ctx: ContactContext, contact: Contact, reporter: str, agency: str)
     )
 
 
+def _source_drawn(rng: random.Random) -> tuple[str, str, str]:
+    code, reporter, agency, _weight = rng.choices(SOURCES, weights=[s[3] for s in SOURCES])[0]
+    return code, reporter, agency
+
+
 def _contact(
-    ctx: ContactContext, child: Child, received_on: dt.date, *, typo: bool = False, hour: int | None = None
+    ctx: ContactContext,
+    child: Child,
+    received_on: dt.date,
+    *,
+    typo: bool = False,
+    hour: int | None = None,
+    queue: bool = False,
 ) -> tuple[Contact, str, str]:
     rng = ctx.rng
     person = child.person
-    code, reporter, agency = _source(rng)
+    code, reporter, agency = _source(ctx) if queue else _source_drawn(rng)
     hour = rng.randint(8, 19) if hour is None else hour
     received_at = dt.datetime.combine(received_on, dt.time(hour, rng.randint(0, 59)), LONDON)
     family = person.family_name
@@ -148,6 +174,7 @@ def _contact(
         child_expected_date_of_birth=None if child.date_of_birth else child.expected_date_of_birth,
         child_postcode=address.postcode if address else "",
         child_address=address.line_1 if address else "",
+        agency=ctx.agencies.get(code),
     )
     if reporter in (ReporterType.PROFESSIONAL, ReporterType.AGENCY):
         contact.consent = rng.choice(["yes", "yes", "not_sought"])
@@ -179,6 +206,7 @@ def episode_contacts(
     rows: list[models.Model] = []
     contact, reporter, agency = _contact(ctx, child, sketch.referral)
     contact.referral_source = sketch.source  # the episode's census source is the truth
+    contact.agency = ctx.agencies.get(sketch.source)
     _decide(ctx, contact, Decision.REFERRAL, "Needs a child and family assessment.", child)
     contact.episode = episode
     rows += [contact, _referrer(ctx, contact, reporter, agency)]
@@ -200,6 +228,6 @@ def open_contacts(ctx: ContactContext, child: Child, *, repeat: bool) -> list[mo
     days = [ctx.today, ctx.today - dt.timedelta(days=1)] if repeat else [ctx.today]
     for day in days:
         # Online reports overnight: received before any run of the generator today.
-        contact, reporter, agency = _contact(ctx, child, day, typo=ctx.rng.random() < 0.4, hour=0)
+        contact, reporter, agency = _contact(ctx, child, day, typo=ctx.rng.random() < 0.4, hour=0, queue=True)
         rows += [contact, _referrer(ctx, contact, reporter, agency)]
     return rows

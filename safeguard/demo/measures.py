@@ -210,3 +210,95 @@ def _caseloads() -> dict[str, object]:
         "agency_social_worker_pct": _pct(holders.filter(is_agency=True).count(), holders.count()),
         "asye_pct": _pct(holders.filter(grade="asye").count(), holders.count()),
     }
+
+
+# --- Against England's published figures (benchmarks.csv) ------------------------------
+
+# The figures the product shows on the home page, by the benchmark each one stands for.
+_HEADLINE_BENCHMARKS = {
+    "Referrals": "referrals",
+    "Re-referrals within 12 months": "re_referrals",
+    "Assessments within 45 working days": "assessments_45",
+    "Median assessment duration": "assessment_median",
+    "Initial conferences within 15 working days": "icpc_15",
+    "Children in need per 10,000": "cin_rate",
+    "Child protection plans per 10,000": "cp_rate",
+}
+
+
+def _headline_number(value: str) -> float:
+    """The number in a headline's text: "4,212", "22.6%", "33 working days"."""
+    return float(value.split()[0].rstrip("%").replace(",", ""))
+
+
+def england_comparison(today: dt.date, child_population: int) -> dict[str, float]:
+    """Every benchmarks.csv measure the data can give, for the DfE year to ``today``.
+
+    Keys are the measure ids of benchmarks.csv (kpis.md definitions); counts are turned
+    into rates per 10,000 children (``<id>_per_10k``) so that a council of any size can
+    be set beside England. The figures on the home page come from the product's own
+    ``headline_figures``, read back from what it shows; the rest are counted here.
+    Vacancies, turnover and sickness absence are not recorded by the product, so they
+    are absent.
+    """
+    from safeguard.casework.selectors import headline_figures, reporting_year_start
+
+    per_10k = 10_000 / child_population
+    shown = {
+        _HEADLINE_BENCHMARKS[h.label]: _headline_number(h.value)
+        for h in headline_figures(today=today, child_population=child_population)
+        if h.label in _HEADLINE_BENCHMARKS and h.value != "No data yet"
+    }
+    start = reporting_year_start(today)
+    result: dict[str, float] = {
+        "referral_rate": shown.pop("referrals") * per_10k,
+        **shown,
+    }
+    referrals = CINEpisode.objects.filter(referral_date__gte=start, referral_date__lte=today)
+    total = referrals.count()
+    result["referral_nfa"] = 100 * referrals.filter(referral_nfa=True).count() / total if total else 0.0
+    authorised = Assessment.objects.filter(authorised_date__gte=start, authorised_date__lte=today)
+    completed = authorised.count()
+    result["assessments_completed_per_10k"] = completed * per_10k
+    not_in_need = authorised.filter(outcome="nfa").count()
+    result["assessed_not_in_need"] = 100 * not_in_need / completed if completed else 0.0
+    result["s47_per_10k"] = (
+        Section47Enquiry.objects.filter(start_date__gte=start, start_date__lte=today).count() * per_10k
+    )
+    icpcs = Section47Enquiry.objects.filter(icpc_date__gte=start, icpc_date__lte=today)
+    result["icpc_per_10k"] = icpcs.count() * per_10k
+    icpc_days = [
+        working_days_between(s, c) for s, c in icpcs.values_list("start_date", "icpc_date") if c is not None
+    ]
+    result["icpc_median"] = float(statistics.median(icpc_days)) if icpc_days else 0.0
+    starts = ChildProtectionPlan.objects.filter(start_date__gte=start, start_date__lte=today)
+    started = starts.count()
+    result["cp_starts_per_10k"] = started * per_10k
+    repeat = starts.filter(number_of_previous_plans__gt=0).count()
+    result["cp_repeat"] = 100 * repeat / started if started else 0.0
+    ends = list(
+        ChildProtectionPlan.objects.filter(end_date__gte=start, end_date__lte=today).values_list(
+            "start_date", "end_date"
+        )
+    )
+    result["cp_ends_per_10k"] = len(ends) * per_10k
+    two_years = sum(1 for s, e in ends if e is not None and e >= add_calendar_months(s, 24))
+    result["cp_two_years"] = 100 * two_years / len(ends) if ends else 0.0
+    result.update(_workforce_rates())
+    return result
+
+
+def _workforce_rates() -> dict[str, float]:
+    """Caseload and agency rate over case-holding social workers, by FTE (kpis.md)."""
+    holders = User.objects.filter(
+        role__in=CASE_HOLDING_ROLES,
+        is_active=True,
+        team__kind__in=(TeamKind.ASSESSMENT, TeamKind.CHILD_PROTECTION, TeamKind.CHILDREN_IN_NEED),
+    )
+    fte = float(holders.aggregate(total=Sum("fte"))["total"] or 0)
+    agency_fte = float(holders.filter(is_agency=True).aggregate(total=Sum("fte"))["total"] or 0)
+    cases = CINEpisode.objects.filter(closure_date__isnull=True, worker__in=holders).count()
+    return {
+        "caseload": cases / fte if fte else 0.0,
+        "agency_rate": 100 * agency_fte / fte if fte else 0.0,
+    }

@@ -673,4 +673,7 @@ DEMO_NAMES: Final[dict[str, tuple[str, str, str]]] = {
     "director": ("Catherine", "Walsh", "Director of Children's Services"),
     "system_administrator": ("Imran", "Patel", "System Administrator"),
     "partner_agency": ("Dev", "Sharma", "Detective Sergeant, Public Protection"),
+    # Second accounts, where what a user may see depends on their team or agency.
+    "social_worker_2": ("Priya", "Nair", "Social Worker"),
+    "partner_agency_2": ("Bethan", "Lloyd", "Named Nurse for Safeguarding Children"),
 }

@@ -23,6 +23,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Grade, Role, Service, Team, TeamKind, User
 from safeguard.demo import names
 from safeguard.demo.shapes import WeightedChoice
+from safeguard.frontdoor.models import AgencyType, PartnerAgency
 
 # --- Services and teams ---------------------------------------------------------------
 
@@ -70,14 +71,51 @@ INITIAL_TEAMS: Final[dict[str, int]] = {
     TeamKind.CHILDREN_IN_NEED: 1,
 }
 # Partner agencies whose staff can sign in (agency name, team name after the council's
-# short name, job title of their users).
+# short name, job title of their users, agency type, and the referral sources (codes.md)
+# whose contacts this agency made).
 PARTNERS: Final = (
-    ("Police", "Police Public Protection", "Detective Constable"),
-    ("Primary Care Network", "Primary Care Network", "Named GP for Safeguarding"),
-    ("Community Health", "Community Health 0-19 Service", "Named Nurse, Safeguarding"),
-    ("Probation Service", "Probation Delivery Unit", "Probation Officer"),
+    ("Police", "Police Public Protection", "Detective Constable", AgencyType.POLICE, ("6",)),
+    ("Primary Care Network", "Primary Care Network", "Named GP for Safeguarding", AgencyType.GP, ("3A",)),
+    (
+        "Community Health",
+        "Community Health 0-19 Service",
+        "Named Nurse, Safeguarding",
+        AgencyType.HEALTH_VISITING,
+        ("3B", "3C"),
+    ),
+    ("Probation Service", "Probation Delivery Unit", "Probation Officer", AgencyType.PROBATION, ("7",)),
 )
 PARTNER_USERS_PER_TEAM: Final = 3
+# The demo accounts (names.DEMO_NAMES): one per role, keyed by the role's value, then a
+# second account for the roles whose access depends on where the user sits.
+SECOND_SOCIAL_WORKER: Final = "social_worker_2"
+SECOND_PARTNER: Final = "partner_agency_2"
+DEMO_LOGINS: Final[tuple[tuple[str, Role], ...]] = (
+    *((role.value, role) for role in Role),
+    (SECOND_SOCIAL_WORKER, Role.SOCIAL_WORKER),
+    (SECOND_PARTNER, Role.PARTNER_AGENCY),
+)
+# The demo case holders' open cases, taken before anyone else's: (account key, kind of
+# their team, ((kind of case, how many), ...)).
+DEMO_CASELOADS: Final[tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...]] = (
+    (
+        Role.SOCIAL_WORKER.value,
+        TeamKind.CHILD_PROTECTION,
+        ((TeamKind.CHILD_PROTECTION, 10), (TeamKind.ASSESSMENT, 5)),
+    ),
+    (
+        Role.SENIOR_PRACTITIONER.value,
+        TeamKind.CHILD_PROTECTION,
+        ((TeamKind.CHILD_PROTECTION, 10), (TeamKind.ASSESSMENT, 2)),
+    ),
+    (
+        SECOND_SOCIAL_WORKER,
+        TeamKind.CHILDREN_IN_NEED,
+        ((TeamKind.CHILDREN_IN_NEED, 11), (TeamKind.ASSESSMENT, 3)),
+    ),
+)
+# New referrals waiting in the demo team manager's team for a worker.
+DEMO_TEAM_REFERRALS_TO_ALLOCATE: Final = 4
 CASELOAD_POLICY: Final = 18
 CASE_HOLDERS_PER_TEAM: Final = (6, 9)
 TEAMS_PER_SERVICE_MANAGER: Final = 8
@@ -179,7 +217,11 @@ class Organisation:
     pending: list[models.Model] = field(default_factory=list)
     services: dict[str, Service] = field(default_factory=dict)
     slots: dict[str, list[TeamSlot]] = field(default_factory=dict)
+    # The demo accounts by key (DEMO_LOGINS): the role's value, or a second account's key.
     demo_users: dict[str, User] = field(default_factory=dict)
+    # Partner agencies by the referral source code of the contacts they make.
+    agencies_by_source: dict[str, PartnerAgency] = field(default_factory=dict)
+    _demo_team_waiting: int = 0
     _available: dict[str, list[Worker]] = field(default_factory=dict)
     _priority: dict[str, list[Worker]] = field(default_factory=dict)
     _case_holders: dict[str, list[User]] = field(default_factory=dict)
@@ -219,9 +261,10 @@ class Organisation:
                 f"{self.short_name} {agency}",
                 title,
             )
-            for agency, team_name, title in PARTNERS
+            for agency, team_name, title, _, _ in PARTNERS
         ]
-        self._add_demo_users(performance, systems, workforce, leadership, partner_teams[0])
+        self._add_partner_agencies()
+        self._add_demo_users(performance, systems, workforce, leadership, partner_teams)
         self._add_front_door_staff(front_door_staff)
         self._add_chairs(chairs)
         analysts = 2 + children // 25_000
@@ -239,6 +282,21 @@ class Organisation:
         )
         for team, agency, title in partner_teams:
             self._add_staff(team, Role.PARTNER_AGENCY, title, PARTNER_USERS_PER_TEAM, agency=agency)
+
+    def _add_partner_agencies(self) -> None:
+        """The agencies behind the partner teams, so their contacts and users meet."""
+        for agency, _, _, agency_type, sources in PARTNERS:
+            name = f"{self.short_name} {agency}"
+            domain = _USERNAME_UNSAFE.sub("-", name.lower()).strip("-")
+            row = PartnerAgency(
+                id=new_uuid(self.ids),
+                name=name,
+                agency_type=agency_type,
+                email=f"safeguarding@{domain}.example",
+            )
+            self.pending.append(row)
+            for source in sources:
+                self.agencies_by_source[source] = row
 
     def _named_team(self, kind: str, name: str) -> Team:
         service = self.services[SERVICE_OF_KIND[kind]]
@@ -433,14 +491,18 @@ class Organisation:
         systems: Team,
         workforce: Team,
         leadership: Team,
-        partner: tuple[Team, str, str],
+        partner_teams: list[tuple[Team, str, str]],
     ) -> None:
-        """One account per role, in real teams, with fixed names (names.DEMO_NAMES)."""
+        """One account per role, in real teams, with fixed names (names.DEMO_NAMES); and a
+        second account where access differs (DEMO_LOGINS)."""
         protection = self.slots[TeamKind.CHILD_PROTECTION][0].team
+        children_in_need = self.slots[TeamKind.CHILDREN_IN_NEED][0].team
         front_door = self.slots[TeamKind.FRONT_DOOR][0].team
         chairs = self.slots[TeamKind.CONFERENCE_CHAIRS][0].team
+        partner = partner_teams[0]
+        health = partner_teams[2]
         placement: dict[str, tuple[Team, str, bool, str]] = {
-            # role: (team, grade, social worker, agency)
+            # account key: (team, grade, social worker, agency)
             Role.FRONT_DOOR_PRACTITIONER: (front_door, Grade.EXPERIENCED, True, ""),
             Role.FRONT_DOOR_MANAGER: (front_door, Grade.TEAM_MANAGER, True, ""),
             Role.SOCIAL_WORKER: (protection, Grade.SOCIAL_WORKER, True, ""),
@@ -453,11 +515,15 @@ class Organisation:
             Role.DIRECTOR: (leadership, Grade.OTHER, True, ""),
             Role.SYSTEM_ADMINISTRATOR: (systems, Grade.OTHER, False, ""),
             Role.PARTNER_AGENCY: (partner[0], Grade.OTHER, False, partner[1]),
+            # A social worker in another team, who cannot see the first one's children.
+            SECOND_SOCIAL_WORKER: (children_in_need, Grade.EXPERIENCED, True, ""),
+            # A partner of another agency, who sees only that agency's referrals.
+            SECOND_PARTNER: (health[0], Grade.OTHER, False, health[1]),
         }
         domain = f"demo.{_USERNAME_UNSAFE.sub('', self.short_name.lower())}.example"
-        for role in Role:
-            team, grade, social_worker, agency = placement[role]
-            first, last, title = names.DEMO_NAMES[role.value]
+        for key, role in DEMO_LOGINS:
+            team, grade, social_worker, agency = placement[key]
+            first, last, title = names.DEMO_NAMES[key]
             user = self._user(
                 team=team,
                 role=role,
@@ -466,19 +532,23 @@ class Organisation:
                 social_worker=social_worker,
                 agency=agency,
                 name=(first, last),
-                username=f"{role.value.replace('_', '.')}@{domain}",
+                username=f"{key.replace('_', '.')}@{domain}",
                 fte=Decimal("1.00"),
                 is_agency=False,
             )
-            self.demo_users[role.value] = user
+            self.demo_users[key] = user
         # The demo case holders take cases first, so their pages are full whatever N is:
-        # about 15 children for the social worker (kpis.md average 15.2).
-        slot = self.slots[TeamKind.CHILD_PROTECTION][0]
-        for role, room in ((Role.SOCIAL_WORKER, 15), (Role.SENIOR_PRACTITIONER, 12)):
-            worker = Worker(self.demo_users[role.value], room)
-            self._priority.setdefault(TeamKind.CHILD_PROTECTION, []).append(worker)
-            self._case_holders.setdefault(TeamKind.CHILD_PROTECTION, []).append(worker.user)
+        # about 15 children each (kpis.md average 15.2), a few of them still being assessed
+        # (the demo teams take some referrals straight from the front door, as teams that
+        # keep a child from assessment to plan do), so that one sign-in shows every stage.
+        for key, kind, rooms in DEMO_CASELOADS:
+            user = self.demo_users[key]
+            slot = next(s for s in self.slots[kind] if s.team is user.team)
+            for case_kind, room in rooms:
+                self._priority.setdefault(case_kind, []).append(Worker(user, room))
+            self._case_holders.setdefault(kind, []).append(user)
             slot.case_holders += 1
+        self._demo_team_waiting = DEMO_TEAM_REFERRALS_TO_ALLOCATE
         self._front_door_staff.append(self.demo_users[Role.FRONT_DOOR_PRACTITIONER.value])
 
     # --- Allocation -----------------------------------------------------------------
@@ -515,7 +585,14 @@ class Organisation:
 
     def waiting_team(self, kind: str) -> Team:
         """The team of ``kind`` with fewest cases waiting for a worker: spreads them out,
-        and gives the first team (the demo team) the first one."""
+        and gives the first team (the demo team) the first one. The first few referrals
+        waiting for an assessment worker go to the demo team manager's team, so that the
+        manager has referrals to allocate."""
+        if kind == TeamKind.ASSESSMENT and self._demo_team_waiting > 0:
+            self._demo_team_waiting -= 1
+            demo_team = self.demo_users[Role.TEAM_MANAGER.value].team
+            assert demo_team is not None
+            return demo_team
         slot = min(self.slots[kind], key=lambda s: s.unallocated)
         slot.unallocated += 1
         return slot.team

@@ -269,15 +269,28 @@ def test_referral_nfa_has_no_other_activity(council: SeedSummary) -> None:
 
 
 def test_assessment_factors(council: SeedSummary) -> None:
-    for factors, outcome, authorised in Assessment.objects.values_list(
-        "factors", "outcome", "authorised_date"
+    for factors, outcome, authorised, status in Assessment.objects.values_list(
+        "factors", "outcome", "authorised_date", "status"
     ):
-        if authorised is None:
-            assert outcome == ""
+        if authorised is None and status == "in_progress":
+            assert outcome == "" and factors == []
             continue
+        # Authorised, or sent for authorisation: the worker has recorded both.
+        assert status in ("authorised", "submitted") and outcome
         assert 1 <= len(factors) <= 4 and len(set(factors)) == len(factors)
         if "21" in factors:
             assert factors == ["21"] and outcome == "nfa"
+
+
+def test_assessments_waiting_for_sign_off(council: SeedSummary) -> None:
+    submitted = Assessment.objects.filter(status="submitted").select_related("episode")
+    assert submitted.exists()
+    for assessment in submitted:
+        assert assessment.authorised_date is None and assessment.episode.closure_date is None
+        assert assessment.submitted_date is not None
+        assert assessment.start_date <= assessment.submitted_date <= TODAY
+        assert assessment.submitted_by_id == assessment.episode.worker_id is not None
+        assert assessment.sections.count() == 5
 
 
 def test_section_47_clock(council: SeedSummary) -> None:
@@ -382,9 +395,10 @@ def test_workforce_shape(council: SeedSummary) -> None:
 # --- Demo accounts --------------------------------------------------------------------
 
 
-def test_one_demo_account_per_role(council: SeedSummary) -> None:
+def test_a_demo_account_per_role_and_a_second_where_access_differs(council: SeedSummary) -> None:
     demo = User.objects.filter(is_demo_account=True)
-    assert sorted(demo.values_list("role", flat=True)) == sorted(r.value for r in Role)
+    roles = sorted(demo.values_list("role", flat=True))
+    assert roles == sorted([*(r.value for r in Role), Role.SOCIAL_WORKER, Role.PARTNER_AGENCY])
     for user in demo:
         assert user.username == user.email
         assert user.email.endswith(f"@demo.{settings.COUNCIL_SHORT_NAME.lower()}.example")
@@ -407,7 +421,7 @@ def test_demo_accounts_sign_in_with_the_demo_password(council: SeedSummary) -> N
 
 
 def test_demo_case_holders_have_interesting_pages(council: SeedSummary) -> None:
-    social_worker = User.objects.get(is_demo_account=True, role=Role.SOCIAL_WORKER)
+    social_worker = User.objects.get(username__startswith="social.worker@", is_demo_account=True)
     manager = User.objects.get(is_demo_account=True, role=Role.TEAM_MANAGER)
     open_cases = CINEpisode.objects.filter(worker=social_worker, closure_date__isnull=True)
     assert 12 <= open_cases.count() <= 18

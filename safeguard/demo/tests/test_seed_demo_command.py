@@ -127,10 +127,14 @@ def test_demo_logins_lists_every_role_in_demo_mode() -> None:
     out = io.StringIO()
     with override_settings(DEMO_MODE=True):
         call_command("demo_logins", stdout=out)
-    lines = out.getvalue().strip().splitlines()
-    assert len(lines) == 1 + len(Role)
-    assert all(DEMO_PASSWORD in line for line in lines[1:])
+    first, blank, header, *rows = out.getvalue().strip().splitlines()
+    assert DEMO_PASSWORD in first and not blank
+    assert header.split() == ["Role", "Email", "Team", "Waiting"]
+    assert len(rows) == len(Role) + 2  # a second social worker and partner
     assert "social.worker@demo.harrowmere.example" in out.getvalue()
+    assert "social.worker.2@demo.harrowmere.example" in out.getvalue()
+    manager = next(row for row in rows if row.startswith("Team manager"))
+    assert "Child Protection Team 1" in manager and "to authorise" in manager
 
 
 def test_demo_logins_shows_nothing_outside_demo_mode() -> None:
@@ -140,3 +144,17 @@ def test_demo_logins_shows_nothing_outside_demo_mode() -> None:
         call_command("demo_logins", stdout=out)
     assert "only in demo mode" in out.getvalue()
     assert DEMO_PASSWORD not in out.getvalue()
+
+
+def test_default_size_follows_the_child_population() -> None:
+    out = io.StringIO()
+    with override_settings(COUNCIL_CHILD_POPULATION=2400):
+        call_command("seed_demo", "--years", "3", "--today", "2025-03-31", stdout=out)
+    assert Person.objects.filter(la_child_id__isnull=False).count() == 300
+    assert "stand for a council" not in out.getvalue()
+
+
+def test_says_when_the_size_does_not_stand_for_the_child_population() -> None:
+    with override_settings(COUNCIL_CHILD_POPULATION=80000):
+        out = _seed()
+    assert "a council of about 2,400 children" in out

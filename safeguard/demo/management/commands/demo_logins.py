@@ -1,4 +1,5 @@
-"""``manage.py demo_logins``: the demo accounts and their shared password."""
+"""``manage.py demo_logins``: the demo accounts, their shared password, and what is
+waiting for each of them."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from safeguard.accounts.models import Role
 from safeguard.demo.generator import DEMO_PASSWORD, demo_users
+from safeguard.demo.logins import demo_logins
 
 
 class Command(BaseCommand):
-    help = "List the demo accounts (one per role) and their password. Demo mode only."
+    help = (
+        "List the demo accounts (one per role, and a second where access differs), their "
+        "password and what is waiting for each. Demo mode only."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
@@ -23,10 +28,12 @@ class Command(BaseCommand):
         if not users:
             self.stdout.write("There are no demo accounts yet: run `manage.py seed_demo`.")
             return
-        labels = {role.value: str(role.label) for role in Role}
-        rows = [(labels.get(u.role, u.role), u.email, u.get_full_name()) for u in users]
-        role_width = max(len("Role"), *(len(r[0]) for r in rows))
-        email_width = max(len("Email"), *(len(r[1]) for r in rows))
-        self.stdout.write(f"{'Role':<{role_width}}  {'Email':<{email_width}}  Password")
-        for role, email, _name in rows:
-            self.stdout.write(f"{role:<{role_width}}  {email:<{email_width}}  {DEMO_PASSWORD}")
+        rows = [("Role", "Email", "Team", "Waiting")]
+        rows += [(r.role, r.email, r.team, r.waiting) for r in demo_logins(users, timezone.localdate())]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write(f"Every demo account signs in with the password {DEMO_PASSWORD}")
+        self.stdout.write("")
+        for role, email, team, waiting in rows:
+            self.stdout.write(
+                f"{role:<{widths[0]}}  {email:<{widths[1]}}  {team:<{widths[2]}}  {waiting}".rstrip()
+            )

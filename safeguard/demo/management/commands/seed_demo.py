@@ -7,18 +7,20 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import Service, User
+from safeguard.demo import shapes
 from safeguard.demo.generator import (
-    DEFAULT_CHILDREN,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_SEED,
     DEFAULT_YEARS,
     SeedOptions,
     SeedSummary,
+    default_children,
     generate,
 )
 from safeguard.demo.organisation import SERVICES
@@ -49,8 +51,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--children",
             type=_positive_int,
-            default=DEFAULT_CHILDREN,
-            help=f"children known to the service (default {DEFAULT_CHILDREN})",
+            default=None,
+            help=(
+                "children known to the service (default: one for every "
+                f"{shapes.CHILD_POPULATION_PER_CHILD_KNOWN} children of COUNCIL_CHILD_POPULATION, "
+                "so that the rates per 10,000 children look like England's)"
+            ),
         )
         parser.add_argument(
             "--years",
@@ -99,7 +105,7 @@ class Command(BaseCommand):
                 "run seed_demo on a fresh database."
             )
         seed_options = SeedOptions(
-            children=options["children"],
+            children=options["children"] or default_children(),
             years=options["years"],
             seed=options["seed"],
             today=options["today"] or timezone.localdate(),
@@ -112,6 +118,14 @@ class Command(BaseCommand):
             f"Building {seed_options.children:,} children over {seed_options.years} years "
             f"to {seed_options.today:%d %B %Y} (seed {seed_options.seed})..."
         )
+        population = shapes.child_population_for(seed_options.children)
+        if population != shapes.child_population_for(default_children()):
+            # Not an error: a small council is quicker to build, its rates just read low.
+            self.stdout.write(
+                f"These children stand for a council of about {population:,} children; "
+                f"COUNCIL_CHILD_POPULATION is {settings.COUNCIL_CHILD_POPULATION:,}, so rates "
+                "per 10,000 will not look like England's unless it is set to match."
+            )
         summary = generate(seed_options, progress=self.stdout.write if verbose else None)
         self._print_summary(summary)
         if options["json"]:
