@@ -17,7 +17,15 @@ class WorkerChoiceField(forms.ModelChoiceField[User]):
 class CINReportFilterForm(GovukForm):
     """The report's filters: a year whose schema is shipped, and optionally a team or a worker."""
 
-    year = forms.TypedChoiceField(label="Census year", coerce=int, choices=())
+    year = forms.TypedChoiceField(
+        label="Census year",
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": "Select the census year",
+            "invalid_choice": "Select a census year from the list",
+        },
+    )
     team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
     )

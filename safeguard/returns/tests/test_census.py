@@ -227,7 +227,8 @@ def test_a_record_that_breaks_the_schema_is_reported_and_left_out(tmp_path: Path
 
 
 def test_the_rules_run_beside_the_schema(tmp_path: Path) -> None:
-    child = ChildFactory(la_child_id="HM000000040")
+    # Under school age, so rule 8770Q (a school-age child with no UPN) does not apply.
+    child = ChildFactory(la_child_id="HM000000040", date_of_birth=D("2022-03-01"))
     EpisodeFactory(
         child=child, referral_date=D("2025-08-01"), closure_date=D("2025-09-01"), reason_for_closure="RC8"
     )

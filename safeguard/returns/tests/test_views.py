@@ -26,7 +26,10 @@ def analyst():
 
 def _closed_without_assessment(la_child_id: str, **episode):
     """An episode closed after assessment (RC8) with no assessment: query 8825Q."""
-    child = ChildFactory(la_child_id=la_child_id, given_name="Ruby", family_name="Evans")
+    # Under school age, so rule 8770Q (a school-age child with no UPN) does not apply.
+    child = ChildFactory(
+        la_child_id=la_child_id, given_name="Ruby", family_name="Evans", date_of_birth=D("2022-03-01")
+    )
     return EpisodeFactory(
         child=child,
         referral_date=D("2025-08-01"),
