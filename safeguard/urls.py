@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("safeguard.audit.urls")),
     path("records/", include("safeguard.records.urls")),
     path("casework/", include("safeguard.casework.urls")),
+    path("conferences/", include("safeguard.conferences.urls")),
     path("", include("safeguard.frontdoor.urls")),
     path("admin/", admin.site.urls),
 ]

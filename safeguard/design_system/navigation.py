@@ -33,6 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),
     NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
+    NavItem("Conferences", "conferences:diary", frozenset({"conference_chair"})),
 )
 
 
