@@ -46,6 +46,7 @@ class ScheduleForm(GovukForm):
         label="Video link",
         required=False,
         help_text="If people will join online",
+        assume_scheme="https",
         error_messages={"invalid": "Enter the video link as a full web address, starting https://"},
     )
     late_reason = forms.CharField(
