@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _html(response) -> str:
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 # -- the chairs' diary ----------------------------------------------------------------------
