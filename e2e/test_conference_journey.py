@@ -75,7 +75,7 @@ def test_propose_schedule_and_record_an_initial_conference(browser: Browser, liv
         with page.expect_navigation():
             page.get_by_role("link", name=case.child.full_name).click()
         with page.expect_navigation():
-            page.get_by_role("link", name="Schedule the conference").click()
+            page.get_by_role("button", name="Schedule the conference").click()
         _checked(page)
         page.get_by_label("Tom Reid", exact=False).check()
         _fill_date(page, "day", dt.date(2026, 11, 19))
