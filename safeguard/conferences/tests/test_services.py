@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from safeguard.accounts.models import Role, Service, Team, TeamKind
 from safeguard.accounts.tests.factories import UserFactory
@@ -504,3 +505,17 @@ def test_a_review_that_ends_the_plan_ends_it_that_day():
     plan.refresh_from_db()
     assert plan.end_date == dt.date(2026, 11, 19)
     assert not Conference.objects.filter(plan=plan, status=ConferenceStatus.PROPOSED).exists()
+
+
+def test_the_database_itself_holds_one_live_initial_conference_per_enquiry():
+    """Even a write that skips the service (an import, a race the lock did not cover)."""
+    case = build_case()
+    first = conference_propose_initial(actor=case.worker, enquiry=case.enquiry)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Conference.objects.create(
+            kind=ConferenceKind.INITIAL,
+            child=case.child,
+            episode=case.episode,
+            section_47=case.enquiry,
+            target_date=first.target_date,
+        )

@@ -267,3 +267,12 @@ def test_the_conference_page_is_hidden_from_people_outside_the_case(client):
     assert client.get(url).status_code == 200
     client.force_login(UserFactory(role=Role.SOCIAL_WORKER, team=TeamFactory()))
     assert client.get(url).status_code == 404
+
+
+def test_the_header_offers_the_diary_to_chairs_only(client):
+    case = build_case()
+    diary = f'href="{reverse("conferences:diary")}"'
+    client.force_login(case.chair)
+    assert diary in _html(client.get(reverse("core:home")))
+    client.force_login(case.worker)
+    assert diary not in _html(client.get(reverse("core:home")))
