@@ -56,14 +56,14 @@ class ScheduleForm(GovukForm):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, chairs: list[tuple[User, str | None]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[User, str | None]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["chair"]
         assert isinstance(field, forms.ChoiceField)
         # Everyone is listed, with why someone may not chair, so the refusal is no surprise.
         field.choices = [
             (str(u.pk), u.display_name if why is None else f"{u.display_name} (not independent: {why})")
-            for u, why in chairs
+            for u, why in candidates
         ]
 
     def clean_time(self) -> dt.time:
@@ -122,23 +122,6 @@ class RecordForm(GovukForm):
         lead = self.fields["lead_worker"]
         assert isinstance(lead, forms.ChoiceField)
         lead.choices = [("", "Choose a worker"), *((str(u.pk), u.display_name) for u in workers)]
-        for i in range(1, ATTENDANCE_ROWS + 1):
-            self.fields[f"name_{i}"] = forms.CharField(
-                label=f"Name (person {i})", required=False, max_length=120
-            )
-            self.fields[f"agency_{i}"] = forms.ChoiceField(
-                label=f"Agency (person {i})",
-                choices=[("", "Choose an agency"), *ConferenceAgency.choices],
-                required=False,
-            )
-            self.fields[f"role_{i}"] = forms.CharField(
-                label=f"Role (person {i})", required=False, max_length=120
-            )
-            self.fields[f"attendance_{i}"] = forms.ChoiceField(
-                label=f"Attendance (person {i})",
-                choices=[("", "Choose one"), *AttendanceKind.choices],
-                required=False,
-            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -173,3 +156,26 @@ class RecordForm(GovukForm):
             [self[f"{part}_{i}"] for part in ("name", "agency", "role", "attendance")]
             for i in range(1, ATTENDANCE_ROWS + 1)
         ]
+
+
+def _attendance_fields() -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for i in range(1, ATTENDANCE_ROWS + 1):
+        fields[f"name_{i}"] = forms.CharField(label=f"Name (person {i})", required=False, max_length=120)
+        fields[f"agency_{i}"] = forms.ChoiceField(
+            label=f"Agency (person {i})",
+            choices=[("", "Choose an agency"), *ConferenceAgency.choices],
+            required=False,
+        )
+        fields[f"role_{i}"] = forms.CharField(label=f"Role (person {i})", required=False, max_length=120)
+        fields[f"attendance_{i}"] = forms.ChoiceField(
+            label=f"Attendance (person {i})",
+            choices=[("", "Choose one"), *AttendanceKind.choices],
+            required=False,
+        )
+    return fields
+
+
+# Declared on the class (not added per form in __init__), so that GovukForm's cleaning of
+# unusual characters, which runs first in __init__, covers the attendance rows too.
+RecordForm.base_fields.update(_attendance_fields())

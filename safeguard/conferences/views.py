@@ -104,7 +104,7 @@ def schedule(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRes
     )
     chairs = chair_choices(conference)
     by_key = {str(u.pk): u for u, _why in chairs}
-    form = forms.ScheduleForm(posted(request), chairs=chairs, initial=_schedule_initial(conference))
+    form = forms.ScheduleForm(posted(request), candidates=chairs, initial=_schedule_initial(conference))
 
     def save(data: dict[str, Any]) -> Conference:
         return services.conference_schedule(
