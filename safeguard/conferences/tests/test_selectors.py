@@ -142,3 +142,15 @@ def test_the_diary_leaves_out_sealed_children_and_is_for_chairs():
     assert chairs_diary(user=case.other_chair, today=dt.date(2026, 11, 16)) == []
     with pytest.raises(PermissionDenied):
         chairs_diary(user=case.team_manager, today=dt.date(2026, 11, 16))
+
+
+def test_the_diary_reads_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    cases = [build_case() for _ in range(3)]
+    for i, case in enumerate(cases):
+        scheduled(case, day=dt.date(2026, 11, 17 + i))
+    chair = cases[0].chair
+    # One query for the conferences (child, chair and worker joined; readiness and the
+    # sealed-record check as subqueries) and one for the access log row: none per row.
+    with django_assert_max_num_queries(2):
+        rows = chairs_diary(user=chair, today=dt.date(2026, 11, 16))
+    assert len(rows) == 3
