@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -22,13 +23,20 @@ from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.documents import pdf_response
-from safeguard.casework.models import AssessmentSection, AssessmentStatus, StatutoryClock
+from safeguard.casework.models import (
+    AssessmentSection,
+    AssessmentStatus,
+    ClockKind,
+    StatutoryClock,
+    VisitKind,
+)
 from safeguard.casework.selectors import (
     assessment_get_for_user,
     chronology_for,
     clock_board,
     episode_get_for_user,
     section_47_get_for_user,
+    strategy_discussion_get_for_user,
     team_caseloads,
 )
 from safeguard.core.codes import AssessmentFactor
@@ -45,9 +53,22 @@ def _episode_url(episode_id: uuid.UUID) -> str:
     return reverse("casework:episode_detail", args=[episode_id])
 
 
+def _late_hint(form: Form, due: dt.date | None, what: str) -> None:
+    if due is not None:
+        form.fields[
+            "late_reason"
+        ].help_text = f"Only if it was after its due date: {what} was due by {govuk_date(due)}."
+
+
 def _add_errors(form: Form, error: ValidationError) -> None:
+    # A missing reason for lateness belongs beside the box that asks for it.
+    field = (
+        "late_reason"
+        if isinstance(error, services.LateReasonNeeded) and "late_reason" in form.fields
+        else None
+    )
     for message in error.messages:
-        form.add_error(None, message)
+        form.add_error(field, message)
 
 
 def _save_or_none(
@@ -416,11 +437,22 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
         user=request.user, assessment_id=assessment_id, action=Action.AUTHORISE, request=request
     )
     form = forms.AuthoriseForm(_posted(request), initial={"authorised_on": timezone.localdate()})
+    clock = services.assessment_clock(item)
+    if clock is None or clock.due_date >= timezone.localdate():
+        # Not late on any date that can be chosen (the date cannot be in the future).
+        del form.fields["late_reason"]
+    else:
+        form.fields[
+            "late_reason"
+        ].help_text = f"It was due on {govuk_date(clock.due_date)}, 45 working days after it started."
     done = _save_or_none(
         request,
         form,
         lambda data: services.assessment_authorise(
-            actor=request.user, assessment=item, on=data["authorised_on"], late_reason=data["late_reason"]
+            actor=request.user,
+            assessment=item,
+            on=data["authorised_on"],
+            late_reason=data.get("late_reason", ""),
         ),
         success="The assessment is authorised.",
         then=lambda _: _episode_url(item.episode_id),
@@ -449,6 +481,7 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
         what=AccessKind.STRATEGY_DISCUSSION,
     )
     form = forms.StrategyDiscussionForm(_posted(request))
+    _late_hint(form, services.running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
     done = _save_or_none(
         request,
         form,
@@ -460,6 +493,7 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
             information_shared=data["information_shared"],
             safety_actions=data["safety_actions"],
             start_section_47=data["start_section_47"] == "yes",
+            late_reason=data["late_reason"],
         ),
         success="The strategy discussion is recorded.",
         then=lambda _: _episode_url(episode.pk),
@@ -553,12 +587,25 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
             child_seen=data["child_seen"] == "yes",
             child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
             observations=data["observations"],
+            late_reason=data["late_reason"],
         ),
         success="The visit is recorded.",
         then=lambda _: _episode_url(episode.pk),
     )
     if done:
         return done
+    due = [
+        (label, clock.due_date)
+        for label, clock in (
+            ("child protection", services.visit_due(episode, VisitKind.CP)),
+            ("child in need", services.visit_due(episode, VisitKind.CIN)),
+        )
+        if clock is not None
+    ]
+    if due:
+        form.fields["late_reason"].help_text = "Only if it was after its due date: " + "; ".join(
+            f"the next {label} visit is due by {govuk_date(day)}" for label, day in due
+        )
     return render(
         request,
         "casework/visit_new.html",
@@ -760,11 +807,16 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
     if plan is None:
         raise Http404("No child in need plan")
     form = forms.CINPlanReviewForm(_posted(request))
+    _late_hint(form, services.running_clock_due(episode, ClockKind.CIN_REVIEW), "the review")
     done = _save_or_none(
         request,
         form,
         lambda data: services.cin_plan_review_record(
-            actor=request.user, plan=plan, held_on=data["held_on"], summary=data["summary"]
+            actor=request.user,
+            plan=plan,
+            held_on=data["held_on"],
+            summary=data["summary"],
+            late_reason=data["late_reason"],
         ),
         success="The review is recorded.",
         then=lambda _: _episode_url(episode.pk),
@@ -775,4 +827,33 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
         request,
         "casework/cin_plan_review.html",
         {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_record(request: AuthenticatedRequest, discussion_id: uuid.UUID) -> HttpResponse:
+    """Say when the record of a strategy discussion went to the agencies (meets its clock)."""
+    discussion = strategy_discussion_get_for_user(
+        user=request.user, discussion_id=discussion_id, action=Action.EDIT, request=request
+    )
+    episode = discussion.episode
+    form = forms.StrategyRecordForm(_posted(request), initial={"circulated_on": timezone.localdate()})
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.strategy_record_circulate(
+            actor=request.user,
+            discussion=discussion,
+            on=data["circulated_on"],
+            late_reason=data["late_reason"],
+        ),
+        success="The record of the strategy discussion is marked as sent.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "casework/strategy_record.html",
+        {"form": form, "episode": episode, "discussion": discussion, "back_url": _episode_url(episode.pk)},
     )

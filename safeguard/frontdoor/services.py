@@ -21,8 +21,9 @@ from django.utils import timezone
 from safeguard.accounts.models import User
 from safeguard.audit.services import audit_event_record, audited_update, diff, snapshot
 from safeguard.casework.models import CINEpisode
-from safeguard.casework.services import episode_open
+from safeguard.casework.services import episode_open, strategy_discussion_request
 from safeguard.core.codes import PrimaryNeed, ReferralSource
+from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor import config
 from safeguard.frontdoor.clock import decision_due
 from safeguard.frontdoor.models import (
@@ -289,13 +290,24 @@ def _lock_in_status(contact: Contact, status: str) -> None:
         )
 
 
-def contact_decide(*, actor: User, contact: Contact, decision: str, reason: str) -> Contact:
+def _decision_late_check(contact: Contact, on: dt.date, late_reason: str) -> None:
+    if on > contact.decision_due and not late_reason.strip():
+        raise ValidationError(
+            f"Give the reason the decision is late: it was due on {govuk_date(contact.decision_due)}"
+        )
+
+
+def contact_decide(
+    *, actor: User, contact: Contact, decision: str, reason: str, late_reason: str = ""
+) -> Contact:
     """Record the front door decision. Decisions the council's policy reserves for a manager
-    wait for one; the rest take effect now."""
+    wait for one; the rest take effect now. A decision made after its 1-working-day due date
+    needs the practitioner's reason."""
     _require_front_door(actor)
     _require_open(contact)
     if not reason.strip():
         raise ValidationError("Enter the reason for the decision")
+    _decision_late_check(contact, timezone.localdate(), late_reason)
     if decision in (Decision.REFERRAL, Decision.STRATEGY) and contact.child_id is None:
         raise ValidationError("Link the contact to a child before referring")
     needs_manager = decision in config.decisions_needing_authorisation() and not is_front_door_manager(actor)
@@ -309,6 +321,7 @@ def contact_decide(*, actor: User, contact: Contact, decision: str, reason: str)
             decision_reason=reason,
             decided_by=actor,
             decided_at=timezone.now(),
+            decision_late_reason=late_reason.strip(),
             status=ContactStatus.AWAITING_AUTHORISATION if needs_manager else contact.status,
         )
         if not needs_manager:
@@ -316,10 +329,18 @@ def contact_decide(*, actor: User, contact: Contact, decision: str, reason: str)
     return contact
 
 
-def contact_authorise(*, actor: User, contact: Contact, approve: bool, note: str = "") -> Contact:
-    """A front door manager agrees the decision, or sends it back to be decided again."""
+def contact_authorise(
+    *, actor: User, contact: Contact, approve: bool, note: str = "", late_reason: str = ""
+) -> Contact:
+    """A front door manager agrees the decision, or sends it back to be decided again.
+
+    Authorising after the due date needs the manager's reason, unless the practitioner's
+    decision was already late and gave one (the manager may add theirs).
+    """
     if not is_front_door_manager(actor):
         raise PermissionError("Only a front door manager can authorise a decision")
+    if approve and not contact.decision_late_reason:
+        _decision_late_check(contact, timezone.localdate(), late_reason)
     with transaction.atomic():
         _lock_in_status(contact, ContactStatus.AWAITING_AUTHORISATION)
         if not approve:
@@ -330,6 +351,16 @@ def contact_authorise(*, actor: User, contact: Contact, approve: bool, note: str
                 status=ContactStatus.NEW,
                 decision="",
                 decision_reason=f"{contact.decision_reason}\n\nReturned by a manager: {note}".strip(),
+                # The next decision is timed (and explained, if late) afresh.
+                decision_late_reason="",
+            )
+        if late_reason.strip():
+            reasons = [contact.decision_late_reason, f"Manager: {late_reason.strip()}"]
+            _change(
+                actor,
+                contact,
+                "contact_decision_late_reason",
+                decision_late_reason="\n\n".join(r for r in reasons if r),
             )
         _finalise(actor, contact)
     return contact
@@ -349,6 +380,9 @@ def _finalise(actor: User, contact: Contact) -> None:
                 primary_need=PrimaryNeed.N1 if contact.decision == Decision.STRATEGY else PrimaryNeed.N0,
                 team=actor.team,
             )
+        if contact.decision == Decision.STRATEGY:
+            # Times the front door decision to the strategy discussion (casework clock).
+            strategy_discussion_request(actor=actor, episode=episode, decided_on=timezone.localdate())
     _change(
         actor,
         contact,

@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from safeguard.accounts.models import Role
 
-PUBLIC_PAGES = ["core:start", "core:accessibility", "core:privacy", "core:cookies", "accounts:login"]
+PUBLIC_PAGES = [
+    "core:start",
+    "core:accessibility",
+    "core:privacy",
+    "core:cookies",
+    "core:contact",
+    "accounts:login",
+]
 
 
 @pytest.mark.django_db
