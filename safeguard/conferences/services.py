@@ -21,13 +21,12 @@ from safeguard.accounts.models import Role, User
 from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.models import (
     ChildProtectionPlan,
-    ChildProtectionReview,
     ClockKind,
     Section47Enquiry,
     Section47Outcome,
     StatutoryClock,
 )
-from safeguard.casework.services import clock_stop, open_cp_plan
+from safeguard.casework.services import clock_stop, cp_plan_end, cp_plan_start, cp_review_record, open_cp_plan
 from safeguard.casework.timescales import first_review_timescale, later_review_timescale
 from safeguard.conferences.models import (
     LIVE_STATUSES,
@@ -38,7 +37,7 @@ from safeguard.conferences.models import (
     ConferenceKind,
     ConferenceStatus,
 )
-from safeguard.core.calendar import add_calendar_months, is_working_day
+from safeguard.core.calendar import add_calendar_months, last_working_day_on_or_before
 from safeguard.core.codes import CategoryOfAbuse
 from safeguard.design_system.formatting import govuk_date
 
@@ -50,16 +49,6 @@ CHAIR_ROLES = frozenset({Role.CONFERENCE_CHAIR, Role.TEAM_MANAGER, Role.SERVICE_
 QUORUM_OTHER_AGENCIES = 2
 # Neither is an agency for quoracy: the family take part, but do not make it quorate.
 _NOT_AN_AGENCY = frozenset({ConferenceAgency.CSC, ConferenceAgency.FAMILY})
-
-
-def _last_working_day_on_or_before(day: dt.date) -> dt.date:
-    # A review "within 3 months" cannot be held on a Saturday or a bank holiday, and a later
-    # day would exceed the interval, so it is due on the working day before. (The same rule
-    # as core.calendar.last_working_day_on_or_before, arriving with the clocks work: use that
-    # once it is on main.)
-    while not is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
 
 
 # -- proposing ----------------------------------------------------------------------------
@@ -112,7 +101,7 @@ def review_target(plan: ChildProtectionPlan) -> dt.date:
     else:
         months, start = later_review_timescale().months, last_review
     assert months is not None
-    return _last_working_day_on_or_before(add_calendar_months(start, months))
+    return last_working_day_on_or_before(add_calendar_months(start, months))
 
 
 def review_conference_propose(*, actor: User | None, plan: ChildProtectionPlan) -> Conference:
@@ -321,6 +310,9 @@ def _record_problems(
                 "plan_needed",
                 "This child is already on a child protection plan: there can only be one open plan",
             )
+        open_cin_plan = conference.episode.cin_plans.filter(end_date__isnull=True).exists()
+        if conference.kind == ConferenceKind.INITIAL and open_cin_plan:
+            add("plan_needed", "End the child in need plan first: a child protection plan replaces it")
     if conference.kind == ConferenceKind.REVIEW and conference.plan is not None:
         if held_on < conference.plan.start_date:
             add("held_on", "The review cannot be before the plan started")
@@ -337,30 +329,6 @@ def _icpc_clock(enquiry: Section47Enquiry) -> StatutoryClock | None:
         met_date__isnull=True,
         stopped_reason="",
     ).first()
-
-
-def _plan_start(
-    *, actor: User, conference: Conference, category: str, start_date: dt.date
-) -> ChildProtectionPlan:
-    # Casework's model rules hold the plan (one open plan per child, validated before the
-    # save). When casework gains cp_plan_start (with its visit and review clocks), call it here.
-    child_id = conference.child_id
-    return audited_create(
-        ChildProtectionPlan,
-        actor=actor,
-        action="cp_plan_start",
-        values={
-            "episode_id": conference.episode_id,
-            "child_id": child_id,
-            "start_date": start_date,
-            "initial_category": category,
-            "latest_category": category,
-            # Counted from the child's history, never typed.
-            "number_of_previous_plans": ChildProtectionPlan.objects.filter(child_id=child_id).count(),
-        },
-        child_id=child_id,
-        validate=True,
-    )
 
 
 def conference_record(
@@ -441,24 +409,25 @@ def conference_record(
                     late_reason=late_reason if held_on > clock.due_date else "",
                 )
             if plan_needed:
-                plan = _plan_start(actor=actor, conference=conference, category=category, start_date=held_on)
+                # Casework's service: counts the previous plans from history and starts the
+                # visit and first review clocks.
+                plan = cp_plan_start(
+                    actor=actor, episode=conference.episode, start_date=held_on, category=category
+                )
         else:
             assert plan is not None  # held by the review_has_plan constraint
-            audited_create(
-                ChildProtectionReview,
-                actor=actor,
-                action="cp_review_record",
-                values={"plan": plan, "held_on": held_on},
-                child_id=child_id,
-            )
-            audited_update(
-                plan,
-                actor=actor,
-                action="cp_plan_review_outcome",
-                values={"latest_category": category} if plan_needed else {"end_date": held_on},
-                child_id=child_id,
-                validate=True,
-            )
+            # Meets the review clock (a reason if late) and starts the next one.
+            cp_review_record(actor=actor, plan=plan, held_on=held_on, late_reason=late_reason)
+            if plan_needed:
+                audited_update(
+                    plan,
+                    actor=actor,
+                    action="cp_plan_category_review",
+                    values={"latest_category": category},
+                    child_id=child_id,
+                )
+            else:
+                cp_plan_end(actor=actor, plan=plan, end_date=held_on)
         audited_update(
             conference,
             actor=actor,

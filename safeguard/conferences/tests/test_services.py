@@ -12,6 +12,7 @@ from safeguard.audit.models import AuditEvent
 from safeguard.casework.models import (
     ChildProtectionPlan,
     ChildProtectionReview,
+    CINPlan,
     ClockKind,
     Section47Outcome,
     StatutoryClock,
@@ -519,3 +520,26 @@ def test_the_database_itself_holds_one_live_initial_conference_per_enquiry():
             section_47=case.enquiry,
             target_date=first.target_date,
         )
+
+
+def test_a_plan_is_refused_while_a_child_in_need_plan_is_open():
+    case = build_case()
+    CINPlan.objects.create(episode=case.episode, start_date=dt.date(2026, 10, 1))
+    conference = scheduled(case)
+    with pytest.raises(ValidationError, match="End the child in need plan first"):
+        _record(case, conference)
+    _nothing_saved(case, conference)
+
+
+def test_a_new_plan_starts_its_visit_and_review_clocks_through_casework():
+    case = build_case()
+    conference = scheduled(case)
+    _record(case, conference)
+    review_clock = StatutoryClock.objects.get(kind=ClockKind.CP_REVIEW, child=case.child)
+    # The clock and the proposed review agree: Thursday 19 November 2026 + 3 months =
+    # Friday 19 February 2027.
+    assert review_clock.due_date == dt.date(2027, 2, 19)
+    assert Conference.objects.get(kind=ConferenceKind.REVIEW).target_date == review_clock.due_date
+    assert StatutoryClock.objects.filter(
+        kind=ClockKind.CP_VISIT, child=case.child, met_date__isnull=True
+    ).exists()
