@@ -12,6 +12,7 @@ urlpatterns = [
     path("records/", include("safeguard.records.urls")),
     path("casework/", include("safeguard.casework.urls")),
     path("returns/", include("safeguard.returns.urls")),
+    path("conferences/", include("safeguard.conferences.urls")),
     path("", include("safeguard.frontdoor.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,8 @@ class AccessKind(models.TextChoices):
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     SECTION_47 = "section_47", "Section 47 enquiry"
     PLAN = "plan", "Child in need plan"
+    CONFERENCE = "conference", "Child protection conference"
+    CONFERENCE_DIARY = "conference_diary", "Conference chairs' diary"
     VISIT = "visit", "Visit"
     CASE_NOTE = "case_note", "Case note"
     CHRONOLOGY = "chronology", "Chronology"

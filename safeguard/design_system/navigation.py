@@ -39,6 +39,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Manage", "accounts:manage", MANAGE_ROLES),
     # The same roles as returns.url_policy.REPORT_ROLES (named here: returns is a layer above).
     NavItem("Returns", "returns:cin_census_report", frozenset({Role.PERFORMANCE_ANALYST})),
+    NavItem("Conferences", "conferences:diary", frozenset({Role.CONFERENCE_CHAIR})),
 )
 
 

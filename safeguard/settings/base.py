@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "safeguard.audit",
     "safeguard.people",
     "safeguard.casework",
+    "safeguard.conferences",
     "safeguard.records",
     "safeguard.frontdoor",
     "safeguard.returns",

@@ -43,6 +43,7 @@ from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Section47Enquiry
 from safeguard.casework.tests.factories import CPPlanFactory
+from safeguard.conferences.models import Conference, ConferenceKind, ConferenceStatus
 from safeguard.core.codes import ReferralSource
 from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor.models import AgencyType, Channel, Contact, PartnerAgency, ReporterType
@@ -182,6 +183,21 @@ def _build() -> Network:
     )
     # A plan makes the sibling a conference chair's own child.
     CPPlanFactory(child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100))
+    # Each enquiry has its initial conference, in the chair's diary next week.
+    conferences = [
+        Conference.objects.create(
+            kind=ConferenceKind.INITIAL,
+            child=enquiry.episode.child,
+            episode=enquiry.episode,
+            section_47=enquiry,
+            target_date=today + dt.timedelta(days=7),
+            status=ConferenceStatus.SCHEDULED,
+            chair=roles[Role.CONFERENCE_CHAIR],
+            starts_at=timezone.now() + dt.timedelta(days=6),
+            room="Room 1",
+        )
+        for enquiry in (sealed_s47, sibling_s47)
+    ]
 
     sealed_typed = {"given_name": "Zephyrine", "family_name": "Quillfeather", "date_of_birth": SEALED_DOB}
     sealed_public = make_contact(**sealed_typed, postcode=POSTCODE)
@@ -243,6 +259,7 @@ def _build() -> Network:
             "discussion_id": [sealed_s47.strategy_discussion_id, sibling_s47.strategy_discussion_id],
             "contact_id": [sealed_public.pk, sealed_api.pk, bait.pk, sibling_linked.pk, sibling_unlinked.pk],
             "request_id": [sar.pk for sar in sars],
+            "conference_id": [c.pk for c in conferences],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.
             "account_id": [named_worker.pk, roles[Role.SOCIAL_WORKER].pk],

@@ -1,0 +1,152 @@
+"""Child protection conferences: the initial conference (ICPC) a section 47 enquiry asks for,
+and the review conferences of the plan it starts.
+
+A conference is proposed with its statutory target date, scheduled with an independent
+chair and a room or video link, then recorded: who came, whether it was quorate, and the
+decision. Recording it sets the enquiry's date of initial conference, stops the ICPC clock
+and, when a plan is decided, starts the child protection plan (census ChildProtectionPlans).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.casework.models import ChildProtectionPlan, CINEpisode, Section47Enquiry
+from safeguard.core.codes import CategoryOfAbuse
+from safeguard.core.models import BaseModel
+from safeguard.people.models import Person
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "icpc", "Initial child protection conference"
+    REVIEW = "review", "Review child protection conference"
+
+
+class ConferenceStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Statuses that hold a place in a chair's or a room's diary, and count as "the" conference
+# of an enquiry (a cancelled one can be proposed again).
+LIVE_STATUSES = (ConferenceStatus.PROPOSED, ConferenceStatus.SCHEDULED, ConferenceStatus.HELD)
+
+
+class Conference(BaseModel):
+    kind = models.CharField(max_length=8, choices=ConferenceKind.choices)
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conferences")
+    episode = models.ForeignKey(CINEpisode, on_delete=models.PROTECT, related_name="conferences")
+    section_47 = models.ForeignKey(
+        Section47Enquiry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        help_text="The enquiry whose outcome asked for this initial conference.",
+    )
+    plan = models.ForeignKey(
+        ChildProtectionPlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        help_text="A review's plan; for an initial conference, the plan it started (if any).",
+    )
+    target_date = models.DateField(help_text="The statutory date it must be held by.")
+    status = models.CharField(
+        max_length=12, choices=ConferenceStatus.choices, default=ConferenceStatus.PROPOSED
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chaired_conferences",
+    )
+    starts_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(default=120)
+    room = models.CharField(max_length=120, blank=True)
+    video_link = models.URLField(blank=True)
+    late_reason = models.TextField(blank=True, help_text="Why it is scheduled after its target date.")
+    # The record of the conference.
+    held_on = models.DateField(null=True, blank=True)
+    not_quorate_reason = models.TextField(
+        blank=True,
+        help_text="Why the chair went ahead without children's social care and two other agencies.",
+    )
+    plan_needed = models.BooleanField(null=True, blank=True)
+    category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True)
+    lead_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dissent = models.TextField(blank=True, help_text="Who disagreed with the decision, and why.")
+
+    class Meta:
+        ordering = ["starts_at", "target_date"]
+        constraints = [
+            # One initial conference per enquiry: a second is refused (cancelled ones aside).
+            models.UniqueConstraint(
+                fields=["section_47"],
+                condition=Q(kind="icpc") & ~Q(status="cancelled"),
+                name="one_icpc_per_enquiry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="icpc") | Q(section_47__isnull=False), name="icpc_has_section_47"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="review") | Q(plan__isnull=False), name="review_has_plan"
+            ),
+            models.CheckConstraint(
+                condition=~Q(plan_needed=True) | ~Q(category=""), name="conference_plan_has_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.child}"
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        if self.starts_at is None:
+            return None
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def place(self) -> str:
+        return self.room or self.video_link
+
+
+class ConferenceAgency(models.TextChoices):
+    CSC = "csc", "Children's social care"
+    POLICE = "police", "Police"
+    GP = "gp", "GP"
+    HEALTH_VISITOR = "health_visitor", "Health visitor or school nurse"
+    HEALTH = "health", "Other health service"
+    SCHOOL = "school", "School or nursery"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    FAMILY = "family", "Family member or carer"
+    OTHER = "other", "Other agency"
+
+
+class AttendanceKind(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    REPORT_ONLY = "report_only", "Report only"
+
+
+class ConferenceAttendance(BaseModel):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendance")
+    name = models.CharField(max_length=120)
+    agency = models.CharField(max_length=16, choices=ConferenceAgency.choices)
+    role = models.CharField(max_length=120, blank=True)
+    attendance = models.CharField(max_length=12, choices=AttendanceKind.choices)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        verbose_name_plural = "conference attendance"

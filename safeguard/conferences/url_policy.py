@@ -1,0 +1,19 @@
+"""Access rules for conference URLs (read by the access matrix test).
+
+The diary is the conference chairs' page. The other pages are addressed by a conference's
+or an enquiry's own key: a key the user may not see is 404 (ObjectPage). Their real rules
+(chairs, the child's managers, the conference's own chair) are tested in tests/test_views.py.
+"""
+
+from __future__ import annotations
+
+from safeguard.accounts.models import Role
+from safeguard.accounts.policy import ObjectPage, Roles, UrlRule
+
+URL_POLICY: dict[str, UrlRule] = {
+    "conferences:diary": Roles(frozenset({Role.CONFERENCE_CHAIR})),
+    "conferences:propose": ObjectPage(),
+    "conferences:detail": ObjectPage(),
+    "conferences:schedule": ObjectPage(),
+    "conferences:record": ObjectPage(),
+}
