@@ -62,6 +62,18 @@ def test_the_worker_proposes_the_conference_from_the_enquiry(client):
     assert client.get(url)["Location"] == reverse("conferences:detail", args=[conference.pk])
 
 
+def test_the_episode_page_links_to_the_proposal_while_no_conference_is_held(client):
+    case = build_case()
+    client.force_login(case.worker)
+    episode_url = reverse("casework:episode_detail", args=[case.enquiry.episode_id])
+    page = _html(client.get(episode_url))
+    link = f'href="{reverse("conferences:propose", args=[case.enquiry.pk])}">Propose the conference</a>'
+    assert link in page
+    case.enquiry.icpc_date = dt.date(2026, 11, 20)
+    case.enquiry.save(update_fields=["icpc_date"])
+    assert link not in _html(client.get(episode_url))
+
+
 def test_a_second_proposal_posted_from_an_old_page_is_refused_with_a_message(client):
     case = build_case()
     conference_propose_initial(actor=case.worker, enquiry=case.enquiry)
