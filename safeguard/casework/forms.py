@@ -27,6 +27,54 @@ class AllocateForm(GovukForm):
         field.choices = workers
 
 
+class _TeamForm(GovukForm):
+    team = forms.ChoiceField(
+        label="Which team?",
+        error_messages={
+            "required": "Select the team",
+            "invalid_choice": "Select the team",
+        },
+    )
+
+    def __init__(self, *args: Any, teams: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Select a team"), *teams]
+
+
+class SendToTeamForm(_TeamForm):
+    reason = forms.CharField(
+        label="Note for the team (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].label = "Which team will receive the referral?"
+        self.fields["team"].error_messages["required"] = "Select the team that will receive the referral"
+
+
+class TransferForm(_TeamForm):
+    reason = forms.CharField(
+        label="Why is the case moving?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason for the transfer",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].label = "Which team will hold the case?"
+        self.fields["team"].error_messages["required"] = "Select the team that will hold the case"
+
+
 class AssessmentStartForm(GovukForm):
     start_date = GovukDateField(
         label="When did the assessment start?",

@@ -48,7 +48,11 @@ def test_social_worker_cannot_allocate(staff_client, episode):
 def test_manager_allocates_seeing_caseloads(client, manager, social_worker, episode):
     client.force_login(manager)
     page = client.get(reverse("casework:allocate", args=[episode.pk])).content.decode()
-    assert f"{social_worker.display_name}: 1 open children" in page
+    team = social_worker.team.name
+    assert (
+        f"{social_worker.display_name} ({team}): 1 child, weighted caseload 1 against 18 for their hours"
+        in page
+    )
     colleague = UserFactory(role=Role.SOCIAL_WORKER, team=social_worker.team)
     client.post(reverse("casework:allocate", args=[episode.pk]), {"worker": str(colleague.pk)})
     episode.refresh_from_db()
