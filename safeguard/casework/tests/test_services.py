@@ -404,9 +404,7 @@ def referral(front_door):
     )
 
 
-def test_the_front_door_sends_a_referral_to_a_team_and_its_clock_runs_on(
-    front_door, referral, social_worker
-):
+def test_the_front_door_sends_a_referral_to_a_team_and_its_clock_runs_on(front_door, referral, social_worker):
     services.assessment_start(actor=front_door, episode=referral, start_date=dt.date(2026, 11, 3))
     clock = StatutoryClock.objects.get(kind=ClockKind.ASSESSMENT)
     services.episode_send_to_team(
