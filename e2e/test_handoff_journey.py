@@ -98,7 +98,7 @@ def _as(browser: Browser, base: str, user: User) -> Page:
 
 def _click(page: Page, name: str, role: str = "button") -> None:
     with page.expect_navigation():
-        page.get_by_role(role, name=name).click()  # type: ignore[arg-type]
+        page.get_by_role(role, name=name).click()
 
 
 def _continue(page: Page) -> None:
@@ -213,6 +213,7 @@ def _handed_off(page: Page, child_name: str, team: Team) -> CINEpisode:
 
 
 def _manager_allocates(page: Page, child_name: str, worker: User, busy: User) -> None:
+    assert worker.team is not None and busy.team is not None
     waiting = page.get_by_role("table", name=re.compile(r"^Referrals to allocate"))
     expect(waiting).to_contain_text(child_name)
     expect(waiting).to_contain_text("Due in")  # the assessment clock, from the referral date

@@ -107,6 +107,37 @@ def team_caseloads(*, teams: Iterable[Team]) -> list[tuple[Team, list[WorkerCase
     return [(t, by_team[t.pk]) for t in team_list if by_team[t.pk]]
 
 
+def clock_status(days: int) -> str:
+    """A clock's state in words, from the working days left before it falls due."""
+    if days < 0:
+        return f"Overdue by {-days} working day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "Due today"
+    return f"Due in {days} working day{'s' if days != 1 else ''}"
+
+
+def clock_colour(days: int) -> str:
+    if days < 0:
+        return "govuk-tag--red"
+    if days <= settings.CLOCK_DUE_SOON_WORKING_DAYS:
+        return "govuk-tag--yellow"
+    return "govuk-tag--green"
+
+
+class DueInWords:
+    """A clock's status and tag colour, for anything that knows its working days left."""
+
+    working_days_left: int
+
+    @property
+    def status(self) -> str:
+        return clock_status(self.working_days_left)
+
+    @property
+    def colour(self) -> str:
+        return clock_colour(self.working_days_left)
+
+
 # -- the hand-off from the front door ---------------------------------------------------
 
 
@@ -143,21 +174,13 @@ def receiving_team_for(*, child: Person | None, postcode: str = "") -> Team | No
 
 
 @dataclass(frozen=True)
-class WaitingReferral:
+class WaitingReferral(DueInWords):
     """A referral in a team, waiting for a worker, with its assessment clock."""
 
     episode: CINEpisode
     days_waiting: int
     assessment_due: dt.date
     working_days_left: int
-
-    @property
-    def status(self) -> str:
-        return clock_status(self.working_days_left)
-
-    @property
-    def colour(self) -> str:
-        return clock_colour(self.working_days_left)
 
 
 def _assessment_due(episode: CINEpisode, clocks: dict[Any, StatutoryClock]) -> dt.date:
@@ -200,18 +223,10 @@ def referrals_to_allocate(*, user: User, today: dt.date, limit: int = 50) -> lis
 
 
 @dataclass(frozen=True)
-class AssessmentToAuthorise:
+class AssessmentToAuthorise(DueInWords):
     assessment: Assessment
     assessment_due: dt.date
     working_days_left: int
-
-    @property
-    def status(self) -> str:
-        return clock_status(self.working_days_left)
-
-    @property
-    def colour(self) -> str:
-        return clock_colour(self.working_days_left)
 
 
 def assessments_to_authorise(*, user: User, today: dt.date, limit: int = 50) -> list[AssessmentToAuthorise]:
@@ -401,35 +416,10 @@ def section_47_get_for_user(
     )
 
 
-def clock_status(days: int) -> str:
-    """A clock's state in words, from the working days left before it falls due."""
-    if days < 0:
-        return f"Overdue by {-days} working day{'s' if days != -1 else ''}"
-    if days == 0:
-        return "Due today"
-    return f"Due in {days} working day{'s' if days != 1 else ''}"
-
-
-def clock_colour(days: int) -> str:
-    if days < 0:
-        return "govuk-tag--red"
-    if days <= settings.CLOCK_DUE_SOON_WORKING_DAYS:
-        return "govuk-tag--yellow"
-    return "govuk-tag--green"
-
-
 @dataclass(frozen=True)
-class ClockView:
+class ClockView(DueInWords):
     clock: StatutoryClock
     working_days_left: int
-
-    @property
-    def status(self) -> str:
-        return clock_status(self.working_days_left)
-
-    @property
-    def colour(self) -> str:
-        return clock_colour(self.working_days_left)
 
 
 def _running_clocks_query(user: User, scope: str) -> QuerySet[StatutoryClock]:
