@@ -28,6 +28,7 @@ from safeguard.casework.models import Assessment, AssessmentStatus, CINEpisode, 
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.frontdoor.models import Contact, ContactStatus, PartnerAgency
 from safeguard.frontdoor.services import partner_key_create
+from safeguard.people.tests.factories import AddressFactory, ChildFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -345,3 +346,54 @@ def test_a_police_referral_is_authorised_at_the_front_door_then_allocated_and_as
     page.context.close()
 
     _after(browser, base, council, "south", "Noah Pemberton", council.south)
+
+
+def test_a_referral_left_with_the_front_door_is_sent_on_then_transferred(
+    browser: Browser, live_server
+) -> None:
+    """A referral still with the front door (accepted before receiving teams were chosen)
+    is sent from its episode page; later a service manager transfers it to another team."""
+    base = live_server.url
+    council = _council()
+    child = ChildFactory(given_name="Ava", family_name="Lindqvist")
+    AddressFactory(person=child, postcode="HM2 8RT")
+    episode = EpisodeFactory(child=child, team=council.front_door.team, referral_date=dt.date.today())
+
+    page = _as(browser, base, council.front_door)
+    waiting = page.get_by_role("table", name=re.compile(r"^Referrals to send to a team"))
+    expect(waiting).to_contain_text("Ava Lindqvist")
+    _check(page)
+    _click(page, "Ava Lindqvist", role="link")
+    _click(page, "Send to a team")
+    _check(page)
+    chooser = page.get_by_label("Which team will receive the referral?")
+    expect(chooser).to_have_value(str(council.north.pk))  # HM2 is the north's
+    _click(page, "Send the referral")
+    assert "now with North Assessment Team" in _banner(page)
+    _check(page)
+    page.context.close()
+
+    service_manager = UserFactory(
+        role=Role.SERVICE_MANAGER, team=council.north, first_name="Sam", last_name="Service"
+    )
+    page = _as(browser, base, service_manager)
+    page.goto(f"{base}/casework/episodes/{episode.pk}/")
+    _click(page, "Transfer to another team")
+    _check(page)
+    page.get_by_label("Which team will hold the case?").select_option(str(council.south.pk))
+    _click(page, "Transfer the case")  # no reason: asked for, and the choice is kept
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason for the transfer")
+    _check(page)
+    expect(page.get_by_label("Which team will hold the case?")).to_have_value(str(council.south.pk))
+    page.get_by_label("Why is the case moving?").fill("The family moved to the south of the borough.")
+    _click(page, "Transfer the case")
+    assert "now with South Assessment Team" in _banner(page)
+    page.context.close()
+
+    page = _as(browser, base, council.managers["south"])
+    expect(page.get_by_role("table", name=re.compile(r"^Referrals to allocate"))).to_contain_text(
+        "Ava Lindqvist"
+    )
+    page.context.close()
+    actions = set(AuditEvent.objects.filter(object_id=str(episode.pk)).values_list("action", flat=True))
+    assert {"episode_send_to_team", "episode_transfer"} <= actions
