@@ -184,8 +184,13 @@ _HANDOFF_FIELDS = ["team_id", "worker_id", "team_since"]
 def _locked(episode: CINEpisode) -> CINEpisode:
     """The episode's row, locked, as it is now: two people moving the same child at once
     make one move, and the second is judged against where the first left it."""
-    current = CINEpisode.objects.select_for_update().select_related("team").get(pk=episode.pk)
-    episode.team, episode.worker_id, episode.team_since = current.team, current.worker_id, current.team_since
+    # Only the episode's own row is locked (PostgreSQL cannot lock the nullable side of a join).
+    current = CINEpisode.objects.select_for_update().get(pk=episode.pk)
+    episode.team_id, episode.worker_id, episode.team_since = (
+        current.team_id,
+        current.worker_id,
+        current.team_since,
+    )
     episode.closure_date = current.closure_date
     return episode
 
