@@ -108,7 +108,7 @@ def test_assessment_to_closure(browser: Browser, live_server, settings) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Authorise the assessment").click()
     _clean(page)
-    page.get_by_label("Why was the assessment late? (if it was)").fill("Family away for three weeks.")
+    page.get_by_label("Why was the assessment late?").fill("Family away for three weeks.")
     _click(page, "Authorise")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("authorised")
 

@@ -116,6 +116,10 @@ def scope_for(role: str, action: Action) -> Scope:
 
 
 STAFF_ROLES = frozenset(Role) - {Role.PARTNER_AGENCY}
+# A partner agency user's own pages: make a referral, see their organisation's referrals.
+PARTNER_ROLES = frozenset({Role.PARTNER_AGENCY})
+# The management pages for services, teams and accounts (never children's records).
+MANAGE_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 # Managers export the audit trail of the children they are responsible for; the director and
 # the system administrator export all of it.
 AUDIT_EXPORT_ROLES = frozenset(
@@ -172,7 +176,11 @@ class ChildRecord:
 
 
 class ChildList:
-    """A list of children: every user may open it, and it shows only children they may view."""
+    """A list of children: every user in ``roles`` may open it (anyone else is refused, 403),
+    and it shows only children they may view."""
+
+    def __init__(self, roles: frozenset[Role] = frozenset(Role)):
+        self.roles = roles
 
 
 class ManagedChildAction:
@@ -201,6 +209,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "core:accessibility": Public(),
     "core:privacy": Public(),
     "core:cookies": Public(),
+    "core:contact": Public(),
     "core:healthz": Public(),
     "core:home": Roles(frozenset(Role)),
     "accounts:login": Public(),
@@ -214,7 +223,26 @@ URL_POLICY: dict[str, UrlRule] = {
     "accounts:password_reset_sent": Public(),
     "accounts:password_reset_confirm": Public(),
     "accounts:mfa_setup": Roles(frozenset(Role)),
-    "people:child_list": ChildList(),
+    # Partner agency users see their own agency's referrals, never a search of children.
+    "people:child_list": ChildList(STAFF_ROLES),
+    # The system administrator's pages. The access matrix opens the ones addressed by a key
+    # with a real service, team and account, so an allowed user gets the page (200, or 302
+    # back to the account for an action that does not apply to it).
+    "accounts:manage": Roles(MANAGE_ROLES),
+    "accounts:manage_service_list": Roles(MANAGE_ROLES),
+    "accounts:manage_service_new": Roles(MANAGE_ROLES),
+    "accounts:manage_service_edit": Roles(MANAGE_ROLES),
+    "accounts:manage_team_list": Roles(MANAGE_ROLES),
+    "accounts:manage_team_new": Roles(MANAGE_ROLES),
+    "accounts:manage_team_edit": Roles(MANAGE_ROLES),
+    "accounts:manage_account_list": Roles(MANAGE_ROLES),
+    "accounts:manage_account_new": Roles(MANAGE_ROLES),
+    "accounts:manage_account": Roles(MANAGE_ROLES),
+    "accounts:manage_account_role": Roles(MANAGE_ROLES),
+    "accounts:manage_account_deactivate": Roles(MANAGE_ROLES),
+    "accounts:manage_account_reactivate": Roles(MANAGE_ROLES),
+    "accounts:manage_account_security_codes": Roles(MANAGE_ROLES),
+    "accounts:manage_account_invitation": PostOnly(),
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
     "people:child_seal": ManagedChildAction(SEAL_ROLES),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from safeguard.audit.models import AccessAction, AccessKind, AccessLogEntry, AuditEvent
 from safeguard.core.http import client_address
@@ -57,6 +58,129 @@ def audit_event_record(
         child_id=child_id,
         changes=changes,
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _attnames(model: type[models.Model], names: Iterable[str]) -> list[str]:
+    """Column names for the audit row: a foreign key is recorded by its key (``person_id``),
+    never by the text of the record it points at. Unknown names fail loudly."""
+    attnames = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field) or not field.concrete:
+            raise ValueError(f"{model._meta.label}.{name} is not a column")
+        attnames.append(field.attname)
+    return attnames
+
+
+def _values(instance: models.Model, attnames: Sequence[str]) -> dict[str, Any]:
+    # Not snapshot(): an empty list there means "every column", and an audit that names no
+    # fields must record none.
+    return {name: _jsonable(getattr(instance, name)) for name in attnames}
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+ChildId = uuid.UUID | None | Callable[[], uuid.UUID | None]
+
+
+def _child(child_id: ChildId) -> uuid.UUID | None:
+    return child_id() if callable(child_id) else child_id
+
+
+def audited_create(
+    model: type[M],
+    *,
+    actor: User | None,
+    action: str,
+    values: Mapping[str, Any],
+    child_id: ChildId,
+    audit: Sequence[str] | None = None,
+    validate: bool = False,
+) -> M:
+    """Create one record and its audit event, in one transaction.
+
+    ``values`` are the new record's fields; ``created_by`` and ``modified_by`` are the
+    actor unless given. ``audit`` names the fields the event records (all of ``values`` if
+    not given): leave out what must not be copied into the trail, such as text that could
+    name a third party. ``validate`` runs the model's ``full_clean()`` first, so a broken
+    record is refused with a ``ValidationError`` and nothing is written. ``child_id`` is
+    the child the change concerns (``None`` if none), so the child's managers can find it;
+    give a function (``lambda: contact.child_id``) when the change itself decides it, and
+    it is called after the save.
+    """
+    stamps = {name: actor for name in ("created_by", "modified_by") if _has_field(model, name)}
+    attnames = _attnames(model, list(values) if audit is None else audit)
+    with transaction.atomic():
+        instance = model(**(stamps | dict(values)))
+        if validate:
+            instance.full_clean()
+        instance.save(force_insert=True)
+        audit_event_record(
+            actor=actor,
+            action=action,
+            instance=instance,
+            changes=diff({}, _values(instance, attnames)),
+            child_id=_child(child_id),
+        )
+    return instance
+
+
+def audited_update(
+    instance: M,
+    *,
+    actor: User | None,
+    action: str,
+    values: Mapping[str, Any],
+    child_id: ChildId,
+    audit: Sequence[str] | None = None,
+    validate: bool = False,
+    whole_row: bool = False,
+) -> AuditEvent:
+    """Change fields of one record and write the audit event with each field's value before
+    and after, in one transaction. Returns the event: its ``changes`` say what moved (empty
+    if nothing did; the event is written anyway, as the attempt is part of the record).
+
+    ``modified_by`` becomes the actor unless given. Only the changed columns (and the
+    ``auto_now`` ones) are written, so a change made meanwhile to another column by someone
+    else is kept; ``whole_row`` writes every column, as a plain ``save()`` does, for a
+    caller that has set other attributes itself. ``audit`` and ``validate`` are as for
+    ``audited_create``. If validation, the save or the audit row fails, the instance gets
+    its old values back, so a page shown again after the error shows the record as it is stored.
+    """
+    model = type(instance)
+    stamps = {"modified_by": actor} if _has_field(model, "modified_by") else {}
+    changing = stamps | dict(values)
+    attnames = _attnames(model, list(values) if audit is None else audit)
+    # Kept as they are (not as JSON) so that a failure can put them back.
+    old = {name: getattr(instance, name) for name in _attnames(model, changing)}
+    with transaction.atomic():
+        before = _values(instance, attnames)
+        try:
+            for name, value in changing.items():
+                setattr(instance, name, value)
+            if validate:
+                instance.full_clean()
+            if whole_row:
+                instance.save()
+            else:
+                touched = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+                instance.save(update_fields=list(dict.fromkeys([*changing, *touched])))
+            return audit_event_record(
+                actor=actor,
+                action=action,
+                instance=instance,
+                changes=diff(before, _values(instance, attnames)),
+                child_id=_child(child_id),
+            )
+        except BaseException:
+            for name, value in old.items():
+                setattr(instance, name, value)
+            raise
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

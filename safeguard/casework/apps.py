@@ -5,3 +5,11 @@ class CaseworkConfig(AppConfig):
     name = "safeguard.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        # Referrals and plans on the child's history page, which people may not import; imported
+        # here because models can be imported only once the app registry is ready.
+        from safeguard.casework.history import episode_history
+        from safeguard.people.history import history_source_register
+
+        history_source_register(episode_history)

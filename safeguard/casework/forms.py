@@ -13,6 +13,18 @@ from safeguard.design_system.forms import GovukDateField, GovukForm
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _late_reason(label: str) -> forms.CharField:
+    """The worker's reason when something was done after its clock's due date (the view puts
+    the due date in the hint; the service refuses a late one without a reason)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it was after its due date.",
+    )
+
+
 class AllocateForm(GovukForm):
     worker = forms.ChoiceField(
         label="Who will hold this child's case?",
@@ -92,6 +104,9 @@ class SectionForm(GovukForm):
             "invalid": "The page was changed: reload it and try again (your words are kept)",
         },
     )
+    # Which open page this is (a token given when the page is drawn): its own saves, the
+    # autosave and the final save, never conflict with each other. Blank from an old page.
+    edit = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
 
 class AssessmentDetailsForm(GovukForm):
@@ -126,8 +141,9 @@ class AuthoriseForm(GovukForm):
     authorised_on = GovukDateField(
         label="Date authorised", subject="Date authorised", must_be="past_or_today"
     )
+    # The view keeps this only when the assessment's clock has passed its due date.
     late_reason = forms.CharField(
-        label="Why was the assessment late? (if it was)",
+        label="Why was the assessment late?",
         required=False,
         max_length=2000,
         widget=forms.Textarea,
@@ -166,6 +182,7 @@ class StrategyDiscussionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if a section 47 enquiry was started"},
     )
+    late_reason = _late_reason("If the discussion was late, why?")
 
 
 class Section47OutcomeForm(GovukForm):
@@ -208,6 +225,7 @@ class VisitForm(GovukForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
         required=False,
+        help_text="Answer for every visit where the child was seen.",
     )
     observations = forms.CharField(
         label="What did you see and hear?",
@@ -215,6 +233,15 @@ class VisitForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": "Enter what you saw and heard"},
     )
+    late_reason = _late_reason("If the visit was late, why?")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("child_seen") == "yes" and not data.get("child_seen_alone"):
+            self.add_error("child_seen_alone", "Select yes if the child was seen alone")
+        if data.get("child_seen") == "no" and data.get("child_seen_alone") == "yes":
+            self.add_error("child_seen_alone", "A child who was not seen cannot have been seen alone")
+        return data
 
 
 class CaseNoteForm(GovukForm):
@@ -257,3 +284,13 @@ class CINPlanReviewForm(GovukForm):
         help_text="Write it so the family can read it.",
         error_messages={"required": "Enter what was decided"},
     )
+    late_reason = _late_reason("If the review was late, why?")
+
+
+class StrategyRecordForm(GovukForm):
+    circulated_on = GovukDateField(
+        label="When was the record sent to the agencies?",
+        subject="Date the record was sent",
+        must_be="past_or_today",
+    )
+    late_reason = _late_reason("If it was sent late, why?")

@@ -132,6 +132,9 @@ class StrategyDiscussion(BaseModel):
     )
     information_shared = models.TextField(blank=True)
     safety_actions = models.TextField(blank=True, help_text="Immediate actions to keep the child safe.")
+    record_circulated_on = models.DateField(
+        null=True, blank=True, help_text="When the record of the discussion went to the agencies."
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -212,12 +215,15 @@ class ChildProtectionReview(BaseModel):
 
 
 class ClockKind(models.TextChoices):
-    ASSESSMENT = "assessment", "Child and family assessment (45 working days from referral)"
+    ASSESSMENT = "assessment", "Child and family assessment (45 working days)"
     ICPC = "icpc", "Initial child protection conference (15 working days from strategy discussion)"
     STRATEGY_RECORD = "strategy_record", "Strategy discussion record circulated"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion after the front door decision"
     CORE_GROUP = "core_group", "First core group meeting"
     CP_REVIEW = "cp_review", "Child protection review conference"
     CP_VISIT = "cp_visit", "Child protection visit"
+    CIN_REVIEW = "cin_review", "Child in need plan review"
+    CIN_VISIT = "cin_visit", "Child in need visit"
 
 
 class StatutoryClock(BaseModel):
@@ -268,12 +274,19 @@ class AssessmentSection(BaseModel):
 
     ``version`` increases on every save: a save based on an older version is refused with a
     conflict message, so two people editing the same section never overwrite each other.
+    ``edit`` names the open page that wrote the current version, so that page's own saves
+    (its autosave and its final save, which may cross in flight) never conflict with each other.
     """
 
     assessment = models.ForeignKey("Assessment", on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=32)
     text = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
+    edit = models.CharField(
+        max_length=36,
+        blank=True,
+        help_text="The editing page (a random token per page) that saved the current version.",
+    )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -307,8 +320,13 @@ class Visit(BaseModel):
     visit_date = models.DateField()
     kind = models.CharField(max_length=8, choices=VisitKind.choices)
     child_seen = models.BooleanField()
-    child_seen_alone = models.BooleanField(null=True, blank=True)
+    child_seen_alone = models.BooleanField(
+        null=True, blank=True, help_text="Recorded for every visit where the child was seen."
+    )
     observations = models.TextField(blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="The worker's reason, when the visit was after its due date."
+    )
 
     class Meta:
         ordering = ["-visit_date"]

@@ -26,10 +26,11 @@ from safeguard.casework.models import (
     ClockKind,
     Section47Enquiry,
     StatutoryClock,
+    StrategyDiscussion,
     Visit,
 )
-from safeguard.casework.timescales import TIMESCALES
-from safeguard.core.calendar import add_calendar_months, working_days_between
+from safeguard.casework.timescales import TIMESCALES, first_review_timescale, later_review_timescale
+from safeguard.core.calendar import working_days_between
 from safeguard.people.access import child_read, record_get_for_user
 from safeguard.people.models import Address, Person
 from safeguard.people.permissions import children_for
@@ -262,8 +263,8 @@ def next_review_due(plan: ChildProtectionPlan, review_dates: list[dt.date]) -> d
     Working Together 2023, ch.3, "Child protection review conference"; timescales.md 6-7.
     """
     if not review_dates:
-        return add_calendar_months(plan.start_date, 3)
-    return add_calendar_months(max(review_dates), 6)
+        return first_review_timescale().due(plan.start_date)
+    return later_review_timescale().due(max(review_dates))
 
 
 def cp_plans_with_next_review(*, today: dt.date, limit: int) -> list[ReviewDue]:
@@ -411,6 +412,22 @@ def section_47_get_for_user(
         ).select_related("episode__child", "episode__team", "episode__worker"),
         pk=enquiry_id,
         child_id_of=lambda enquiry: enquiry.episode.child_id,
+        request=request,
+        action=action,
+    )
+
+
+def strategy_discussion_get_for_user(
+    *, user: User, discussion_id: uuid.UUID, action: Action = Action.VIEW, request: HttpRequest | None = None
+) -> StrategyDiscussion:
+    return record_get_for_user(
+        user=user,
+        what=AccessKind.STRATEGY_DISCUSSION,
+        scoped=StrategyDiscussion.objects.filter(
+            episode__child__in=children_for(user, Action.VIEW)
+        ).select_related("episode__child", "episode__team", "episode__worker"),
+        pk=discussion_id,
+        child_id_of=lambda discussion: discussion.episode.child_id,
         request=request,
         action=action,
     )

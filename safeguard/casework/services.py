@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, TeamKind, User
 from safeguard.accounts.policy import FRONT_DOOR_ROLES, Action, Scope, scope_for
 from safeguard.audit.services import audit_event_record, diff, snapshot
-from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.models import (
     Assessment,
     AssessmentOutcome,
@@ -19,6 +19,7 @@ from safeguard.casework.models import (
     AssessmentStatus,
     CaseNote,
     ChildProtectionPlan,
+    ChildProtectionReview,
     ChronologyEntry,
     CINEpisode,
     CINPlan,
@@ -32,7 +33,7 @@ from safeguard.casework.models import (
     Visit,
     VisitKind,
 )
-from safeguard.casework.timescales import TIMESCALES, Timescale, icpc_timescale
+from safeguard.casework.timescales import TIMESCALES, Timescale, icpc_timescale, later_review_timescale
 from safeguard.core.codes import PrimaryNeed, ReasonForClosure
 from safeguard.design_system.formatting import govuk_date
 from safeguard.people.models import Person
@@ -54,6 +55,9 @@ def episode_open(
 
     A child has at most one open episode: a new referral while one is open is recorded
     against that episode's work, not as a second episode.
+
+    The assessment clock starts here, at the point of referral (Working Together 2023 ch.3,
+    "Assessment"): a referral waiting to be allocated is already counting its 45 working days.
     """
     if not child.is_child_record:
         raise ValidationError("Only a child's record can have a referral")
@@ -79,6 +83,9 @@ def episode_open(
             changes=diff({}, snapshot(episode, _EPISODE_FIELDS)),
             child_id=child.pk,
         )
+        clock_start(
+            actor=actor, kind=ClockKind.ASSESSMENT, episode=episode, source=episode, start_date=referral_date
+        )
     return episode
 
 
@@ -89,10 +96,23 @@ def open_cp_plan(child: Person) -> ChildProtectionPlan | None:
 # -- statutory clocks ------------------------------------------------------------------
 
 
+class LateReasonNeeded(ValidationError):
+    """Something was done after its clock's due date and nobody has said why."""
+
+
 def clock_start(
-    *, actor: User | None, kind: str, episode: CINEpisode, source: models.Model, start_date: dt.date
+    *,
+    actor: User | None,
+    kind: str,
+    episode: CINEpisode,
+    source: models.Model,
+    start_date: dt.date,
+    timescale: Timescale | None = None,
 ) -> StatutoryClock:
-    timescale = TIMESCALES[ClockKind(kind)]()
+    """Start a clock with the timescale in force today for ``kind``, or ``timescale`` when a
+    kind's interval depends on what came before (a later review conference is due 6 months
+    after the previous one, the first 3 months after the plan starts)."""
+    timescale = timescale or TIMESCALES[ClockKind(kind)]()
     clock = StatutoryClock.objects.create(
         kind=kind,
         child_id=episode.child_id,
@@ -127,7 +147,7 @@ def clock_stop(
     """Stop a clock: met on ``met_date`` (a reason is required if late), or stopped without
     being met (``stopped_reason``, e.g. "no conference needed")."""
     if met_date is not None and met_date > clock.due_date and not late_reason.strip():
-        raise ValidationError("Give the reason this was late: it was due on " + govuk_date(clock.due_date))
+        raise LateReasonNeeded("Give the reason this was late: it was due on " + govuk_date(clock.due_date))
     before = snapshot(clock, ["met_date", "late_reason", "stopped_reason"])
     clock.met_date = met_date
     clock.late_reason = late_reason.strip()
@@ -174,6 +194,40 @@ def _running_clock(
     if source is not None:
         clocks = clocks.filter(source_id=source.pk)
     return clocks.first()
+
+
+def _clocks_stop(*, actor: User | None, episode: CINEpisode, kinds: list[str], reason: str) -> None:
+    """Stop the episode's running clocks of ``kinds`` unmet (e.g. the plan they belong to ended)."""
+    for clock in StatutoryClock.objects.filter(
+        episode=episode, kind__in=kinds, met_date__isnull=True, stopped_reason=""
+    ):
+        clock_stop(actor=actor, clock=clock, met_date=None, stopped_reason=reason)
+
+
+def _clock_meet_and_restart(
+    *,
+    actor: User,
+    episode: CINEpisode,
+    kind: str,
+    met_on: dt.date,
+    late_reason: str,
+    source: models.Model,
+    timescale: Timescale | None = None,
+) -> StatutoryClock:
+    """A recurring clock (visits, reviews): the event meets the running clock, which asks for
+    the reason when late, and starts the next one from the event's date."""
+    running = _running_clock(episode, kind)
+    if running is not None:
+        clock_stop(actor=actor, clock=running, met_date=met_on, late_reason=late_reason)
+    return clock_start(
+        actor=actor, kind=kind, episode=episode, source=source, start_date=met_on, timescale=timescale
+    )
+
+
+def _late_reason_check(clock: StatutoryClock | None, on: dt.date, late_reason: str, what: str) -> None:
+    """Refuse before anything is saved, so the page can ask for the reason in the same form."""
+    if clock is not None and on > clock.due_date and not late_reason.strip():
+        raise LateReasonNeeded(f"Give the reason {what} was late: it was due on {govuk_date(clock.due_date)}")
 
 
 # -- hand-off, allocation and transfer --------------------------------------------------
@@ -299,7 +353,13 @@ def episode_allocate(*, actor: User, episode: CINEpisode, worker: User) -> CINEp
 
 
 def assessment_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -> Assessment:
-    """Start a child and family assessment; its 45-working-day clock runs from the referral."""
+    """Start a child and family assessment.
+
+    The first assessment of an episode takes over the clock that started at the referral
+    (45 working days from the point of referral, WT2023 ch.3). A later assessment in the same
+    episode (circumstances changed after the first was authorised) is a new piece of work: its
+    clock runs from its own start, not from a referral months ago.
+    """
     if not episode.is_open:
         raise ValidationError("This episode is closed")
     if episode.referral_nfa:
@@ -328,44 +388,98 @@ def assessment_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -
             changes=diff({}, snapshot(assessment, ["episode_id", "start_date"])),
             child_id=episode.child_id,
         )
-        if _running_clock(episode, ClockKind.ASSESSMENT) is None:
-            clock_start(
-                actor=actor,
-                kind=ClockKind.ASSESSMENT,
-                episode=episode,
-                source=assessment,
-                start_date=episode.referral_date,
-            )
+        _assessment_clock_attach(actor=actor, episode=episode, assessment=assessment)
     return assessment
 
 
+def _assessment_clock_attach(*, actor: User, episode: CINEpisode, assessment: Assessment) -> None:
+    waiting = _running_clock(episode, ClockKind.ASSESSMENT, episode)
+    if waiting is not None:
+        # The referral's clock becomes this assessment's: same start, same due date.
+        before = snapshot(waiting, ["source_type", "source_id"])
+        waiting.source_type = assessment._meta.label_lower
+        waiting.source_id = assessment.pk
+        waiting.modified_by = actor
+        waiting.save(update_fields=["source_type", "source_id", "modified_by", "modified_at"])
+        audit_event_record(
+            actor=actor,
+            action="clock_attach",
+            instance=waiting,
+            changes=diff(before, snapshot(waiting, ["source_type", "source_id"])),
+            child_id=episode.child_id,
+        )
+        return
+    earlier = StatutoryClock.objects.filter(episode=episode, kind=ClockKind.ASSESSMENT).exists()
+    clock_start(
+        actor=actor,
+        kind=ClockKind.ASSESSMENT,
+        episode=episode,
+        source=assessment,
+        # An episode recorded without its referral clock (an import) still counts from the referral.
+        start_date=assessment.start_date if earlier else episode.referral_date,
+    )
+
+
 class EditConflict(Exception):
-    """Someone else saved this section since the user opened it."""
+    """Someone else (or the same user in another window) saved this section since the page
+    the save came from was opened."""
 
     def __init__(self, section: AssessmentSection) -> None:
         super().__init__("edit conflict")
         self.section = section
 
 
+_SUBMITTED = "This assessment has been sent for authorisation and can no longer be changed"
+
+
+def _is_conflict(section: AssessmentSection, *, actor: User, based_on_version: int, edit: str) -> bool:
+    """Whether a save from the page ``edit``, based on ``based_on_version``, would overwrite
+    words its writer has not seen.
+
+    A page's autosave and its final save can cross in flight, so the page may send a version
+    its own earlier save has already replaced. Every version a page writes follows one it had
+    seen, so when the current version is the same page's, everything since the page's base is
+    that page's too: no one else's words are lost.
+    """
+    if section.version == based_on_version:
+        return False
+    return not (edit and section.edit == edit and section.modified_by_id == actor.pk)
+
+
 def assessment_section_save(
-    *, actor: User, assessment: Assessment, key: str, text: str, based_on_version: int
+    *,
+    actor: User,
+    assessment: Assessment,
+    key: str,
+    text: str,
+    based_on_version: int,
+    edit: str = "",
 ) -> AssessmentSection:
-    """Save a section's draft text, refusing a save based on an older version."""
-    if assessment.status != AssessmentStatus.IN_PROGRESS:
-        raise ValidationError("This assessment has been submitted and can no longer be changed")
+    """Save a section's draft text, refusing a save that would overwrite someone else's.
+
+    ``edit`` is the editing page's token: saves from the same page never conflict with each
+    other (see ``_is_conflict``).
+    """
+    if key not in SECTION_KEYS:
+        raise ValueError(key)
     with transaction.atomic():
+        # Locked so a submission cannot slip in between this check and the write.
+        status = Assessment.objects.select_for_update().values_list("status", flat=True).get(pk=assessment.pk)
+        if status != AssessmentStatus.IN_PROGRESS:
+            raise ValidationError(_SUBMITTED)
         section, _created = AssessmentSection.objects.select_for_update().get_or_create(
             assessment=assessment, key=key, defaults={"created_by": actor, "modified_by": actor}
         )
-        if section.version != based_on_version:
+        if _is_conflict(section, actor=actor, based_on_version=based_on_version, edit=edit):
             raise EditConflict(section)
         if section.text == text:
             return section
         before = {"text": section.text}
         section.text = text
         section.version += 1
+        section.edit = edit
         section.modified_by = actor
-        section.save(update_fields=["text", "version", "modified_by", "modified_at"])
+        section.save(update_fields=["text", "version", "edit", "modified_by", "modified_at"])
         # Every writer is kept, not just the last: none of them may authorise (four eyes).
         section.authors.add(actor)
         audit_event_record(
@@ -410,7 +524,8 @@ def assessment_record_details(
 def assessment_missing(assessment: Assessment) -> list[str]:
     """What must be done before the assessment can be submitted (empty when complete)."""
     missing = [
-        f"Write the {title.lower()} section"
+        # "The child's views" already starts with "the": not "Write the the child's views".
+        f"Write the {title.lower().removeprefix('the ')} section"
         for key, title, _hint in ASSESSMENT_SECTIONS
         if not assessment.sections.filter(key=key).exclude(text="").exists()
     ]
@@ -426,12 +541,16 @@ def assessment_missing(assessment: Assessment) -> list[str]:
 
 
 def assessment_submit(*, actor: User, assessment: Assessment, on: dt.date) -> Assessment:
-    if assessment.status != AssessmentStatus.IN_PROGRESS:
-        raise ValidationError("This assessment has already been submitted")
-    missing = assessment_missing(assessment)
-    if missing:
-        raise ValidationError(missing)
+    """Send the assessment for authorisation; from now on its sections cannot change."""
     with transaction.atomic():
+        # Locked, and checked under the lock, so that a section save in flight either lands
+        # before the submission (and is part of what is authorised) or is refused.
+        locked = Assessment.objects.select_for_update().values_list("status", flat=True).get(pk=assessment.pk)
+        if locked != AssessmentStatus.IN_PROGRESS or assessment.status != AssessmentStatus.IN_PROGRESS:
+            raise ValidationError("This assessment has already been submitted")
+        missing = assessment_missing(assessment)
+        if missing:
+            raise ValidationError(missing)
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_date = on
         assessment.submitted_by = actor
@@ -477,6 +596,11 @@ def assessment_authorise_refusal(*, actor: User, assessment: Assessment) -> str 
     return None
 
 
+def assessment_clock(assessment: Assessment) -> StatutoryClock | None:
+    """The running clock this assessment stops when it is authorised."""
+    return _running_clock(assessment.episode, ClockKind.ASSESSMENT, assessment)
+
+
 def assessment_authorise(
     *, actor: User, assessment: Assessment, on: dt.date, late_reason: str = ""
 ) -> Assessment:
@@ -491,7 +615,7 @@ def assessment_authorise(
     if refusal:
         raise ValidationError(refusal)
     with transaction.atomic():
-        clock = _running_clock(assessment.episode, ClockKind.ASSESSMENT)
+        clock = assessment_clock(assessment)
         if clock is not None:
             clock_stop(actor=actor, clock=clock, met_date=on, late_reason=late_reason)
         assessment.status = AssessmentStatus.AUTHORISED
@@ -518,6 +642,25 @@ REQUIRED_STRATEGY_AGENCIES: frozenset[str] = frozenset(
 )
 
 
+def strategy_discussion_request(*, actor: User, episode: CINEpisode, decided_on: dt.date) -> StatutoryClock:
+    """The front door decided a strategy discussion is needed: measure the time to it.
+
+    The clock (local policy, default 1 working day) is met by the next strategy discussion
+    recorded on the episode. A second request while one is waiting keeps the first.
+    """
+    running = _running_clock(episode, ClockKind.STRATEGY_DISCUSSION)
+    if running is not None:
+        return running
+    with transaction.atomic():
+        return clock_start(
+            actor=actor,
+            kind=ClockKind.STRATEGY_DISCUSSION,
+            episode=episode,
+            source=episode,
+            start_date=decided_on,
+        )
+
+
 def strategy_discussion_record(
     *,
     actor: User,
@@ -527,10 +670,13 @@ def strategy_discussion_record(
     information_shared: str,
     safety_actions: str,
     start_section_47: bool,
+    late_reason: str = "",
 ) -> StrategyDiscussion:
     """Record a strategy discussion; starting a section 47 enquiry starts the ICPC clock.
 
     Working Together 2023, chapter 3: police, health and children's social care at least.
+    The discussion meets the clock from the front door's decision (a reason if late) and
+    starts the clock for circulating its record (local policy, default 1 working day).
     """
     if not episode.is_open:
         raise ValidationError("This episode is closed")
@@ -546,6 +692,10 @@ def strategy_discussion_record(
         raise ValidationError(
             f"A strategy discussion needs police, health and children's social care: add {names}"
         )
+    requested = _running_clock(episode, ClockKind.STRATEGY_DISCUSSION)
+    if requested is not None and held_on < requested.start_date:
+        requested = None  # an earlier discussion recorded late does not answer a later decision
+    _late_reason_check(requested, held_on, late_reason, "the strategy discussion")
     with transaction.atomic():
         discussion = StrategyDiscussion.objects.create(
             episode=episode,
@@ -564,37 +714,95 @@ def strategy_discussion_record(
             changes=diff({}, snapshot(discussion, ["held_on", "agencies", "section_47_started"])),
             child_id=episode.child_id,
         )
+        if requested is not None:
+            clock_stop(actor=actor, clock=requested, met_date=held_on, late_reason=late_reason)
+        clock_start(
+            actor=actor,
+            kind=ClockKind.STRATEGY_RECORD,
+            episode=episode,
+            source=discussion,
+            start_date=held_on,
+        )
         if start_section_47:
             _section_47_start(actor=actor, discussion=discussion)
     return discussion
 
 
+def strategy_record_circulate(
+    *, actor: User, discussion: StrategyDiscussion, on: dt.date, late_reason: str = ""
+) -> StrategyDiscussion:
+    """The record of the discussion went to the agencies: meets its clock (a reason if late)."""
+    if discussion.record_circulated_on is not None:
+        raise ValidationError("The record of this discussion has already been circulated")
+    if on < discussion.held_on or on > timezone.localdate():
+        raise ValidationError("The record must be circulated between the discussion and today")
+    clock = _running_clock(discussion.episode, ClockKind.STRATEGY_RECORD, discussion)
+    _late_reason_check(clock, on, late_reason, "the record")
+    with transaction.atomic():
+        discussion.record_circulated_on = on
+        discussion.modified_by = actor
+        discussion.save(update_fields=["record_circulated_on", "modified_by", "modified_at"])
+        audit_event_record(
+            actor=actor,
+            action="strategy_record_circulate",
+            instance=discussion,
+            changes={"record_circulated_on": {"before": None, "after": on.isoformat()}},
+            child_id=discussion.episode.child_id,
+        )
+        if clock is not None:
+            clock_stop(actor=actor, clock=clock, met_date=on, late_reason=late_reason)
+    return discussion
+
+
+def _open_section_47(episode: CINEpisode) -> Section47Enquiry | None:
+    """The enquiry still under way: no outcome and no conference yet."""
+    return (
+        Section47Enquiry.objects.filter(episode=episode, outcome="", icpc_date__isnull=True)
+        .order_by("-start_date")
+        .first()
+    )
+
+
 def _section_47_start(*, actor: User, discussion: StrategyDiscussion) -> Section47Enquiry:
+    """Start the enquiry, or, while one is under way, continue it from this discussion.
+
+    A second strategy discussion in the same enquiry does not start a second section 47 (the
+    census would count two): the enquiry keeps its start date (S47ActualStartDate) and the
+    conference becomes due 15 working days after this, the last, discussion (InitialCPCtarget).
+    """
     episode = discussion.episode
     for earlier in StatutoryClock.objects.filter(
         episode=episode, kind=ClockKind.ICPC, met_date__isnull=True, stopped_reason=""
     ):
-        # The ICPC is due 15 working days after the LAST strategy discussion that started a s47.
         clock_stop(
             actor=actor,
             clock=earlier,
             met_date=None,
             stopped_reason="Superseded by a later strategy discussion",
         )
-    enquiry = Section47Enquiry.objects.create(
-        episode=episode,
-        strategy_discussion=discussion,
-        start_date=discussion.held_on,
-        icpc_target_date=icpc_timescale().due(discussion.held_on),
-        created_by=actor,
-        modified_by=actor,
-    )
+    enquiry = _open_section_47(episode)
+    if enquiry is not None:
+        before = snapshot(enquiry, ["strategy_discussion_id", "icpc_target_date"])
+        enquiry.strategy_discussion = discussion
+        enquiry.icpc_target_date = icpc_timescale().due(discussion.held_on)
+        enquiry.modified_by = actor
+        enquiry.save(update_fields=["strategy_discussion", "icpc_target_date", "modified_by", "modified_at"])
+        action, changes = (
+            "section_47_continue",
+            diff(before, snapshot(enquiry, ["strategy_discussion_id", "icpc_target_date"])),
+        )
+    else:
+        enquiry = Section47Enquiry.objects.create(
+            episode=episode,
+            strategy_discussion=discussion,
+            start_date=discussion.held_on,
+            icpc_target_date=icpc_timescale().due(discussion.held_on),
+            created_by=actor,
+            modified_by=actor,
+        )
+        action, changes = "section_47_start", diff({}, snapshot(enquiry, ["start_date", "icpc_target_date"]))
     audit_event_record(
-        actor=actor,
-        action="section_47_start",
-        instance=enquiry,
-        changes=diff({}, snapshot(enquiry, ["start_date", "icpc_target_date"])),
-        child_id=episode.child_id,
+        actor=actor, action=action, instance=enquiry, changes=changes, child_id=episode.child_id
     )
     clock_start(
         actor=actor, kind=ClockKind.ICPC, episode=episode, source=enquiry, start_date=discussion.held_on
@@ -671,6 +879,16 @@ def episode_close(*, actor: User, episode: CINEpisode, closure_date: dt.date, re
 # -- visits, notes and the chronology ---------------------------------------------------
 
 
+def _visit_clock_kind(episode: CINEpisode, kind: str) -> str | None:
+    """Which visit clock a visit of ``kind`` meets: CP visits while the child is on a child
+    protection plan, CIN visits while the episode has an open child in need plan."""
+    if kind == VisitKind.CP and open_cp_plan(episode.child) is not None:
+        return ClockKind.CP_VISIT
+    if kind == VisitKind.CIN and episode.cin_plans.filter(end_date__isnull=True).exists():
+        return ClockKind.CIN_VISIT
+    return None
+
+
 def visit_record(
     *,
     actor: User,
@@ -680,15 +898,30 @@ def visit_record(
     child_seen: bool,
     child_seen_alone: bool | None,
     observations: str,
+    late_reason: str = "",
 ) -> Visit:
-    """Record a visit. A child protection visit where the child was seen meets the running
-    visit clock and starts the next one (local policy: every 10 working days)."""
+    """Record a visit. A statutory visit where the child was seen meets the running visit
+    clock (a late one needs the worker's reason) and starts the next one (local policy: every
+    10 working days on a child protection plan, 20 on a child in need plan).
+
+    Whether the child was seen alone is recorded for every visit where the child was seen
+    (Working Together 2023 ch.3: the child seen, and seen alone where appropriate).
+    """
     if visit_date > timezone.localdate():
         raise ValidationError("The visit date cannot be in the future")
     if visit_date < episode.referral_date:
         raise ValidationError("The visit cannot be before the referral")
     if not child_seen and child_seen_alone:
         raise ValidationError("A child who was not seen cannot have been seen alone")
+    if child_seen and child_seen_alone is None:
+        raise ValidationError("Select yes if the child was seen alone")
+    clock_kind = _visit_clock_kind(episode, kind) if child_seen else None
+    running = _running_clock(episode, clock_kind) if clock_kind else None
+    if running is not None and visit_date < running.start_date:
+        # A visit before the last one, recorded afterwards: it is kept but times nothing.
+        clock_kind = running = None
+    _late_reason_check(running, visit_date, late_reason, "the visit")
+    late = running is not None and visit_date > running.due_date
     with transaction.atomic():
         visit = Visit.objects.create(
             episode=episode,
@@ -696,8 +929,9 @@ def visit_record(
             visit_date=visit_date,
             kind=kind,
             child_seen=child_seen,
-            child_seen_alone=child_seen_alone,
+            child_seen_alone=child_seen_alone if child_seen else None,
             observations=observations,
+            late_reason=late_reason.strip() if late else "",
             created_by=actor,
             modified_by=actor,
         )
@@ -705,22 +939,33 @@ def visit_record(
             actor=actor,
             action="visit_record",
             instance=visit,
-            changes=diff({}, snapshot(visit, ["visit_date", "kind", "child_seen", "child_seen_alone"])),
+            changes=diff(
+                {}, snapshot(visit, ["visit_date", "kind", "child_seen", "child_seen_alone", "late_reason"])
+            ),
             child_id=episode.child_id,
         )
-        if kind == VisitKind.CP and child_seen and open_cp_plan(episode.child) is not None:
-            running = _running_clock(episode, ClockKind.CP_VISIT)
-            if running is not None:
-                clock_stop(
-                    actor=actor,
-                    clock=running,
-                    met_date=visit_date,
-                    late_reason="" if visit_date <= running.due_date else "Recorded as a late visit",
-                )
-            clock_start(
-                actor=actor, kind=ClockKind.CP_VISIT, episode=episode, source=visit, start_date=visit_date
+        if clock_kind is not None:
+            _clock_meet_and_restart(
+                actor=actor,
+                episode=episode,
+                kind=clock_kind,
+                met_on=visit_date,
+                late_reason=visit.late_reason,
+                source=visit,
             )
     return visit
+
+
+def running_clock_due(episode: CINEpisode, kind: str) -> dt.date | None:
+    """When the episode's running clock of ``kind`` is due (for a form's hint), if one runs."""
+    clock = _running_clock(episode, kind)
+    return clock.due_date if clock else None
+
+
+def visit_due(episode: CINEpisode, kind: str) -> StatutoryClock | None:
+    """The running visit clock a visit of ``kind`` would meet (for the form's hint)."""
+    clock_kind = _visit_clock_kind(episode, kind)
+    return _running_clock(episode, clock_kind) if clock_kind else None
 
 
 def case_note_add(*, actor: User, episode: CINEpisode, written_on: dt.date, text: str) -> CaseNote:
@@ -771,7 +1016,8 @@ def chronology_entry_add(
 
 
 def cin_plan_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -> CINPlan:
-    """A child in need plan (census CINPlanDates); not alongside a child protection plan."""
+    """A child in need plan (census CINPlanDates); not alongside a child protection plan.
+    Starts the plan's review and visit clocks."""
     if not episode.is_open:
         raise ValidationError("This episode is closed")
     if start_date > timezone.localdate() or start_date < episode.referral_date:
@@ -791,6 +1037,9 @@ def cin_plan_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -> 
             changes=diff({}, snapshot(plan, ["start_date"])),
             child_id=episode.child_id,
         )
+        # Both clocks run from the plan's start (local policy, see timescales.py).
+        for kind in (ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT):
+            clock_start(actor=actor, kind=kind, episode=episode, source=plan, start_date=start_date)
     return plan
 
 
@@ -801,23 +1050,38 @@ def cin_plan_end(*, actor: User, plan: CINPlan, end_date: dt.date) -> CINPlan:
         raise ValidationError("The plan must end between its start date and today")
     with transaction.atomic():
         plan.end_date = end_date
-        plan.modified_by = actor
-        plan.save(update_fields=["end_date", "modified_by", "modified_at"])
-        audit_event_record(
-            actor=actor,
-            action="cin_plan_end",
-            instance=plan,
-            changes={"end_date": {"before": None, "after": end_date.isoformat()}},
-            child_id=plan.episode.child_id,
-        )
+        _plan_ended(actor=actor, plan=plan, kinds=[ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT])
     return plan
 
 
-def cin_plan_review_record(*, actor: User, plan: CINPlan, held_on: dt.date, summary: str) -> CINPlanReview:
+def _plan_ended(*, actor: User, plan: CINPlan | ChildProtectionPlan, kinds: list[str]) -> None:
+    """Save a plan's end: audited, and its visit and review clocks stop (no more are due)."""
+    assert plan.end_date is not None
+    plan.modified_by = actor
+    plan.save(update_fields=["end_date", "modified_by", "modified_at"])
+    audit_event_record(
+        actor=actor,
+        action="cin_plan_end" if isinstance(plan, CINPlan) else "cp_plan_end",
+        instance=plan,
+        changes={"end_date": {"before": None, "after": plan.end_date.isoformat()}},
+        child_id=plan.episode.child_id,
+    )
+    _clocks_stop(actor=actor, episode=plan.episode, kinds=kinds, reason="Plan ended")
+
+
+def cin_plan_review_record(
+    *, actor: User, plan: CINPlan, held_on: dt.date, summary: str, late_reason: str = ""
+) -> CINPlanReview:
+    """Record a review of the plan: meets the review clock (a reason if late) and, while the
+    plan is open, starts the next one from this review."""
     if held_on < plan.start_date or held_on > timezone.localdate():
         raise ValidationError("The review must be between the plan's start and today")
     if plan.end_date is not None and held_on > plan.end_date:
         raise ValidationError("The review cannot be after the plan ended")
+    running = _running_clock(plan.episode, ClockKind.CIN_REVIEW)
+    # A review of an ended plan, or before the last one and recorded afterwards, times nothing.
+    times = plan.end_date is None and not (running is not None and held_on < running.start_date)
+    _late_reason_check(running if times else None, held_on, late_reason, "the review")
     with transaction.atomic():
         review = CINPlanReview.objects.create(
             plan=plan, held_on=held_on, summary=summary, created_by=actor, modified_by=actor
@@ -829,4 +1093,104 @@ def cin_plan_review_record(*, actor: User, plan: CINPlan, held_on: dt.date, summ
             changes=diff({}, snapshot(review, ["held_on", "summary"])),
             child_id=plan.episode.child_id,
         )
+        if times:
+            _clock_meet_and_restart(
+                actor=actor,
+                episode=plan.episode,
+                kind=ClockKind.CIN_REVIEW,
+                met_on=held_on,
+                late_reason=late_reason.strip(),
+                source=review,
+            )
+    return review
+
+
+# -- child protection plans -------------------------------------------------------------
+
+
+def cp_plan_start(
+    *, actor: User, episode: CINEpisode, start_date: dt.date, category: str
+) -> ChildProtectionPlan:
+    """A child protection plan from the initial conference (census ChildProtectionPlans).
+
+    Starts the visit clock from the plan's start (local policy, every 10 working days) and
+    the first review conference clock (3 months, Working Together 2023 ch.3).
+    """
+    if not episode.is_open:
+        raise ValidationError("This episode is closed")
+    if start_date > timezone.localdate() or start_date < episode.referral_date:
+        raise ValidationError("The plan must start between the referral date and today")
+    if open_cp_plan(episode.child) is not None:
+        raise ValidationError("This child is already on a child protection plan")
+    if episode.cin_plans.filter(end_date__isnull=True).exists():
+        raise ValidationError("End the child in need plan first: a child protection plan replaces it")
+    with transaction.atomic():
+        plan = ChildProtectionPlan.objects.create(
+            episode=episode,
+            child_id=episode.child_id,
+            start_date=start_date,
+            initial_category=category,
+            latest_category=category,
+            number_of_previous_plans=ChildProtectionPlan.objects.filter(child_id=episode.child_id).count(),
+            created_by=actor,
+            modified_by=actor,
+        )
+        audit_event_record(
+            actor=actor,
+            action="cp_plan_start",
+            instance=plan,
+            changes=diff({}, snapshot(plan, ["start_date", "initial_category"])),
+            child_id=episode.child_id,
+        )
+        for kind in (ClockKind.CP_VISIT, ClockKind.CP_REVIEW):
+            clock_start(actor=actor, kind=kind, episode=episode, source=plan, start_date=start_date)
+    return plan
+
+
+def cp_plan_end(*, actor: User, plan: ChildProtectionPlan, end_date: dt.date) -> ChildProtectionPlan:
+    """End the plan: its visit and review clocks stop (no more are due)."""
+    if plan.end_date is not None:
+        raise ValidationError("This plan has already ended")
+    if end_date <= plan.start_date or end_date > timezone.localdate():
+        raise ValidationError("The plan must end after its start date and not after today")
+    with transaction.atomic():
+        plan.end_date = end_date
+        _plan_ended(actor=actor, plan=plan, kinds=[ClockKind.CP_VISIT, ClockKind.CP_REVIEW])
+    return plan
+
+
+def cp_review_record(
+    *, actor: User, plan: ChildProtectionPlan, held_on: dt.date, late_reason: str = ""
+) -> ChildProtectionReview:
+    """A review conference: meets the review clock (a reason if late) and starts the next,
+    due at most 6 months later (Working Together 2023 ch.3)."""
+    if not plan.is_open:
+        raise ValidationError("This plan has ended")
+    if held_on < plan.start_date or held_on > timezone.localdate():
+        raise ValidationError("The review must be between the plan's start and today")
+    running = _running_clock(plan.episode, ClockKind.CP_REVIEW)
+    # A review before the last one, recorded afterwards, is kept but times nothing.
+    backdated = running is not None and held_on < running.start_date
+    _late_reason_check(None if backdated else running, held_on, late_reason, "the review conference")
+    with transaction.atomic():
+        review = ChildProtectionReview.objects.create(
+            plan=plan, held_on=held_on, created_by=actor, modified_by=actor
+        )
+        audit_event_record(
+            actor=actor,
+            action="cp_review_record",
+            instance=review,
+            changes=diff({}, snapshot(review, ["held_on"])),
+            child_id=plan.child_id,
+        )
+        if not backdated:
+            _clock_meet_and_restart(
+                actor=actor,
+                episode=plan.episode,
+                kind=ClockKind.CP_REVIEW,
+                met_on=held_on,
+                late_reason=late_reason.strip(),
+                source=review,
+                timescale=later_review_timescale(),
+            )
     return review

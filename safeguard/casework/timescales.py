@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from safeguard.casework.models import ClockKind
-from safeguard.core.calendar import add_calendar_months, add_working_days
+from safeguard.core.calendar import add_calendar_months, add_working_days, last_working_day_on_or_before
 
 ASSESSMENT_WORKING_DAYS = 45
 ICPC_WORKING_DAYS = 15
@@ -30,7 +30,9 @@ class Timescale:
         if self.working_days is not None:
             return add_working_days(start, self.working_days)
         assert self.months is not None
-        return add_calendar_months(start, self.months)
+        # "Within 3 months" on a Saturday or a bank holiday means by the working day before:
+        # the meeting cannot be held that day, and a later day would exceed the interval.
+        return last_working_day_on_or_before(add_calendar_months(start, self.months))
 
 
 def assessment_timescale() -> Timescale:
@@ -80,10 +82,35 @@ def cp_visit_timescale() -> Timescale:
     return Timescale(working_days=settings.LOCAL_TIMESCALES["cp_visit_working_days"])
 
 
+def strategy_discussion_timescale() -> Timescale:
+    """Strategy discussion held after the front door decided one was needed: local policy
+    (default 1 working day). Working Together 2023 sets no number, so the council does; the
+    clock measures the time from the decision to the discussion."""
+    return Timescale(working_days=settings.LOCAL_TIMESCALES["strategy_discussion_working_days"])
+
+
+def cin_review_timescale() -> Timescale:
+    """Child in need plan reviewed: local policy (default every 3 months, first from the
+    plan's start, then from the last review). Working Together 2023 ch.3 asks for regular
+    reviews of the plan without fixing the interval."""
+    return Timescale(months=settings.LOCAL_TIMESCALES["cin_review_months"])
+
+
+def cin_visit_timescale() -> Timescale:
+    """Visits to a child on a child in need plan: local policy (default every 20 working days)."""
+    return Timescale(working_days=settings.LOCAL_TIMESCALES["cin_visit_working_days"])
+
+
 TIMESCALES = {
     ClockKind.ASSESSMENT: assessment_timescale,
     ClockKind.ICPC: icpc_timescale,
     ClockKind.STRATEGY_RECORD: strategy_record_timescale,
+    ClockKind.STRATEGY_DISCUSSION: strategy_discussion_timescale,
     ClockKind.CORE_GROUP: core_group_timescale,
+    # The first review is due 3 months after the plan starts; ``cp_review_record`` starts each
+    # later one with ``later_review_timescale`` (6 months).
+    ClockKind.CP_REVIEW: first_review_timescale,
     ClockKind.CP_VISIT: cp_visit_timescale,
+    ClockKind.CIN_REVIEW: cin_review_timescale,
+    ClockKind.CIN_VISIT: cin_visit_timescale,
 }

@@ -27,6 +27,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "casework:assessment_section": ObjectPage(),
     "casework:assessment_autosave": PostOnly(),
     "casework:section_47_outcome": ObjectPage(),
+    "casework:strategy_record": ObjectPage(),
     "casework:visit_new": ObjectPage(),
     "casework:note_new": ObjectPage(),
     "casework:chronology": ChildRecord(Action.VIEW),

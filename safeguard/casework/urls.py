@@ -35,6 +35,11 @@ urlpatterns = [
         views.assessment_autosave,
         name="assessment_autosave",
     ),
+    path(
+        "strategy-discussions/<uuid:discussion_id>/record/",
+        views.strategy_record,
+        name="strategy_record",
+    ),
     path("section-47/<uuid:enquiry_id>/outcome/", views.section_47_outcome, name="section_47_outcome"),
     path("episodes/<uuid:episode_id>/visits/new/", views.visit_new, name="visit_new"),
     path("episodes/<uuid:episode_id>/notes/new/", views.note_new, name="note_new"),

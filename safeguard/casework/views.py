@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +23,14 @@ from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.documents import pdf_response
-from safeguard.casework.models import AssessmentSection, AssessmentStatus, CINEpisode, StatutoryClock
+from safeguard.casework.models import (
+    AssessmentSection,
+    AssessmentStatus,
+    CINEpisode,
+    ClockKind,
+    StatutoryClock,
+    VisitKind,
+)
 from safeguard.casework.selectors import (
     CP_PLAN_WEIGHT,
     WorkerCaseload,
@@ -33,6 +41,7 @@ from safeguard.casework.selectors import (
     receiving_team_for,
     receiving_teams,
     section_47_get_for_user,
+    strategy_discussion_get_for_user,
     team_caseloads,
 )
 from safeguard.core.codes import AssessmentFactor
@@ -49,9 +58,22 @@ def _episode_url(episode_id: uuid.UUID) -> str:
     return reverse("casework:episode_detail", args=[episode_id])
 
 
+def _late_hint(form: Form, due: dt.date | None, what: str) -> None:
+    if due is not None:
+        form.fields[
+            "late_reason"
+        ].help_text = f"Only if it was after its due date: {what} was due by {govuk_date(due)}."
+
+
 def _add_errors(form: Form, error: ValidationError) -> None:
+    # A missing reason for lateness belongs beside the box that asks for it.
+    field = (
+        "late_reason"
+        if isinstance(error, services.LateReasonNeeded) and "late_reason" in form.fields
+        else None
+    )
     for message in error.messages:
-        form.add_error(None, message)
+        form.add_error(field, message)
 
 
 def _save_or_none(
@@ -290,6 +312,8 @@ def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpR
             "title": title,
             "href": reverse("casework:assessment_section", args=[item.pk, key]),
             "done": bool(sections.get(key) and sections[key].text.strip()),
+            # A section can be read once it can no longer be changed.
+            "readable": True,
         }
         for key, title, _hint in ASSESSMENT_SECTIONS
     ]
@@ -299,6 +323,7 @@ def assessment(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> HttpR
             "title": "Dates seen, factors and outcome",
             "href": reverse("casework:assessment_details", args=[item.pk]),
             "done": details_done,
+            "readable": False,
         }
     )
     user = request.user
@@ -333,19 +358,46 @@ def _section_title(key: str) -> tuple[str, str]:
     raise Http404("No such section")
 
 
+def _new_edit() -> str:
+    """A fresh token for one drawing of a section's editing page."""
+    return uuid.uuid4().hex
+
+
+def _conflict_message(clash: services.EditConflict, user: User) -> str:
+    if clash.section.modified_by_id == user.pk:
+        return (
+            "You saved this section in another window or tab while this page was open. Your "
+            "words here are below what you saved there: copy what you need, then save again."
+        )
+    return (
+        "Someone else saved this section while you were editing it. Your words are below "
+        "theirs: copy what you need, then save again."
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> HttpResponse:
+    """One written section: editable while the assessment is in progress, read-only after."""
     title, hint = _section_title(key)
+    posting = request.method == "POST"
     item = assessment_get_for_user(
-        user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
+        user=request.user,
+        assessment_id=assessment_id,
+        action=Action.EDIT if posting else Action.VIEW,
+        request=request,
     )
     section = _section_texts(item.pk).get(key)
     conflict = None
+    unsaved = ""
     form = forms.SectionForm(
         _posted(request),
-        initial={"text": section.text if section else "", "version": section.version if section else 0},
+        initial={
+            "text": section.text if section else "",
+            "version": section.version if section else 0,
+            "edit": _new_edit(),
+        },
     )
-    if request.method == "POST" and form.is_valid():
+    if posting and form.is_valid():
         try:
             services.assessment_section_save(
                 actor=request.user,
@@ -353,38 +405,62 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
                 key=key,
                 text=form.cleaned_data["text"],
                 based_on_version=form.cleaned_data["version"],
+                edit=form.cleaned_data["edit"],
             )
         except services.EditConflict as clash:
             conflict = clash.section
-            form.add_error(
-                "text",
-                "Someone else saved this section while you were editing it. Your words are "
-                "below theirs: copy what you need, then save again.",
-            )
+            # The page now shows the newer words, so saving again is based on them: a new
+            # edit from their version, or the user could never get past the conflict.
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            data["edit"] = _new_edit()
+            form = forms.SectionForm(data)
+            form.is_valid()
+            form.add_error("text", _conflict_message(clash, request.user))
         except ValidationError as error:
+            item.refresh_from_db(fields=["status"])
+            unsaved = form.cleaned_data["text"]
             _add_errors(form, error)
         else:
             return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+    context = {
+        "assessment": item,
+        "title": title,
+        "hint": hint,
+        "key": key,
+        "saved": section,
+        "back_url": reverse("casework:assessment", args=[item.pk]),
+    }
+    editable = item.status == AssessmentStatus.IN_PROGRESS and can(
+        request.user, Action.EDIT, item.episode.child
+    )
+    if not editable:
+        # Sent for authorisation (or not this user's to change): the words as they stand,
+        # and anything just typed shown back so it is not lost.
+        return render(
+            request,
+            "casework/assessment_section_read.html",
+            {**context, "form": form if form.errors else None, "unsaved": unsaved},
+            status=409 if posting else 200,
+        )
     return render(
         request,
         "casework/assessment_section.html",
         {
+            **context,
             "form": form,
-            "assessment": item,
-            "title": title,
-            "hint": hint,
-            "key": key,
             "conflict": conflict,
-            "saved": section,
             "autosave_url": reverse("casework:assessment_autosave", args=[item.pk, key]),
-            "back_url": reverse("casework:assessment", args=[item.pk]),
         },
     )
 
 
 @require_POST
 def assessment_autosave(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> JsonResponse:
-    """Called by the page every 30 seconds and when a field loses focus: saves the draft."""
+    """Called by the page every 30 seconds and when the box loses focus: saves the draft.
+
+    The answer carries the new version, which the page sends with its next save.
+    """
     if key not in SECTION_KEYS:
         raise Http404("No such section")
     item = assessment_get_for_user(
@@ -402,18 +478,25 @@ def assessment_autosave(request: AuthenticatedRequest, assessment_id: uuid.UUID,
             key=key,
             text=form.cleaned_data["text"],
             based_on_version=form.cleaned_data["version"],
+            edit=form.cleaned_data["edit"],
         )
     except services.EditConflict as clash:
+        who = (
+            "You saved this section in another window or tab"
+            if clash.section.modified_by_id == request.user.pk
+            else "Someone else has saved this section"
+        )
+        # No version back: the page must not overwrite words its user has not seen.
         return JsonResponse(
             {
-                "error": "Someone else has saved this section. Reload the page to see their "
-                "changes: your text is still in the box.",
-                "version": clash.section.version,
+                "error": f"Not saved. {who}. Your words are still in the box: select "
+                "'Save and return' to see both versions.",
+                "conflict": True,
             },
             status=409,
         )
     except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=422)
+        return JsonResponse({"error": " ".join(error.messages), "closed": True}, status=409)
     saved = timezone.localtime(section.modified_at)
     return JsonResponse({"version": section.version, "saved_at": f"{saved:%H:%M:%S}"})
 
@@ -477,11 +560,22 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
         user=request.user, assessment_id=assessment_id, action=Action.AUTHORISE, request=request
     )
     form = forms.AuthoriseForm(_posted(request), initial={"authorised_on": timezone.localdate()})
+    clock = services.assessment_clock(item)
+    if clock is None or clock.due_date >= timezone.localdate():
+        # Not late on any date that can be chosen (the date cannot be in the future).
+        del form.fields["late_reason"]
+    else:
+        form.fields[
+            "late_reason"
+        ].help_text = f"It was due on {govuk_date(clock.due_date)}, 45 working days after it started."
     done = _save_or_none(
         request,
         form,
         lambda data: services.assessment_authorise(
-            actor=request.user, assessment=item, on=data["authorised_on"], late_reason=data["late_reason"]
+            actor=request.user,
+            assessment=item,
+            on=data["authorised_on"],
+            late_reason=data.get("late_reason", ""),
         ),
         success="The assessment is authorised.",
         then=lambda _: _episode_url(item.episode_id),
@@ -510,6 +604,7 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
         what=AccessKind.STRATEGY_DISCUSSION,
     )
     form = forms.StrategyDiscussionForm(_posted(request))
+    _late_hint(form, services.running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
     done = _save_or_none(
         request,
         form,
@@ -521,6 +616,7 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
             information_shared=data["information_shared"],
             safety_actions=data["safety_actions"],
             start_section_47=data["start_section_47"] == "yes",
+            late_reason=data["late_reason"],
         ),
         success="The strategy discussion is recorded.",
         then=lambda _: _episode_url(episode.pk),
@@ -614,12 +710,25 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
             child_seen=data["child_seen"] == "yes",
             child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
             observations=data["observations"],
+            late_reason=data["late_reason"],
         ),
         success="The visit is recorded.",
         then=lambda _: _episode_url(episode.pk),
     )
     if done:
         return done
+    due = [
+        (label, clock.due_date)
+        for label, clock in (
+            ("child protection", services.visit_due(episode, VisitKind.CP)),
+            ("child in need", services.visit_due(episode, VisitKind.CIN)),
+        )
+        if clock is not None
+    ]
+    if due:
+        form.fields["late_reason"].help_text = "Only if it was after its due date: " + "; ".join(
+            f"the next {label} visit is due by {govuk_date(day)}" for label, day in due
+        )
     return render(
         request,
         "casework/visit_new.html",
@@ -720,13 +829,29 @@ def assessment_pdf(request: AuthenticatedRequest, assessment_id: uuid.UUID) -> H
         ("Date the child was seen", govuk_date(item.child_seen_date)),
         ("Factors identified", ", ".join(dict(AssessmentFactor.choices).get(f, f) for f in item.factors)),
         ("Outcome", item.get_outcome_display()),
-        ("Status", item.get_status_display()),
     ]
+    # Who did the work and who signed it off: the record of the four-eyes check on paper.
+    worker = item.submitted_by or item.episode.worker or item.created_by
     return pdf_response(
         template="casework/document.html",
         context={
             "title": "Child and family assessment",
             "child": item.episode.child,
+            "summary": [
+                ("Started", govuk_date(item.start_date)),
+                ("Status", item.get_status_display()),
+                ("Assessing worker", worker.display_name if worker else ""),
+                (
+                    "Sent for authorisation",
+                    govuk_date(item.submitted_date) if item.submitted_date else "",
+                ),
+                (
+                    "Manager's sign-off",
+                    f"Authorised by {item.authorised_by.display_name} on {govuk_date(item.authorised_date)}"
+                    if item.authorised_by and item.authorised_date
+                    else "",
+                ),
+            ],
             "sections": sections,
             "printed": timezone.localdate(),
             "printed_by": request.user.display_name,
@@ -805,11 +930,16 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
     if plan is None:
         raise Http404("No child in need plan")
     form = forms.CINPlanReviewForm(_posted(request))
+    _late_hint(form, services.running_clock_due(episode, ClockKind.CIN_REVIEW), "the review")
     done = _save_or_none(
         request,
         form,
         lambda data: services.cin_plan_review_record(
-            actor=request.user, plan=plan, held_on=data["held_on"], summary=data["summary"]
+            actor=request.user,
+            plan=plan,
+            held_on=data["held_on"],
+            summary=data["summary"],
+            late_reason=data["late_reason"],
         ),
         success="The review is recorded.",
         then=lambda _: _episode_url(episode.pk),
@@ -820,4 +950,33 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
         request,
         "casework/cin_plan_review.html",
         {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_record(request: AuthenticatedRequest, discussion_id: uuid.UUID) -> HttpResponse:
+    """Say when the record of a strategy discussion went to the agencies (meets its clock)."""
+    discussion = strategy_discussion_get_for_user(
+        user=request.user, discussion_id=discussion_id, action=Action.EDIT, request=request
+    )
+    episode = discussion.episode
+    form = forms.StrategyRecordForm(_posted(request), initial={"circulated_on": timezone.localdate()})
+    done = _save_or_none(
+        request,
+        form,
+        lambda data: services.strategy_record_circulate(
+            actor=request.user,
+            discussion=discussion,
+            on=data["circulated_on"],
+            late_reason=data["late_reason"],
+        ),
+        success="The record of the strategy discussion is marked as sent.",
+        then=lambda _: _episode_url(episode.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "casework/strategy_record.html",
+        {"form": form, "episode": episode, "discussion": discussion, "back_url": _episode_url(episode.pk)},
     )

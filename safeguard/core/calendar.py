@@ -31,6 +31,7 @@ __all__ = [
     "bank_holidays",
     "is_within_working_days",
     "is_working_day",
+    "last_working_day_on_or_before",
     "working_days_between",
 ]
 
@@ -188,3 +189,16 @@ def add_calendar_months(start: date, months: int) -> date:
     year, month_index = divmod(start.year * 12 + (start.month - 1) + months, 12)
     month = month_index + 1
     return date(year, month, min(start.day, _last_day_of_month(year, month)))
+
+
+def last_working_day_on_or_before(day: date) -> date:
+    """``day`` if it is a working day, else the last working day before it.
+
+    A month-based due date (a review "within 3 months") that falls on a weekend or a bank
+    holiday is shown as the last working day before it: the meeting cannot be held on the
+    day itself, and moving it later would let it run past the statutory interval.
+    """
+    _require_date(day, "day")
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day

@@ -10,5 +10,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    path("contact/", views.contact, name="contact"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -45,6 +45,12 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/contact.html")
+
+
+@public
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -387,7 +387,7 @@ def field_component(bf: BoundField, **overrides: Any) -> tuple[str, dict[str, An
             {
                 "label": _label(bf, heading, size),
                 "value": "" if value is None else str(value),
-                "type": "email" if input_type == "email" else "text",
+                "type": input_type if input_type in ("email", "tel") else "text",
             }
         )
         for attr in ("autocomplete", "spellcheck", "inputmode"):

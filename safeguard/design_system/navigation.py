@@ -13,6 +13,8 @@ from safeguard.accounts.policy import (
     AUDIT_EXPORT_ROLES,
     CHILD_RECORD_ROLES,
     FRONT_DOOR_ROLES,
+    MANAGE_ROLES,
+    PARTNER_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
 )
@@ -33,6 +35,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),
     NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
+    NavItem("Your referrals", "frontdoor:partner_referrals", PARTNER_ROLES),
+    NavItem("Manage", "accounts:manage", MANAGE_ROLES),
 )
 
 

@@ -45,6 +45,7 @@ from safeguard.frontdoor.ratelimit import rate_limited
 from safeguard.frontdoor.services import OUTCOME_WORDS, ContactDetails, contact_create, hash_key
 from safeguard.people.validators import (
     normalise_nhs_number,
+    normalise_phone_number,
     normalise_postcode,
     validate_nhs_number,
     validate_person_name,
@@ -185,7 +186,20 @@ class ReferrerIn(TextSchema):
     name: str = Field(min_length=1, max_length=200)
     role: str = Field("", max_length=200)
     email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str = Field("", max_length=40)
+    phone: str = Field(
+        "", max_length=40, description="UK or international (+ and country code); kept in E.164."
+    )
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        # The same rule as the web forms. Control characters are left for TextSchema to name.
+        if not value or has_unusual_characters(value, multiline=False):
+            return value
+        try:
+            return normalise_phone_number(value)
+        except DjangoValidationError as exc:
+            raise ValueError(exc.messages[0]) from exc
 
 
 RISK_CODES = frozenset(AssessmentFactor.values)

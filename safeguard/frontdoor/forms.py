@@ -16,10 +16,14 @@ from django.utils import timezone
 
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.forms import GovukDateField, GovukForm
-from safeguard.frontdoor import config
+from safeguard.frontdoor import config, queue_search
 from safeguard.frontdoor.models import AgencyType, Consent, Danger, Decision, ReporterType
 from safeguard.people.validators import (
+    PHONE_LENGTH_MESSAGE,
+    PHONE_MAX_LENGTH,
+    POSTCODE_INVALID_MESSAGE,
     normalise_nhs_number,
+    normalise_phone_number,
     normalise_postcode,
     validate_nhs_number,
     validate_person_name,
@@ -72,6 +76,46 @@ def _postcode_clean(value: str) -> str:
     postcode = normalise_postcode(value)
     validate_postcode(postcode)
     return postcode
+
+
+# Longer than any postcode, even typed with spaces: anything longer is not a postcode, and
+# gets the same message as a postcode of the wrong shape (GOV.UK address pattern).
+POSTCODE_TYPED_LENGTH = 16
+
+
+def _postcode_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=POSTCODE_TYPED_LENGTH,
+        error_messages={"max_length": POSTCODE_INVALID_MESSAGE},
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code", "spellcheck": False}
+        ),
+    )
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+class PhoneField(forms.CharField):
+    """A UK or international telephone number, cleaned to E.164 ("+447700900982")."""
+
+    def __init__(self, *, label: str, required: bool = False, missing: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "For international numbers include the country code, like +33")
+        super().__init__(
+            label=label,
+            required=required,
+            max_length=PHONE_MAX_LENGTH,
+            error_messages={"required": missing, "max_length": PHONE_LENGTH_MESSAGE},
+            widget=TelInput(attrs={"autocomplete": "tel", "class": "govuk-input--width-20"}),
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> str:
+        text: str = super().clean(value)
+        return normalise_phone_number(text) if text else ""
 
 
 class WhoForm(FrontDoorForm):
@@ -149,11 +193,7 @@ class ChildForm(FrontDoorForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     address = _text("Address (optional)", max_length=300)
-    postcode = _text(
-        "Postcode (optional)",
-        max_length=10,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
-    )
+    postcode = _postcode_field("Postcode (optional)")
     school = _text("School or nursery (optional)")
     other_children = _long_text(
         "Other children in the home (optional)", help_text="Their names and ages, if you know them."
@@ -248,9 +288,18 @@ class OrganisationForm(FrontDoorForm):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    phone = _text(
-        "Phone number", max_length=40, required=True, missing="Enter a phone number we can call you on"
+    phone = PhoneField(label="Phone number", required=True, missing="Enter a phone number we can call you on")
+    agency_reference = _text("Your organisation's reference (optional)", max_length=64)
+
+
+class PartnerReferrerForm(FrontDoorForm):
+    """A signed-in partner's own details: their name, email and organisation come from their
+    account, so only what an account does not hold is asked."""
+
+    role = _text(
+        "Your role", required=True, missing="Enter your role, for example designated safeguarding lead"
     )
+    phone = PhoneField(label="Phone number", required=True, missing="Enter a phone number we can call you on")
     agency_reference = _text("Your organisation's reference (optional)", max_length=64)
 
 
@@ -323,7 +372,7 @@ class NeedForm(FrontDoorForm):
 class AboutYouForm(FrontDoorForm):
     name = _text("Your name (optional)")
     relationship = _text("How do you know the child? (optional)", help_text="For example, neighbour or aunt")
-    phone = _text("Phone number (optional)", max_length=40)
+    phone = PhoneField(label="Phone number (optional)")
     email = forms.EmailField(
         label="Email address (optional)",
         required=False,
@@ -337,7 +386,7 @@ class AboutYouForm(FrontDoorForm):
 
 class SelfContactForm(FrontDoorForm):
     name = _text("Your name (optional)")
-    phone = _text("A phone number that is safe to call (optional)", max_length=40)
+    phone = PhoneField(label="A phone number that is safe to call (optional)")
     email = forms.EmailField(
         label="An email address that is safe to use (optional)",
         required=False,
@@ -358,6 +407,7 @@ class QueueFilterForm(FrontDoorForm):
             ("awaiting_authorisation", "Waiting for a manager"),
             ("decided", "Decided"),
             ("merged", "Merged"),
+            ("any", "Any status"),
         ],
     )
     assigned = forms.ChoiceField(
@@ -371,6 +421,28 @@ class QueueFilterForm(FrontDoorForm):
         choices=[("yes", "Only children reported in danger now")],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class QueueSearchForm(FrontDoorForm):
+    """The queue's one search box; what it was understood as is in ``cleaned_data["search"]``."""
+
+    q = _text(
+        "Search contacts",
+        max_length=100,
+        help_text="Reference, child's name, date of birth (like 3/4/2019 or 3 April 2019) or postcode",
+    )
+
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data["q"]
+        try:
+            self.cleaned_data["search"] = queue_search.parse(text)
+        except queue_search.SearchError as error:
+            raise ValidationError(
+                "Date of birth must be today or in the past"
+                if str(error) == "future"
+                else "Enter a real date of birth, like 3/4/2019 or 3 April 2019"
+            ) from error
+        return text
 
 
 class AssignForm(FrontDoorForm):
@@ -391,6 +463,13 @@ class DecisionForm(FrontDoorForm):
         error_messages={"required": "Select a decision"},
     )
     reason = _long_text("Reason for the decision", required=True, missing="Enter the reason for the decision")
+    # Kept only when the decision is late (the view removes it otherwise).
+    late_reason = _long_text(
+        "Why is the decision late?",
+        required=True,
+        missing="Enter why the decision is late",
+        help_text="The decision was due within 1 working day of the contact.",
+    )
     receiving_team = forms.ChoiceField(
         label="Which team will receive the referral?",
         help_text=(
@@ -430,6 +509,11 @@ class AuthoriseForm(FrontDoorForm):
         error_messages={"required": "Select yes if you agree with the decision"},
     )
     note = _long_text("Note (optional)")
+    # Kept only when authorising now would be late and nobody has said why (see the view).
+    late_reason = _long_text(
+        "If you authorise it, why is the decision late?",
+        help_text="The decision was due within 1 working day of the contact.",
+    )
     receiving_team = forms.ChoiceField(
         label="Which team will receive the referral?",
         help_text="The team proposed is chosen. You can send it to another.",

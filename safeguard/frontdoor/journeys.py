@@ -10,12 +10,15 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from safeguard.design_system.journey import Answers, Journey, Step
 from safeguard.frontdoor import config, forms
 from safeguard.frontdoor.models import Channel, ReporterType
+from safeguard.frontdoor.partner_selectors import partner_agency_for
 from safeguard.frontdoor.services import REFERENCE_ALPHABET, REFERENCE_LENGTH, ContactDetails, contact_create
+from safeguard.people.validators import format_phone_number
 
 PUBLIC_QUESTION = "frontdoor/public_question.html"
 
@@ -88,6 +91,11 @@ def _submit(request: HttpRequest, answers: Answers) -> str:
     return contact.reference
 
 
+_PHONE_SHOWN = {
+    f"{slug}.phone": lambda value: format_phone_number(value) if value else "Not provided"
+    for slug in ("organisation", "about-you", "contact-you", "referrer")
+}
+
 REPORT_CONCERN = PublicJourney(
     name="report_concern",
     title="Report a concern about a child",
@@ -99,6 +107,8 @@ REPORT_CONCERN = PublicJourney(
     confirmation_title="Report sent",
     confirmation_template="frontdoor/report_done.html",
     submit_text="Send report",
+    # Numbers are kept in E.164; Check answers shows them as people write them.
+    summary_overrides=_PHONE_SHOWN,
     steps=(
         Step("who", forms.WhoForm, "Who are you?", template=PUBLIC_QUESTION),
         Step("danger", forms.DangerForm, "Is the child in danger right now?", _not_self, PUBLIC_QUESTION),
@@ -127,5 +137,61 @@ REPORT_CONCERN = PublicJourney(
         Step("need", forms.NeedForm, "Level of need and risk", _is_professional, PUBLIC_QUESTION),
         Step("about-you", forms.AboutYouForm, "About you", _is_adult_public, PUBLIC_QUESTION),
         Step("contact-you", forms.SelfContactForm, "Can we contact you?", _is_self, PUBLIC_QUESTION),
+    ),
+)
+
+
+# -- a signed-in partner agency user's referral ----------------------------------------------
+
+PARTNER_QUESTION = "frontdoor/partner/question.html"
+
+
+def _submit_partner(request: HttpRequest, answers: Answers) -> str:
+    """The same referral a professional makes on the public form, from the same questions,
+    made by the same service: the organisation, name and email come from the account."""
+    user: Any = request.user
+    agency = partner_agency_for(user)
+    if agency is None:
+        raise PermissionDenied
+    referrer = answers.get("referrer", {})
+    as_professional: Answers = {
+        **answers,
+        "who": {"reporter_type": ReporterType.PROFESSIONAL},
+        "organisation": {
+            "organisation": agency.name,
+            "agency_type": agency.agency_type,
+            "name": user.display_name,
+            "email": user.email,
+            "role": referrer.get("role", ""),
+            "phone": referrer.get("phone", ""),
+            "agency_reference": referrer.get("agency_reference", ""),
+        },
+    }
+    contact = contact_create(
+        actor=user, details=details_from(as_professional), channel=Channel.ONLINE, agency=agency
+    )
+    return contact.reference
+
+
+PARTNER_REFERRAL = Journey(
+    name="partner_referral",
+    title="Make a referral",
+    url_namespace="frontdoor:partner_referral",
+    start_url_name="frontdoor:partner_referral_start",
+    submit=_submit_partner,
+    owner="user",
+    check_heading="Check your answers before sending your referral",
+    confirmation_title="Referral sent",
+    confirmation_template="frontdoor/partner/referral_sent.html",
+    submit_text="Send referral",
+    summary_overrides=_PHONE_SHOWN,
+    steps=(
+        Step("danger", forms.DangerForm, "Is the child in danger right now?", template=PARTNER_QUESTION),
+        Step("what-happened", forms.ConcernForm, "What has happened?", template=PARTNER_QUESTION),
+        Step("child-professional", forms.ProfessionalChildForm, "About the child", template=PARTNER_QUESTION),
+        Step("adults", forms.AdultsForm, "The adults involved", template=PARTNER_QUESTION),
+        Step("referrer", forms.PartnerReferrerForm, "About you", template=PARTNER_QUESTION),
+        Step("consent", forms.ConsentForm, "Consent", template=PARTNER_QUESTION),
+        Step("need", forms.NeedForm, "Level of need and risk", template=PARTNER_QUESTION),
     ),
 )

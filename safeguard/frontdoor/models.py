@@ -10,12 +10,16 @@ nobody else does unless a manager records a decision to release it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from safeguard.core.codes import ReferralSource
 from safeguard.core.models import BaseModel
+from safeguard.frontdoor.clock import DecisionTiming, decision_timing
 from safeguard.people.models import Person
 
 
@@ -124,6 +128,10 @@ class Contact(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
+    decision_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the decision took effect after its 1-working-day due date (WT2023 ch.3).",
+    )
     episode = models.ForeignKey(
         "casework.CINEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )
@@ -157,6 +165,21 @@ class Contact(BaseModel):
     @property
     def child_name(self) -> str:
         return f"{self.child_given_name} {self.child_family_name}".strip()
+
+    def decision_timing(self, today: dt.date) -> DecisionTiming:
+        """The decision against its clock, with the wait for a manager apart."""
+        decided = self.decided_at is not None and self.status != ContactStatus.NEW
+        return decision_timing(
+            received_on=self.received_on,
+            due=self.decision_due,
+            decided_on=timezone.localdate(self.decided_at) if decided and self.decided_at else None,
+            final_on=(
+                timezone.localdate(self.authorised_at)
+                if self.status == ContactStatus.DECIDED and self.authorised_at
+                else None
+            ),
+            today=today,
+        )
 
 
 class Referrer(BaseModel):
@@ -246,3 +269,22 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "key"], name="idempotency_key_once")]
+
+
+class PartnerMembership(BaseModel):
+    """The partner agency a partner agency user signs in for.
+
+    Their web pages show the referrals this agency made (by any of its users or its API
+    keys), and the referrals they make are the agency's. A user belongs to one agency.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        limit_choices_to={"role": "partner_agency"},  # staff never sign in for an agency
+    )
+    agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, related_name="members")
+
+    def __str__(self) -> str:
+        return f"Member of {self.agency}"

@@ -10,23 +10,24 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import NoReturn
 
-import jellyfish
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
-from rapidfuzz.distance import JaroWinkler
 
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.audit.services import access_log_record, access_log_record_list
-from safeguard.casework.models import ChildProtectionPlan, CINEpisode
+from safeguard.casework.models import CINEpisode
 from safeguard.core.calendar import add_calendar_months
+from safeguard.frontdoor import matching
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact, ContactStatus
 from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES, is_front_door
+from safeguard.frontdoor.queue_search import QueueSearch
 from safeguard.people.access import record_get_for_user, refuse
+from safeguard.people.history import HistoryEntry, history_for
 from safeguard.people.models import Person
 from safeguard.people.permissions import children_for
 
@@ -34,7 +35,6 @@ QUEUE_PAGE_SIZE = 50
 REPEAT_CONTACT_DAYS = 7
 RE_REFERRAL_MONTHS = 12
 CANDIDATES_PER_QUERY = 100
-MATCH_MIN_SCORE = 25
 
 
 def contacts_for(user: User) -> QuerySet[Contact]:
@@ -65,9 +65,11 @@ def contact_queue(
     filters: QueueFilters,
     page_number: str | int | None,
     request: HttpRequest | None = None,
+    search: QueueSearch | None = None,
 ) -> Page[Contact]:
-    """The triage queue: immediate danger first, then the earliest decision due. Each
-    showing of it is written to the access log with its filters (codes, never names)."""
+    """The triage queue: immediate danger first, then the earliest decision due, narrowed
+    by the filters and any search. Each showing of it is written to the access log with its
+    filters and the kinds of detail searched for (codes, never names or dates)."""
     contacts = contacts_for(user).select_related("assigned_to")
     if filters.status == "open":
         contacts = contacts.filter(status__in=OPEN_STATUSES)
@@ -79,6 +81,9 @@ def contact_queue(
         contacts = contacts.filter(assigned_to__isnull=True)
     if filters.danger:
         contacts = contacts.filter(immediate_danger=True)
+    searching = search if search is not None and not search.is_empty else None
+    if searching is not None:
+        contacts = contacts.filter(_search_q(searching))
     contacts = contacts.order_by("-immediate_danger", "decision_due", "received_at", "id")
     page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
     count = page.paginator.count
@@ -87,15 +92,53 @@ def contact_queue(
         shown.append(f"assigned {filters.assigned}")
     if filters.danger:
         shown.append("immediate danger only")
+    found = f"{count} contact{'' if count == 1 else 's'}, page {page.number}"
+    if searching is not None:
+        detail = (
+            f"Queue search by {', '.join(searching.searched_by)}, filtered by {', '.join(shown)}: {found}"
+        )
+    else:
+        detail = f"Queue filtered by {', '.join(shown)}: {found}"
     access_log_record_list(
         user=user,
         what=AccessKind.CONTACT_QUEUE,
         model=Contact,
-        detail=f"Queue filtered by {', '.join(shown)}: {count} contact{'' if count == 1 else 's'}, "
-        f"page {page.number}",
+        action=AccessAction.SEARCH if searching is not None else AccessAction.LIST,
+        detail=detail,
         request=request,
     )
     return page
+
+
+def _name_q(word: str) -> Q:
+    """A word of the child's name as the contact gives it, or as the linked record does."""
+    return (
+        Q(child_given_name__icontains=word)
+        | Q(child_family_name__icontains=word)
+        | Q(child__given_name__icontains=word)
+        | Q(child__family_name__icontains=word)
+        | Q(child__preferred_name__icontains=word)
+    )
+
+
+def _search_q(search: QueueSearch) -> Q:
+    """Every part of the search must match. Postcodes are matched only as the contact gives
+    them, never against the linked child's addresses, some of which must not be disclosed."""
+    parts: list[Q] = []
+    if search.reference:
+        parts.append(Q(reference=search.reference))
+    if search.reference_or_name:
+        parts.append(Q(reference=search.reference_or_name) | _name_q(search.reference_or_name))
+    parts.extend(_name_q(word) for word in search.names)
+    if search.date_of_birth:
+        parts.append(
+            Q(child_date_of_birth=search.date_of_birth) | Q(child__date_of_birth=search.date_of_birth)
+        )
+    if search.postcode:
+        parts.append(Q(child_postcode__iexact=search.postcode))
+    if search.postcode_district:
+        parts.append(Q(child_postcode__istartswith=f"{search.postcode_district} "))
+    return reduce(operator.and_, parts, Q())
 
 
 def contact_get_for_user(*, user: User, contact_id: uuid.UUID, request: HttpRequest | None) -> Contact:
@@ -134,7 +177,15 @@ def front_door_staff() -> QuerySet[User]:
 class Match:
     person: Person
     score: int
-    reasons: list[str] = field(default_factory=list)
+    evidence: list[matching.Evidence] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [e.reason for e in self.evidence]
+
+    @property
+    def band(self) -> str:
+        return matching.band(self.score)
 
 
 def _is_postgres() -> bool:
@@ -173,6 +224,15 @@ def _candidate_ids(children: QuerySet[Person], contact: Contact) -> set[uuid.UUI
         # With a first name too, PostgreSQL intersects both indexes before reading a row.
         names = _similar("family_name", family) & (_similar("given_name", given) if given else Q())
         queries.append(children.filter(names))
+        # A short form (Alfie for Alfred) or an initial is not similar as text: looked for
+        # separately, through the same indexes (pg_trgm's index also serves ILIKE 'k%').
+        others = [
+            _similar("given_name", form) for form in matching.first_name_forms(given) - {given.casefold()}
+        ]
+        if len(given.rstrip(".")) == 1:
+            others.append(Q(given_name__istartswith=given[0]))
+        if others:
+            queries.append(children.filter(_similar("family_name", family) & reduce(operator.or_, others)))
     elif family:
         queries.append(
             children.filter(Q(family_name__iexact=family) | Q(family_name__istartswith=family[:3]))
@@ -184,77 +244,28 @@ def _candidate_ids(children: QuerySet[Person], contact: Contact) -> set[uuid.UUI
     return ids
 
 
-def _name_points(typed: str, known: list[str], label: str, weight: int) -> tuple[int, str]:
-    typed = typed.strip().casefold()
-    if not typed:
-        return 0, ""
-    best, reason = 0, ""
-    for name in known:
-        name = name.casefold()
-        if name == typed:
-            return weight, f"{label} is the same"
-        if jellyfish.metaphone(name) == jellyfish.metaphone(typed):
-            points, why = int(weight * 0.8), f"{label} sounds the same"
-        else:
-            similarity = JaroWinkler.similarity(typed, name)
-            points = int(weight * 0.7) if similarity >= 0.88 else 0
-            why = f"{label} is similar ({round(similarity * 100)}%)"
-        if points > best:
-            best, reason = points, why
-    return best, reason
-
-
-def _dob_points(typed: dt.date | None, known: dt.date | None) -> tuple[int, str]:
-    if typed is None or known is None:
-        return 0, ""
-    if typed == known:
-        return 20, "Date of birth is the same"
-    if _dob_close(typed, known):
-        return 8, "Date of birth is close (a likely typing slip)"
-    return 0, ""
-
-
-def _dob_close(typed: dt.date, known: dt.date) -> bool:
-    """Same year and month, day and month swapped, or the same birthday in another year."""
-    swapped = (typed.day, typed.month) == (known.month, known.day)
-    if typed.year == known.year and (typed.month == known.month or swapped):
-        return True
-    return (typed.month, typed.day) == (known.month, known.day)
-
-
 def match_score(contact: Contact, person: Person) -> Match:
-    """How likely ``person`` is the child in ``contact``, and why, out of 100."""
-    score, reasons = 0, []
-    if contact.child_nhs_number and person.nhs_number:
-        if contact.child_nhs_number == person.nhs_number:
-            score += 50
-            reasons.append("NHS number is the same")
-        else:
-            score -= 30
-            reasons.append("NHS numbers are different")
+    """How likely ``person`` is the child in ``contact``, out of 100, and why: the points
+    for each detail are set out in ``frontdoor.matching``."""
     others = list(person.other_names.all())
-    for typed, known, label, weight in (
-        (contact.child_family_name, [person.family_name, *(n.family_name for n in others)], "Last name", 20),
-        (
-            contact.child_given_name,
-            [person.given_name, person.preferred_name, *(n.given_name for n in others)],
-            "First name",
-            15,
-        ),
-    ):
-        points, why = _name_points(typed, [k for k in known if k], label, weight)
-        score += points
-        if why and points:
-            reasons.append(why)
-    points, why = _dob_points(contact.child_date_of_birth, person.date_of_birth)
-    score += points
-    if why:
-        reasons.append(why)
-    postcodes = {a.postcode for a in person.addresses.all() if a.end_date is None}
-    if contact.child_postcode and contact.child_postcode in postcodes:
-        score += 10
-        reasons.append("Lives at the same postcode")
-    return Match(person=person, score=max(0, min(score, 100)), reasons=reasons)
+    addresses = list(person.addresses.all())
+    typed = matching.Typed(
+        given_name=contact.child_given_name,
+        family_name=contact.child_family_name,
+        date_of_birth=contact.child_date_of_birth,
+        postcode=contact.child_postcode,
+        nhs_number=contact.child_nhs_number,
+    )
+    known = matching.Known(
+        given_names=(person.given_name, person.preferred_name, *(n.given_name for n in others)),
+        family_names=(person.family_name, *(n.family_name for n in others)),
+        date_of_birth=person.date_of_birth,
+        current_postcodes=frozenset(a.postcode for a in addresses if a.end_date is None),
+        previous_postcodes=frozenset(a.postcode for a in addresses if a.end_date is not None),
+        nhs_number=person.nhs_number,
+    )
+    result = matching.score(typed, known)
+    return Match(person=person, score=result.score, evidence=result.evidence)
 
 
 def match_candidates(
@@ -268,7 +279,7 @@ def match_candidates(
         return []
     people = Person.objects.filter(pk__in=ids).prefetch_related("other_names", "addresses")
     matches = [match_score(contact, person) for person in people]
-    matches = [m for m in matches if m.score >= MATCH_MIN_SCORE]
+    matches = [m for m in matches if m.score >= matching.MATCH_MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
     shown = matches[:limit]
     _log_matching(user, contact, len(shown), request)
@@ -312,32 +323,29 @@ def _log_matching(user: User, contact: Contact, shown: int, request: HttpRequest
 # -- history and repeat concerns ---------------------------------------------------------
 
 
-@dataclass
-class ChildHistory:
-    contacts: list[Contact]
-    episodes: list[CINEpisode]
-    plans: list[ChildProtectionPlan]
+HISTORY_SHOWN = 20
 
 
-def child_history(*, user: User, contact: Contact, request: HttpRequest | None) -> ChildHistory | None:
-    """The linked child's previous contacts, referrals and plans at a glance."""
+def child_history(*, user: User, contact: Contact, request: HttpRequest | None) -> list[HistoryEntry] | None:
+    """The linked child's other contacts, referrals and plans at a glance, newest first and
+    each linked where the user may open it; ``None`` when no child the user may see is linked."""
     child = contact.child
     if child is None or not children_for(user, Action.VIEW).filter(pk=child.pk).exists():
         return None
     access_log_record(
         user=user, what=AccessKind.CHILD_HISTORY, instance=child, child_id=child.pk, request=request
     )
-    return ChildHistory(
-        contacts=list(
-            Contact.objects.filter(child=child).exclude(pk=contact.pk).order_by("-received_at")[:20]
-        ),
-        episodes=list(CINEpisode.objects.filter(child=child).order_by("-referral_date")[:20]),
-        plans=list(ChildProtectionPlan.objects.filter(child=child).order_by("-start_date")[:20]),
-    )
+    entries = history_for(user=user, child=child)
+    return [e for e in entries if e.key != str(contact.pk)][:HISTORY_SHOWN]
 
 
 def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> list[str]:
     """Why this child may be a repeat concern: 2+ contacts in 7 days, or a re-referral.
+
+    The contact itself never counts: nor merged duplicates (the same concern told twice),
+    nor the referral it led to, nor any referral after it. A referral is "previous"
+    if it was made in the 12 months up to the day this contact came in (or up to today, for
+    a contact still waiting, since a referral now would be made today).
 
     Counted only from contacts and records ``user`` may see: a count or a date taken from a
     sealed record would say that the record exists.
@@ -354,20 +362,33 @@ def repeat_concern_alerts(*, user: User, contact: Contact, today: dt.date) -> li
             child_family_name__iexact=contact.child_family_name,
             child_date_of_birth=contact.child_date_of_birth,
         )
-    others = contacts_for(user).filter(same_child, received_on__range=window).exclude(pk=contact.pk).count()
-    if others:
-        alerts.append(f"{others + 1} contacts about this child within {REPEAT_CONTACT_DAYS} days")
+    others = (
+        contacts_for(user)
+        .filter(same_child, received_on__range=window)
+        .exclude(pk=contact.pk)
+        # A merged contact is a duplicate of one counted already.
+        .exclude(status=ContactStatus.MERGED)
+    )
+    if contact.merged_into_id:
+        others = others.exclude(pk=contact.merged_into_id)
+    count = others.count()
+    if count:
+        alerts.append(f"{count + 1} contacts about this child within {REPEAT_CONTACT_DAYS} days")
     if contact.child_id and children_for(user, Action.VIEW).filter(pk=contact.child_id).exists():
-        since = add_calendar_months(today, -RE_REFERRAL_MONTHS)
-        previous = (
-            CINEpisode.objects.filter(child_id=contact.child_id, referral_date__gte=since)
-            .order_by("-referral_date")
-            .first()
-        )
+        until = today if contact.is_open else contact.received_on
+        since = add_calendar_months(until, -RE_REFERRAL_MONTHS)
+        episodes = CINEpisode.objects.filter(child_id=contact.child_id, referral_date__range=(since, until))
+        if contact.episode_id is not None:
+            episodes = episodes.exclude(pk=contact.episode_id)
+        previous = episodes.order_by("-referral_date").first()
         if previous is not None:
             alerts.append(
-                "A referral now would be a re-referral: the last referral was within 12 months, "
-                f"on {previous.referral_date.day} {previous.referral_date:%B %Y}"
+                (
+                    "A referral now would be a re-referral: the last referral was within 12 months, "
+                    if contact.is_open
+                    else "This was a re-referral: the referral before it was within 12 months, "
+                )
+                + f"on {previous.referral_date.day} {previous.referral_date:%B %Y}"
             )
     return alerts
 

@@ -19,14 +19,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audit_event_record, audited_update, diff, snapshot
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.services import (
     episode_open,
     episode_send_to_team,
     is_with_front_door,
+    strategy_discussion_request,
 )
 from safeguard.core.codes import PrimaryNeed, ReferralSource
+from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor import config
 from safeguard.frontdoor.clock import decision_due
 from safeguard.frontdoor.models import (
@@ -180,19 +182,10 @@ def contact_create(
 
 
 def _change(actor: User, contact: Contact, action: str, **values: Any) -> Contact:
-    names = list(values)
-    before = snapshot(contact, [f if not hasattr(contact, f"{f}_id") else f"{f}_id" for f in names])
-    for name, value in values.items():
-        setattr(contact, name, value)
-    contact.modified_by = actor
-    contact.save()
-    after = snapshot(contact, list(before))
-    audit_event_record(
-        actor=actor,
-        action=action,
-        instance=contact,
-        changes=diff(before, after),
-        child_id=contact.child_id,
+    # The whole row, as before: a caller may have set other attributes on the contact. The
+    # child is read after the change, so linking a child files the event under that child.
+    audited_update(
+        contact, actor=actor, action=action, values=values, child_id=lambda: contact.child_id, whole_row=True
     )
     return contact
 
@@ -313,16 +306,31 @@ def _check_receiving_team(decision: str, team: Team | None) -> Team | None:
     return team
 
 
+def _decision_late_check(contact: Contact, on: dt.date, late_reason: str) -> None:
+    if on > contact.decision_due and not late_reason.strip():
+        raise ValidationError(
+            f"Give the reason the decision is late: it was due on {govuk_date(contact.decision_due)}"
+        )
+
+
 def contact_decide(
-    *, actor: User, contact: Contact, decision: str, reason: str, receiving_team: Team | None = None
+    *,
+    actor: User,
+    contact: Contact,
+    decision: str,
+    reason: str,
+    late_reason: str = "",
+    receiving_team: Team | None = None,
 ) -> Contact:
     """Record the front door decision. Decisions the council's policy reserves for a manager
-    wait for one; the rest take effect now. A referral names the team that will receive it
+    wait for one; the rest take effect now. A decision made after its 1-working-day due date
+    needs the practitioner's reason. A referral names the team that will receive it
     (without one, the episode stays with the front door until someone sends it)."""
     _require_front_door(actor)
     _require_open(contact)
     if not reason.strip():
         raise ValidationError("Enter the reason for the decision")
+    _decision_late_check(contact, timezone.localdate(), late_reason)
     if decision in REFERRING_DECISIONS and contact.child_id is None:
         raise ValidationError("Link the contact to a child before referring")
     receiving_team = _check_receiving_team(decision, receiving_team)
@@ -337,6 +345,7 @@ def contact_decide(
             decision_reason=reason,
             decided_by=actor,
             decided_at=timezone.now(),
+            decision_late_reason=late_reason.strip(),
             receiving_team=receiving_team,
             status=ContactStatus.AWAITING_AUTHORISATION if needs_manager else contact.status,
         )
@@ -351,12 +360,19 @@ def contact_authorise(
     contact: Contact,
     approve: bool,
     note: str = "",
+    late_reason: str = "",
     receiving_team: Team | None = None,
 ) -> Contact:
-    """A front door manager agrees the decision, or sends it back to be decided again. The
-    manager may send a referral to a different team from the one proposed."""
+    """A front door manager agrees the decision, or sends it back to be decided again.
+
+    Authorising after the due date needs the manager's reason, unless the practitioner's
+    decision was already late and gave one (the manager may add theirs). The manager may
+    send a referral to a different team from the one proposed.
+    """
     if not is_front_door_manager(actor):
         raise PermissionError("Only a front door manager can authorise a decision")
+    if approve and not contact.decision_late_reason:
+        _decision_late_check(contact, timezone.localdate(), late_reason)
     with transaction.atomic():
         _lock_in_status(contact, ContactStatus.AWAITING_AUTHORISATION)
         if not approve:
@@ -368,6 +384,16 @@ def contact_authorise(
                 decision="",
                 receiving_team=None,
                 decision_reason=f"{contact.decision_reason}\n\nReturned by a manager: {note}".strip(),
+                # The next decision is timed (and explained, if late) afresh.
+                decision_late_reason="",
+            )
+        if late_reason.strip():
+            reasons = [contact.decision_late_reason, f"Manager: {late_reason.strip()}"]
+            _change(
+                actor,
+                contact,
+                "contact_decision_late_reason",
+                decision_late_reason="\n\n".join(r for r in reasons if r),
             )
         chosen = _check_receiving_team(contact.decision, receiving_team)
         if chosen is not None and chosen.pk != contact.receiving_team_id:
@@ -400,6 +426,9 @@ def _finalise(actor: User, contact: Contact) -> None:
             and is_with_front_door(actor, episode)
         ):
             episode_send_to_team(actor=actor, episode=episode, team=receiving, reason=contact.decision_reason)
+        if contact.decision == Decision.STRATEGY:
+            # Times the front door decision to the strategy discussion (casework clock).
+            strategy_discussion_request(actor=actor, episode=episode, decided_on=timezone.localdate())
     _change(
         actor,
         contact,

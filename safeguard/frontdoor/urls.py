@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import URLPattern, include, path
 
 from safeguard.accounts.middleware import public
-from safeguard.frontdoor import views
+from safeguard.frontdoor import partner_views, views
 from safeguard.frontdoor.api import api
 
 app_name = "frontdoor"
@@ -37,11 +37,29 @@ report_patterns = (
     "report",
 )
 
+partner_referral_patterns = (
+    [
+        path("check-answers/", partner_views.referral_check, name="check"),
+        path("sent/", partner_views.referral_done, name="done"),
+        path("start-again/", partner_views.referral_start_again, name="start_again"),
+        path("<slug:slug>/", partner_views.referral_step, name="step"),
+    ],
+    "partner_referral",
+)
+
 contact = "front-door/contacts/<uuid:contact_id>/"
 
 urlpatterns: list[Any] = [
     path("report-a-concern/", views.start, name="start"),
     path("report-a-concern/", include(report_patterns)),
+    path("partner/referrals/", partner_views.referrals, name="partner_referrals"),
+    path(
+        "partner/referrals/<uuid:contact_id>/",
+        partner_views.referral_detail,
+        name="partner_referral_detail",
+    ),
+    path("partner/make-a-referral/", partner_views.referral_start, name="partner_referral_start"),
+    path("partner/make-a-referral/", include(partner_referral_patterns)),
     path("api/v1/docs", views.api_docs, name="api_docs"),
     path("api/v1/", _api_urls()),
     path("front-door/", views.queue, name="queue"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,10 @@ from safeguard.accounts.policy import Action
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.selectors import receiving_team_for, receiving_teams
 from safeguard.core.codes import AssessmentFactor
+from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
-from safeguard.frontdoor import config, forms, selectors, services
+from safeguard.design_system.formatting import govuk_date
+from safeguard.frontdoor import config, forms, matching, selectors, services
 from safeguard.frontdoor.api import openapi_operations
 from safeguard.frontdoor.clock import clock_tag
 from safeguard.frontdoor.journeys import REPORT_CONCERN
@@ -120,18 +122,54 @@ def _require_front_door(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-@require_GET
+_FILTER_KEYS = ("status", "assigned", "danger")
+_SEARCH_KEY = "queue_searches"
+
+
+def _queue_url(filters: QueryDict, token: str = "") -> str:
+    query = QueryDict(mutable=True)
+    for key in _FILTER_KEYS:
+        if key in filters:
+            query.setlist(key, filters.getlist(key))
+    if token:
+        query["search"] = token
+    return f"{reverse('frontdoor:queue')}?{query.urlencode()}" if query else reverse("frontdoor:queue")
+
+
+@require_http_methods(["GET", "POST"])
 def queue(request: AuthenticatedRequest) -> HttpResponse:
+    """The queue, its filters (in the URL) and its search (in the session, by token). A
+    search posts the box and the filters shown, and comes back as a link that keeps both."""
     _require_front_door(request)
-    form = forms.QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    search_form = forms.QueueSearchForm(request.POST if request.method == "POST" else None)
+    source = request.POST if request.method == "POST" else request.GET
+    filter_form = forms.QueueFilterForm(source if any(k in source for k in _FILTER_KEYS) else None)
+    token = ""
+    if request.method == "POST":
+        if search_form.is_valid():
+            text = search_form.cleaned_data["q"].strip()
+            return HttpResponseRedirect(
+                _queue_url(request.POST, search_remember(request, _SEARCH_KEY, text) if text else "")
+            )
+        search = None
+    else:
+        token = request.GET.get("search", "")
+        text = search_recall(request, _SEARCH_KEY, token)
+        token = token if text else ""
+        search_form = forms.QueueSearchForm({"q": text}) if text else forms.QueueSearchForm()
+        search = search_form.cleaned_data["search"] if text and search_form.is_valid() else None
+    data = filter_form.cleaned_data if filter_form.is_valid() else {}
     filters = selectors.QueueFilters(
         status=data.get("status") or "open",
         assigned=data.get("assigned") or "",
         danger=bool(data.get("danger")),
     )
     page = selectors.contact_queue(
-        user=request.user, filters=filters, page_number=request.GET.get("page"), request=request
+        user=request.user,
+        filters=filters,
+        page_number=request.GET.get("page"),
+        request=request,
+        search=search,
     )
     today = timezone.localdate()
     rows = [(contact, clock_tag(contact.decision_due, today)) for contact in page]
@@ -141,10 +179,16 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "frontdoor/queue.html",
         {
-            "form": forms.QueueFilterForm(request.GET or None),
+            "form": filter_form,
+            "search_form": search_form,
+            "search": search,
+            "search_token": token,
+            "filters": filters,
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "clear_search_url": _queue_url(request.GET),
+            "all_statuses_url": _queue_url(QueryDict("status=any"), token),
         },
     )
 
@@ -165,6 +209,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
         {
             "contact": contact,
             "clock": clock_tag(contact.decision_due, today),
+            "timing": contact.decision_timing(today),
             "front_door": front_door,
             "manager": is_front_door_manager(request.user),
             "show_referrer": can_see_referrer(request.user, contact),
@@ -173,6 +218,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
                 if front_door and contact.is_open and contact.child_id is None
                 else []
             ),
+            "weights": matching,
             "history": selectors.child_history(user=request.user, contact=contact, request=request),
             "alerts": selectors.repeat_concern_alerts(user=request.user, contact=contact, today=today),
             "merge_targets": list(selectors.contacts_to_merge_into(contact)) if front_door else [],
@@ -318,6 +364,10 @@ def contact_decide(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
     form = forms.DecisionForm(
         request.POST if request.method == "POST" else None, initial=initial, teams=_team_choices()
     )
+    if timezone.localdate() <= contact.decision_due:
+        del form.fields["late_reason"]
+    else:
+        form.fields["late_reason"].help_text = f"It was due on {govuk_date(contact.decision_due)}."
     if request.method == "POST" and form.is_valid():
         needs_child = form.cleaned_data["decision"] in (Decision.REFERRAL, Decision.STRATEGY)
         if needs_child and contact.child_id is None:
@@ -342,6 +392,7 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
                 contact=contact,
                 decision=chosen["decision"],
                 reason=chosen["reason"],
+                late_reason=chosen.get("late_reason", ""),
                 receiving_team=team,
             )
         except ValidationError as error:
@@ -365,6 +416,7 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
             "contact": contact,
             "decision": Decision(chosen["decision"]).label,
             "reason": chosen["reason"],
+            "late_reason": chosen.get("late_reason", ""),
             "team": team,
             "needs_manager": needs_manager,
             "back_url": reverse("frontdoor:contact_decide", args=[contact.pk]),
@@ -386,6 +438,10 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
         initial={"receiving_team": proposed},
         teams=_team_choices() if referring else None,
     )
+    if timezone.localdate() <= contact.decision_due or contact.decision_late_reason:
+        del form.fields["late_reason"]
+    else:
+        form.fields["late_reason"].help_text = f"It was due on {govuk_date(contact.decision_due)}."
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["approve"] == "yes"
         try:
@@ -394,13 +450,19 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
                 contact=contact,
                 approve=approve,
                 note=form.cleaned_data["note"],
+                late_reason=form.cleaned_data.get("late_reason", ""),
                 receiving_team=_team(form.cleaned_data.get("receiving_team")),
             )
         except ValidationError as error:
-            return _refused(request, contact, error)
-        return _done(
-            request, contact, "Decision authorised" if approve else "Decision returned to be decided again"
-        )
+            field = "late_reason" if "late_reason" in form.fields else None
+            for message in error.messages:
+                form.add_error(field, message)
+        else:
+            return _done(
+                request,
+                contact,
+                "Decision authorised" if approve else "Decision returned to be decided again",
+            )
     intro = f"Decision: {contact.get_decision_display()}. Reason: {contact.decision_reason}"
     return _form_page(request, contact, form, "Authorise the decision", "Save", intro)
 

@@ -20,6 +20,7 @@ from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessAction, AccessKind, AccessLogEntry
 from safeguard.audit.services import access_log_record_list
 from safeguard.people.access import child_read
+from safeguard.people.history import HistoryEntry, HistoryKind, history_for
 from safeguard.people.models import Person
 from safeguard.people.permissions import can_break_glass, children_for, sealed_records_open_to
 from safeguard.people.validators import normalise_nhs_number
@@ -84,6 +85,12 @@ def child_get_for_user(*, user: User, child_id: uuid.UUID, request: HttpRequest 
             "professionals",
         ),
     )
+
+
+def child_history(*, user: User, child: Person) -> list[HistoryEntry]:
+    """Contacts and referrals about a child already read under the access rule, newest
+    first, each linked where the user may open it (the sources in ``people.history``)."""
+    return history_for(user=user, child=child, kinds=(HistoryKind.CONTACT, HistoryKind.REFERRAL))
 
 
 def child_find_for_break_glass(*, user: User, la_child_id: str) -> Person | None:

@@ -1,7 +1,8 @@
 """Validate, normalise and generate the identifiers we hold about people.
 
-Covers NHS numbers, Unique Pupil Numbers (UPNs), UK postcodes, local child
-identifiers (the CIN census ``LAchildID``) and people's names.
+Covers NHS numbers, Unique Pupil Numbers (UPNs), UK postcodes, telephone
+numbers, local child identifiers (the CIN census ``LAchildID``) and people's
+names.
 
 Every ``validate_*`` function returns ``None`` or raises
 ``django.core.exceptions.ValidationError`` with a plain-English message in
@@ -23,6 +24,7 @@ import re
 import unicodedata
 from typing import Final
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 
 __all__ = [
@@ -30,12 +32,14 @@ __all__ = [
     "NAME_MAX_LENGTH",
     "UPN_LETTERS",
     "format_nhs_number",
+    "format_phone_number",
     "generate_la_child_id",
     "generate_nhs_number",
     "generate_upn",
     "is_valid_nhs_number",
     "nhs_check_digit",
     "normalise_nhs_number",
+    "normalise_phone_number",
     "normalise_postcode",
     "normalise_upn",
     "upn_check_letter",
@@ -331,6 +335,90 @@ def validate_postcode(value: str) -> None:
         raise ValidationError(POSTCODE_REQUIRED_MESSAGE, code="postcode_required")
     if _POSTCODE_RE.fullmatch(postcode) is None:
         raise ValidationError(POSTCODE_INVALID_MESSAGE, code="postcode_invalid")
+
+
+# --------------------------------------------------------------------------
+# Telephone number
+# --------------------------------------------------------------------------
+
+# GOV.UK design system, "Telephone numbers": the examples are Ofcom's numbers
+# reserved for drama, so nobody calls a real person by copying one.
+PHONE_INVALID_MESSAGE: Final = (
+    "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+)
+PHONE_MAX_LENGTH: Final = 40
+PHONE_LENGTH_MESSAGE: Final = f"Telephone number must be {PHONE_MAX_LENGTH} characters or fewer"
+
+# Ofcom reserves these ranges for TV and radio drama: never given to anyone, so
+# libphonenumber calls them invalid, but our fictional demo and test data, and
+# the GOV.UK hint text people copy, use them. E.164 prefixes, each of 1,000
+# numbers (Ofcom, "TV drama telephone numbers").
+_DRAMA_PREFIXES: Final = (
+    "+447700900",  # 07700 900000 to 900999 (mobile)
+    "+441632960",  # 01632 960000 to 960999 (no area)
+    "+442079460",  # 020 7946 0000 to 0999 (London)
+    "+441134960",  # 0113 496 0000 to 0999 (Leeds)
+    "+441144960",  # Sheffield
+    "+441154960",  # Nottingham
+    "+441164960",  # Leicester
+    "+441174960",  # Bristol
+    "+441184960",  # Reading
+    "+441214960",  # Birmingham
+    "+441314960",  # Edinburgh
+    "+441414960",  # Glasgow
+    "+441514960",  # Liverpool
+    "+441614960",  # Manchester
+    "+441914980",  # 0191 498 0000 to 0999 (Tyneside)
+    "+442896496",  # 028 9649 6000 to 6999 (Belfast)
+    "+442920180",  # 029 2018 0000 to 0999 (Cardiff)
+    "+443069990",  # 0306 999 0000 to 0999 (non-geographic)
+    "+448081570",  # 0808 157 0000 to 0999 (freephone)
+    "+449098790",  # 0909 879 0000 to 0999 (premium rate)
+)
+
+
+def normalise_phone_number(value: str) -> str:
+    """Return ``value`` as an E.164 number ("+447700900982"), or raise ``ValidationError``.
+
+    UK numbers may be typed in any usual way ("07700 900 982", "(020) 7946 0000",
+    "+44 7700 900982", "0044 7700 900982"); other countries' numbers need their
+    "+" and country code. The number must be a real one for its country
+    (libphonenumber's metadata) or in a UK range reserved for drama. An
+    extension ("ext 123") is kept after the number, as ";ext=123" (RFC 3966),
+    so nothing typed is lost.
+    """
+    text = value.strip()
+    if not text:
+        raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_required")
+    if len(text) > PHONE_MAX_LENGTH:
+        raise ValidationError(PHONE_LENGTH_MESSAGE, code="phone_length")
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_invalid") from exc
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    drama = (
+        number.country_code == 44 and len(e164) == len("+447700900982") and e164.startswith(_DRAMA_PREFIXES)
+    )
+    if not (phonenumbers.is_valid_number(number) or drama):
+        raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_invalid")
+    return f"{e164};ext={number.extension}" if number.extension else e164
+
+
+def format_phone_number(value: str) -> str:
+    """A stored E.164 number as people read it: "07700 900982" for UK numbers,
+    "+33 1 23 45 67 89" for others. Anything that does not parse is returned as
+    it is (numbers stored before validation)."""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
 
 
 # --------------------------------------------------------------------------

@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import NoReturn
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
-from safeguard.accounts.policy import RECORDS_ROLES, Action
+from safeguard.accounts.policy import RECORDS_ROLES, STAFF_ROLES, Action
 from safeguard.audit.models import AccessKind
+from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
 from safeguard.people.access import refuse
@@ -32,6 +32,7 @@ from safeguard.people.selectors import (
     child_access_history,
     child_find_for_break_glass,
     child_get_for_user,
+    child_history,
     child_search,
     seal_candidates,
 )
@@ -39,30 +40,22 @@ from safeguard.people.services import break_glass_open
 from safeguard.people.services import child_merge as child_merge_service
 from safeguard.people.services import child_seal as child_seal_service
 
-_SEARCHES_KEPT = 10
-
-
-def _remember_search(request: HttpRequest, query: str) -> str:
-    """Keep a search in the session and name it with a random token, so that names and
-    NHS numbers never appear in URLs (and so in browser history or server logs)."""
-    searches: dict[str, str] = request.session.get("child_searches", {})
-    token = secrets.token_urlsafe(9)
-    searches = dict(list(searches.items())[-(_SEARCHES_KEPT - 1) :])
-    searches[token] = query
-    request.session["child_searches"] = searches
-    return token
+_SEARCH_KEY = "child_searches"
 
 
 @require_http_methods(["GET", "POST"])
 def child_list(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.role not in STAFF_ROLES:
+        # A partner agency user searches nobody: their pages are their agency's referrals.
+        raise PermissionDenied
     if request.method == "POST":
         posted = ChildSearchForm(request.POST)
         query = posted.cleaned_data["q"] if posted.is_valid() else ""
         return HttpResponseRedirect(
-            f"{reverse('people:child_list')}?search={_remember_search(request, query)}"
+            f"{reverse('people:child_list')}?search={search_remember(request, _SEARCH_KEY, query)}"
         )
     token = request.GET.get("search", "")
-    query = request.session.get("child_searches", {}).get(token, "")
+    query = search_recall(request, _SEARCH_KEY, token)
     form = ChildSearchForm(initial={"q": query})
     page = child_search(user=request.user, query=query, page_number=request.GET.get("page"), request=request)
     return render(
@@ -87,6 +80,7 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
         "people/child_detail.html",
         {
             "child": child,
+            "history": child_history(user=request.user, child=child),
             "can_review_access": can_review_access(request.user, child),
             "can_seal": can_seal(request.user, child) and not child.is_sealed,
             "can_hold": request.user.role in RECORDS_ROLES,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.audit.models import AppendOnlyModel
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audit_event_record, audited_create, audited_update
 from safeguard.casework.models import CINEpisode
 from safeguard.core.models import Draft
 from safeguard.frontdoor.models import Contact
@@ -25,22 +25,13 @@ from safeguard.records.selectors import record_due_for_disposal
 def subject_access_prepare(
     *, actor: User, person: Person, requested_by: str, received_on: dt.date
 ) -> SubjectAccessRequest:
-    with transaction.atomic():
-        request = SubjectAccessRequest.objects.create(
-            person=person,
-            requested_by=requested_by,
-            received_on=received_on,
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
-            actor=actor,
-            action="subject_access_prepare",
-            instance=request,
-            changes=diff({}, snapshot(request, ["person_id", "requested_by", "received_on"])),
-            child_id=person.pk,
-        )
-    return request
+    return audited_create(
+        SubjectAccessRequest,
+        actor=actor,
+        action="subject_access_prepare",
+        values={"person": person, "requested_by": requested_by, "received_on": received_on},
+        child_id=person.pk,
+    )
 
 
 def subject_access_release(
@@ -59,60 +50,50 @@ def subject_access_release(
         raise ValidationError("Someone other than the person who prepared it must review and release it")
     if (include_third_parties or include_referral_sources) and not reason.strip():
         raise ValidationError("Give the reason for releasing third-party or referral information")
-    with transaction.atomic():
-        before = snapshot(request, ["status", "include_third_parties", "include_referral_sources"])
-        request.status = SubjectAccessStatus.RELEASED
-        request.include_third_parties = include_third_parties
-        request.include_referral_sources = include_referral_sources
-        request.release_reason = reason.strip()
-        request.released_by = actor
-        request.released_at = timezone.now()
-        request.modified_by = actor
-        request.save()
-        audit_event_record(
-            actor=actor,
-            action="subject_access_release",
-            instance=request,
-            changes=diff(
-                before, snapshot(request, ["status", "include_third_parties", "include_referral_sources"])
-            ),
-            child_id=request.person_id,
-        )
+    audited_update(
+        request,
+        actor=actor,
+        action="subject_access_release",
+        values={
+            "status": SubjectAccessStatus.RELEASED,
+            "include_third_parties": include_third_parties,
+            "include_referral_sources": include_referral_sources,
+            "release_reason": reason.strip(),
+            "released_by": actor,
+            "released_at": timezone.now(),
+        },
+        # As before: the trail records what was decided; the reason is kept on the request.
+        audit=["status", "include_third_parties", "include_referral_sources"],
+        child_id=request.person_id,
+    )
     return request
 
 
 def legal_hold_place(*, actor: User, person: Person, reason: str) -> LegalHold:
-    with transaction.atomic():
-        hold = LegalHold.objects.create(person=person, reason=reason, created_by=actor, modified_by=actor)
-        audit_event_record(
-            actor=actor,
-            action="legal_hold_place",
-            instance=hold,
-            changes=diff({}, snapshot(hold, ["person_id", "reason"])),
-            child_id=person.pk,
-        )
-    return hold
+    return audited_create(
+        LegalHold,
+        actor=actor,
+        action="legal_hold_place",
+        values={"person": person, "reason": reason},
+        child_id=person.pk,
+    )
 
 
 def record_retain(*, actor: User, person: Person, reason: str, until: dt.date) -> DisposalDecision:
-    with transaction.atomic():
-        decision = DisposalDecision.objects.create(
-            person_id_disposed=person.pk,
-            la_child_id=person.la_child_id or "",
-            decision=DisposalDecision.Decision.RETAIN,
-            reason=reason,
-            retain_until=until,
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
-            actor=actor,
-            action="record_retain",
-            instance=decision,
-            changes=diff({}, snapshot(decision, ["decision", "reason", "retain_until"])),
-            child_id=person.pk,
-        )
-    return decision
+    return audited_create(
+        DisposalDecision,
+        actor=actor,
+        action="record_retain",
+        values={
+            "person_id_disposed": person.pk,
+            "la_child_id": person.la_child_id or "",
+            "decision": DisposalDecision.Decision.RETAIN,
+            "reason": reason,
+            "retain_until": until,
+        },
+        audit=["decision", "reason", "retain_until"],
+        child_id=person.pk,
+    )
 
 
 def record_dispose(

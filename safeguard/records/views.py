@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.policy import RECORDS_ROLES, Action
 from safeguard.core.calendar import add_calendar_months
+from safeguard.design_system.pages import form_action, form_page, posted
 from safeguard.people.permissions import can, children_for
 from safeguard.people.selectors import child_get_for_user
 from safeguard.records import services
 from safeguard.records.forms import DisposalForm, LegalHoldForm, ReleaseForm, SubjectAccessForm
-from safeguard.records.models import SubjectAccessStatus
+from safeguard.records.models import DisposalDecision, SubjectAccessStatus
 from safeguard.records.selectors import (
     record_due_for_disposal,
     records_due_for_disposal,
@@ -26,25 +28,21 @@ from safeguard.records.selectors import (
 )
 
 
-def _posted(request: AuthenticatedRequest) -> object:
-    return request.POST if request.method == "POST" else None
-
-
 @require_http_methods(["GET", "POST"])
 def subject_access_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id, request=request)
-    form = SubjectAccessForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        sar = services.subject_access_prepare(
+    return form_page(
+        request,
+        SubjectAccessForm(posted(request)),
+        template="records/subject_access_new.html",
+        save=lambda data: services.subject_access_prepare(
             actor=request.user,
             person=child,
-            requested_by=form.cleaned_data["requested_by"],
-            received_on=form.cleaned_data["received_on"],
-        )
-        return HttpResponseRedirect(reverse("records:subject_access_detail", args=[sar.pk]))
-    back = reverse("people:child_detail", args=[child.pk])
-    return render(
-        request, "records/subject_access_new.html", {"form": form, "child": child, "back_url": back}
+            requested_by=data["requested_by"],
+            received_on=data["received_on"],
+        ),
+        then=lambda sar: reverse("records:subject_access_detail", args=[sar.pk]),
+        context={"child": child, "back_url": reverse("people:child_detail", args=[child.pk])},
     )
 
 
@@ -73,25 +71,21 @@ def subject_access_release(request: AuthenticatedRequest, request_id: uuid.UUID)
     if not can(request.user, Action.AUTHORISE, sar.person):
         raise PermissionDenied
     form = ReleaseForm(request.POST)
-    if form.is_valid():
-        chosen = set(form.cleaned_data["include"])
-        try:
-            services.subject_access_release(
-                actor=request.user,
-                request=sar,
-                include_third_parties="third_parties" in chosen,
-                include_referral_sources="referral_sources" in chosen,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The export has been released.")
-            return HttpResponseRedirect(reverse("records:subject_access_detail", args=[sar.pk]))
-    return render(
+    # Errors are shown on the export's own page, with the release form as it was filled in.
+    return form_page(
         request,
-        "records/subject_access_detail.html",
-        {"sar": sar, "sections": subject_access_document(sar), "release_form": form, "form": form},
+        form,
+        template="records/subject_access_detail.html",
+        save=lambda data: services.subject_access_release(
+            actor=request.user,
+            request=sar,
+            include_third_parties="third_parties" in data["include"],
+            include_referral_sources="referral_sources" in data["include"],
+            reason=data["reason"],
+        ),
+        then=reverse("records:subject_access_detail", args=[sar.pk]),
+        success="The export has been released.",
+        context=lambda: {"sar": sar, "sections": subject_access_document(sar), "release_form": form},
     )
 
 
@@ -100,13 +94,16 @@ def legal_hold(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
     child = child_get_for_user(user=request.user, child_id=child_id, request=request)
     if request.user.role not in RECORDS_ROLES:
         raise PermissionDenied
-    form = LegalHoldForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        services.legal_hold_place(actor=request.user, person=child, reason=form.cleaned_data["reason"])
-        messages.success(request, "The record is on legal hold and will not be disposed of.")
-        return HttpResponseRedirect(reverse("people:child_detail", args=[child.pk]))
     back = reverse("people:child_detail", args=[child.pk])
-    return render(request, "records/legal_hold.html", {"form": form, "child": child, "back_url": back})
+    return form_page(
+        request,
+        LegalHoldForm(posted(request)),
+        template="records/legal_hold.html",
+        save=lambda data: services.legal_hold_place(actor=request.user, person=child, reason=data["reason"]),
+        then=back,
+        success="The record is on legal hold and will not be disposed of.",
+        context={"child": child, "back_url": back},
+    )
 
 
 @require_GET
@@ -132,22 +129,21 @@ def disposal_decide(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpR
         else:
             messages.error(request, "This record is not due for review: it cannot be disposed of or kept")
         return HttpResponseRedirect(reverse("records:disposal_review"))
-    form = DisposalForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "dispose":
-                services.record_dispose(
-                    actor=request.user, person=child, reason=form.cleaned_data["reason"], today=today
-                )
-            else:
-                until = add_calendar_months(today, 24)
-                services.record_retain(
-                    actor=request.user, person=child, reason=form.cleaned_data["reason"], until=until
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Your decision has been recorded.")
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return HttpResponseRedirect(reverse("records:disposal_review"))
+
+    def decide(data: dict[str, Any]) -> DisposalDecision:
+        if data["decision"] == "dispose":
+            return services.record_dispose(
+                actor=request.user, person=child, reason=data["reason"], today=today
+            )
+        until = add_calendar_months(today, 24)
+        return services.record_retain(actor=request.user, person=child, reason=data["reason"], until=until)
+
+    review = reverse("records:disposal_review")
+    return form_action(
+        request,
+        DisposalForm(request.POST),
+        save=decide,
+        then=review,
+        back=review,
+        success="Your decision has been recorded.",
+    )

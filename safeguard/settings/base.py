@@ -277,6 +277,9 @@ LOCAL_TIMESCALES = {
     "strategy_record_working_days": env_int("TIMESCALE_STRATEGY_RECORD_WORKING_DAYS", 1, minimum=1),
     "core_group_working_days": env_int("TIMESCALE_CORE_GROUP_WORKING_DAYS", 10, minimum=1),
     "cp_visit_working_days": env_int("TIMESCALE_CP_VISIT_WORKING_DAYS", 10, minimum=1),
+    "strategy_discussion_working_days": env_int("TIMESCALE_STRATEGY_DISCUSSION_WORKING_DAYS", 1, minimum=1),
+    "cin_review_months": env_int("TIMESCALE_CIN_REVIEW_MONTHS", 3, minimum=1),
+    "cin_visit_working_days": env_int("TIMESCALE_CIN_VISIT_WORKING_DAYS", 20, minimum=1),
 }
 # A clock is "due soon" when this many working days or fewer remain.
 CLOCK_DUE_SOON_WORKING_DAYS = env_int("CLOCK_DUE_SOON_WORKING_DAYS", 5, minimum=0)

@@ -46,6 +46,7 @@ from safeguard.casework.tests.factories import CPPlanFactory
 from safeguard.core.codes import ReferralSource
 from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor.models import AgencyType, Channel, Contact, PartnerAgency, ReporterType
+from safeguard.frontdoor.partner_services import partner_membership_set
 from safeguard.frontdoor.services import (
     ContactDetails,
     contact_create,
@@ -186,6 +187,9 @@ def _build() -> Network:
     sealed_public = make_contact(**sealed_typed, postcode=POSTCODE)
     agency = PartnerAgency.objects.create(name="Canary Police", agency_type=AgencyType.POLICE)
     _key, agency_key = partner_key_create(actor=None, agency=agency)
+    # The partner user signs in for the agency that sent the sealed child's contact: their
+    # referrals pages list that contact, and must not name the child.
+    partner_membership_set(actor=None, user=roles[Role.PARTNER_AGENCY], agency=agency)
     sealed_api = contact_create(
         actor=None,
         channel=Channel.API,
@@ -236,8 +240,14 @@ def _build() -> Network:
             "episode_id": [sealed_episode.pk, sibling_episode.pk],
             "assessment_id": [sealed_assessment.pk, sibling_assessment.pk],
             "enquiry_id": [sealed_s47.pk, sibling_s47.pk],
+            "discussion_id": [sealed_s47.strategy_discussion_id, sibling_s47.strategy_discussion_id],
             "contact_id": [sealed_public.pk, sealed_api.pk, bait.pk, sibling_linked.pk, sibling_unlinked.pk],
             "request_id": [sar.pk for sar in sars],
+            # The system administrator's pages: the sealed child's worker (whose open work
+            # they list), its team and service.
+            "account_id": [named_worker.pk, roles[Role.SOCIAL_WORKER].pk],
+            "team_id": [team.pk],
+            "service_id": [service.pk],
         },
         sealed_contacts=[sealed_public, sealed_api],
         bait=bait,
@@ -319,7 +329,11 @@ def _url_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[
 
 
 _FIXED = {"key": ASSESSMENT_SECTIONS[0][0], "uidb64": "MQ", "token": "set-password"}
-_SLUGS = {"frontdoor:report:step": "who", "people:add_child:step": "name"}
+_SLUGS = {
+    "frontdoor:report:step": "who",
+    "people:add_child:step": "name",
+    "frontdoor:partner_referral:step": "child-professional",
+}
 
 
 def _paths(network: Network, name: str, pattern: URLPattern, rule: UrlRule) -> list[str]:

@@ -105,6 +105,9 @@ def _expected_status(rule: ChildRecord | ManagedChildAction, role: Role, relatio
 class World:
     user: User
     children: dict[str, Person]
+    # Real records for the pages addressed by a key other than a child's (the system
+    # administrator's pages): URL keyword -> key. Other keys get a random UUID.
+    objects: dict[str, uuid.UUID]
 
 
 def _build_world(role: Role) -> World:
@@ -114,6 +117,14 @@ def _build_world(role: Role) -> World:
     sibling_team = Team.objects.create(name="Team A2", kind=TeamKind.CHILD_PROTECTION, service=service_a)
     far_team = Team.objects.create(name="Team B1", kind=TeamKind.CHILD_PROTECTION, service=service_b)
     user: User = UserFactory(role=role, team=own_team)
+    if role == Role.PARTNER_AGENCY:
+        # A partner signs in for an agency; the agency's pages are tested in
+        # frontdoor/tests/test_partner_views.py with two agencies and an unlinked account.
+        from safeguard.frontdoor.models import AgencyType, PartnerAgency
+        from safeguard.frontdoor.partner_services import partner_membership_set
+
+        agency = PartnerAgency.objects.create(name="Matrix School", agency_type=AgencyType.SCHOOL)
+        partner_membership_set(actor=None, user=user, agency=agency)
     colleague: User = UserFactory(role=Role.SOCIAL_WORKER, team=own_team)
     children: dict[str, Person] = {}
 
@@ -143,14 +154,15 @@ def _build_world(role: Role) -> World:
         reason="Police called out of hours",
         expires_at=timezone.now() + dt.timedelta(hours=1),
     )
-    return World(user, children)
+    objects = {"account_id": colleague.pk, "team_id": own_team.pk, "service_id": service_a.pk}
+    return World(user, children, objects)
 
 
-def _path(name: str, pattern: URLPattern, child: Person | None) -> str:
+def _path(name: str, pattern: URLPattern, child: Person | None, objects: dict[str, uuid.UUID]) -> str:
     kwargs: dict[str, object] = {}
     for key, converter in pattern.pattern.converters.items():
         if "UUID" in type(converter).__name__:
-            kwargs[key] = child.pk if child is not None else uuid.uuid4()
+            kwargs[key] = child.pk if child is not None else objects.get(key, uuid.uuid4())
         else:
             kwargs[key] = "name"
     return reverse(name, kwargs=kwargs or None)
@@ -168,13 +180,13 @@ def test_access_matrix(client, role):
         rule = rules[name]
         if isinstance(rule, ChildRecord | ManagedChildAction):
             for relation, child in world.children.items():
-                status = client.get(_path(name, pattern, child)).status_code
+                status = client.get(_path(name, pattern, child, world.objects)).status_code
                 expected = _expected_status(rule, role, relation)
                 if status != expected:
                     mismatches.append(f"{name} {relation}: got {status}, expected {expected}")
                 checked += 1
             continue
-        status = client.get(_path(name, pattern, None)).status_code
+        status = client.get(_path(name, pattern, None, world.objects)).status_code
         checked += 1
         if isinstance(rule, ObjectPage):
             ok = status == 404
@@ -184,9 +196,11 @@ def test_access_matrix(client, role):
             ok = status == 405
         elif isinstance(rule, Roles):
             ok = status in rule.allowed_statuses if role in rule.roles else status == 403
+        elif isinstance(rule, ChildList) and role not in rule.roles:
+            ok = status == 403
         elif isinstance(rule, ChildList):
             ok = status == 200
-            html = client.get(_path(name, pattern, None)).content.decode()
+            html = client.get(_path(name, pattern, None, world.objects)).content.decode()
             for relation in world.children:
                 shown = f"Matrix {_marker(relation)}" in html
                 if shown != expected_child_access(role, Action.VIEW, relation):

@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 
 def test_first_review_three_months_after_start_then_six():
     plan = CPPlanFactory.build(start_date=dt.date(2026, 11, 30))
-    assert next_review_due(plan, []) == dt.date(2027, 2, 28)
+    # 30 Nov 2026 + 3 months -> 28 Feb 2027 (the shorter month's last day), a Sunday, so the
+    # last working day before: Friday 26 February 2027.
+    assert next_review_due(plan, []) == dt.date(2027, 2, 26)
+    # 20 Feb 2027 + 6 months -> Friday 20 August 2027, a working day: unchanged.
     assert next_review_due(plan, [dt.date(2027, 2, 20)]) == dt.date(2027, 8, 20)
 
 
@@ -38,7 +41,9 @@ def test_reviews_list_puts_the_most_urgent_first():
     due = cp_plans_with_next_review(today=dt.date(2026, 11, 29), limit=10)
     # The overdue review comes first.
     assert [r.plan for r in due] == [late, soon]
-    assert due[0].due == dt.date(2026, 9, 30) and due[1].due == dt.date(2027, 1, 1)
+    # 30 Mar 2026 + 6 months -> Wednesday 30 September 2026. 1 Oct 2026 + 3 months -> Friday
+    # 1 January 2027, New Year's Day, so the last working day before: Thursday 31 December 2026.
+    assert due[0].due == dt.date(2026, 9, 30) and due[1].due == dt.date(2026, 12, 31)
     assert due[0].days_left < 0 < due[1].days_left
 
 

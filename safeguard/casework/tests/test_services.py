@@ -11,7 +11,7 @@ from safeguard.accounts.tests.factories import TeamFactory, UserFactory
 from safeguard.audit.models import AuditEvent
 from safeguard.casework import services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
-from safeguard.casework.models import ClockKind, Section47Enquiry, StatutoryClock
+from safeguard.casework.models import Assessment, ClockKind, Section47Enquiry, StatutoryClock
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.core.calendar import add_working_days
 from safeguard.people.tests.factories import ChildFactory
@@ -102,6 +102,92 @@ def test_two_people_editing_a_section_get_a_conflict_not_an_overwrite(social_wor
         )
     assert conflict.value.section.text == "Mine"
     assert assessment.sections.get(key="analysis").text == "Mine"
+
+
+def _save(actor, assessment, text, *, version, edit="page-1"):
+    return services.assessment_section_save(
+        actor=actor, assessment=assessment, key="analysis", text=text, based_on_version=version, edit=edit
+    )
+
+
+@pytest.mark.parametrize("autosave_first", [True, False])
+def test_a_pages_autosave_and_final_save_never_conflict_in_either_order(
+    social_worker, episode, autosave_first
+):
+    """Leaving the box to press "Save and return" sends an autosave and the form at once,
+    both based on the version the page had: whichever lands second is not a conflict."""
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    _save(social_worker, assessment, "Opening words", version=0)
+    if autosave_first:
+        _save(social_worker, assessment, "Opening words, and more", version=1)
+        final = _save(social_worker, assessment, "Opening words, and more", version=1)
+    else:
+        final = _save(social_worker, assessment, "Opening words, and more", version=1)
+        _save(social_worker, assessment, "Opening words, and more", version=1)
+    section = assessment.sections.get(key="analysis")
+    assert section.text == "Opening words, and more" and section.version == final.version == 2
+
+
+def test_a_save_from_a_stale_page_still_conflicts_when_someone_else_saved_in_between(
+    social_worker, manager, episode
+):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    _save(social_worker, assessment, "Worker's first words", version=0)
+    _save(manager, assessment, "Manager's words", version=1, edit="page-2")
+    with pytest.raises(services.EditConflict) as clash:
+        _save(social_worker, assessment, "Worker's second words", version=1)
+    assert clash.value.section.text == "Manager's words" and clash.value.section.modified_by == manager
+    # The worker's own page wrote the version before the manager's: still the manager's words win.
+    _save(social_worker, assessment, "Worker's words, merged with the manager's", version=2)
+    with pytest.raises(services.EditConflict):
+        _save(manager, assessment, "Manager's later words", version=1, edit="page-2")
+
+
+def test_the_same_user_in_two_windows_is_told_of_the_other_window(social_worker, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    _save(social_worker, assessment, "From the first window", version=0, edit="window-1")
+    with pytest.raises(services.EditConflict):
+        _save(social_worker, assessment, "From the second window", version=0, edit="window-2")
+    with pytest.raises(services.EditConflict):  # a page with no token (an old page) proves nothing
+        _save(social_worker, assessment, "From an old page", version=0, edit="")
+    assert assessment.sections.get(key="analysis").text == "From the first window"
+
+
+def test_a_submitted_assessments_sections_cannot_be_saved(social_worker, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        services.assessment_section_save(
+            actor=social_worker, assessment=assessment, key=key, text=f"About {key}", based_on_version=0
+        )
+    services.assessment_record_details(
+        actor=social_worker,
+        assessment=assessment,
+        fields={"child_seen_date": dt.date(2026, 11, 5), "factors": ["3B"], "outcome": "services"},
+    )
+    stale = Assessment.objects.get(pk=assessment.pk)  # a copy loaded before submission
+    services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        _save(social_worker, stale, "A late change", version=1, edit="")
+    assert assessment.sections.get(key="analysis").text == "About analysis"
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.assessment_submit(actor=social_worker, assessment=stale, on=dt.date(2026, 11, 21))
+
+
+def test_the_missing_list_does_not_say_the_the(social_worker, episode):
+    assessment = services.assessment_start(
+        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
+    )
+    missing = services.assessment_missing(assessment)
+    assert "Write the child's views, in their own words section" in missing
+    assert not [m for m in missing if "the the" in m.lower()]
 
 
 def test_strategy_discussion_starts_s47_and_icpc_clock_across_christmas(social_worker, episode):

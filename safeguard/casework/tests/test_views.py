@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from markupsafe import escape
 
 from safeguard.accounts.models import Role, TeamKind
 from safeguard.accounts.tests.factories import TeamFactory, UserFactory
 from safeguard.audit.models import AccessLogEntry
+from safeguard.casework import services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Assessment, AssessmentSection, Section47Enquiry, StatutoryClock
 from safeguard.casework.tests.factories import EpisodeFactory
@@ -77,6 +81,115 @@ def test_assessment_sections_autosave_and_conflicts(staff_client, client, manage
     ).content.decode()
     assert "Draft words" in page and 'name="version" value="1"' in page
     assert "Your draft was restored: last saved" in page
+
+
+def _start(staff_client, episode) -> Assessment:
+    staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
+    )
+    return Assessment.objects.get()
+
+
+def _hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page) or re.search(
+        rf'value="([^"]*)" name="{name}"', page
+    )
+    assert found, f"no {name} field"
+    return found.group(1)
+
+
+def test_the_pages_autosave_and_save_and_return_crossing_is_not_a_conflict(staff_client, episode):
+    assessment = _start(staff_client, episode)
+    section_url = reverse("casework:assessment_section", args=[assessment.pk, "analysis"])
+    page = staff_client.get(section_url).content.decode()
+    edit = _hidden(page, "edit")
+    assert len(edit) == 32 and _hidden(page, "version") == "0"
+    assert "saved as you type" not in page
+    assert "Your draft is saved every 30 seconds and when you leave the box." in page  # for the script
+    # Leaving the box autosaves; the form, sent at the same moment, still says version 0.
+    autosave = reverse("casework:assessment_autosave", args=[assessment.pk, "analysis"])
+    assert (
+        staff_client.post(autosave, {"text": "Risk is low", "version": "0", "edit": edit}).json()["version"]
+        == 1
+    )
+    response = staff_client.post(section_url, {"text": "Risk is low", "version": "0", "edit": edit})
+    assert response.status_code == 302
+    assert AssessmentSection.objects.get(key="analysis").text == "Risk is low"
+    # A new drawing of the page is a new edit, with the version it shows.
+    again = staff_client.get(section_url).content.decode()
+    assert _hidden(again, "edit") != edit and _hidden(again, "version") == "1"
+
+
+def test_a_real_conflict_shows_both_texts_and_saving_again_works(staff_client, manager, episode):
+    assessment = _start(staff_client, episode)
+    section_url = reverse("casework:assessment_section", args=[assessment.pk, "analysis"])
+    edit = _hidden(staff_client.get(section_url).content.decode(), "edit")
+    other = Client()
+    other.force_login(manager)
+    manager_edit = _hidden(other.get(section_url).content.decode(), "edit")
+    other.post(section_url, {"text": "The manager's analysis", "version": "0", "edit": manager_edit})
+    response = staff_client.post(section_url, {"text": "The worker's analysis", "version": "0", "edit": edit})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"What {escape(manager.display_name)} saved" in page and "Someone else saved this section" in page
+    assert "The manager&#39;s analysis" in page and "The worker&#39;s analysis" in page
+    assert AssessmentSection.objects.get(key="analysis").text == "The manager's analysis"
+    # The page now stands on the manager's version: saving again is accepted.
+    assert _hidden(page, "version") == "1" and _hidden(page, "edit") != edit
+    merged = {"text": "Both analyses", "version": "1", "edit": _hidden(page, "edit")}
+    assert staff_client.post(section_url, merged).status_code == 302
+    assert AssessmentSection.objects.get(key="analysis").text == "Both analyses"
+
+
+def test_the_same_user_in_another_window_is_not_called_someone_else(staff_client, social_worker, episode):
+    assessment = _start(staff_client, episode)
+    section_url = reverse("casework:assessment_section", args=[assessment.pk, "analysis"])
+    first = _hidden(staff_client.get(section_url).content.decode(), "edit")
+    second = _hidden(staff_client.get(section_url).content.decode(), "edit")
+    staff_client.post(section_url, {"text": "From the first window", "version": "0", "edit": first})
+    page = staff_client.post(
+        section_url, {"text": "From the second window", "version": "0", "edit": second}
+    ).content.decode()
+    assert "What you saved in another window or tab" in page and "Someone else" not in page
+    autosave = reverse("casework:assessment_autosave", args=[assessment.pk, "analysis"])
+    clash = staff_client.post(autosave, {"text": "Again", "version": "0", "edit": second})
+    assert clash.status_code == 409 and "another window or tab" in clash.json()["error"]
+    assert "version" not in clash.json()
+
+
+def _submitted(staff_client, social_worker, episode) -> Assessment:
+    assessment = _start(staff_client, episode)
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        services.assessment_section_save(
+            actor=social_worker, assessment=assessment, key=key, text=f"About {key}", based_on_version=0
+        )
+    services.assessment_record_details(
+        actor=social_worker,
+        assessment=assessment,
+        fields={"child_seen_date": dt.date(2026, 11, 5), "factors": ["3B"], "outcome": "services"},
+    )
+    return services.assessment_submit(actor=social_worker, assessment=assessment, on=dt.date(2026, 11, 20))
+
+
+def test_a_submitted_assessments_sections_are_read_only(staff_client, social_worker, episode):
+    assessment = _submitted(staff_client, social_worker, episode)
+    section_url = reverse("casework:assessment_section", args=[assessment.pk, "analysis"])
+    page = staff_client.get(section_url).content.decode()
+    assert "has been sent for authorisation, so its sections can no longer be changed" in page
+    assert "About analysis" in page and "<textarea" not in page and "data-autosave-url" not in page
+    assert "Save and return" not in page
+    overview = staff_client.get(reverse("casework:assessment", args=[assessment.pk])).content.decode()
+    assert f'href="{section_url}"' in overview  # readable from the task list
+    assert "Submit for authorisation" not in overview
+    # The server refuses writes too, and shows back what was typed.
+    refused = staff_client.post(section_url, {"text": "A late change", "version": "1", "edit": "x" * 32})
+    html = refused.content.decode()
+    assert refused.status_code == 409 and "can no longer be changed" in html and "A late change" in html
+    assert "Your words that were not saved" in html and "<textarea" not in html
+    autosave = reverse("casework:assessment_autosave", args=[assessment.pk, "analysis"])
+    late = staff_client.post(autosave, {"text": "A late autosave", "version": "1", "edit": "x" * 32})
+    assert late.status_code == 409 and "can no longer be changed" in late.json()["error"]
+    assert AssessmentSection.objects.get(key="analysis").text == "About analysis"
 
 
 def test_the_whole_assessment_by_http(staff_client, client, manager, social_worker, episode):
@@ -211,6 +324,39 @@ def test_a_manager_who_wrote_part_of_an_assessment_is_told_why_they_cannot_autho
     assert "<title>Error: " in page
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and assessment.authorised_by is None
+
+
+def test_the_assessment_pdf_is_tagged_and_says_who_did_it_and_who_signed_it_off(
+    staff_client, social_worker, manager, episode
+):
+    pypdf = pytest.importorskip("pypdf")
+    assessment = _submitted(staff_client, social_worker, episode)
+    services.assessment_authorise(actor=manager, assessment=assessment, on=dt.date(2026, 11, 24))
+    response = staff_client.get(reverse("casework:assessment_pdf", args=[assessment.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    catalog = reader.trailer["/Root"]
+    # Tagged for screen readers (PDF/UA-1): a structure tree, marked content, language, title.
+    assert "/StructTreeRoot" in catalog and bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en" and bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata is not None and reader.metadata.title == "Child and family assessment"
+    assert b"pdfuaid" in catalog["/Metadata"].get_data()
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Started 3 November 2026" in text
+    assert f"Assessing worker {social_worker.display_name}" in text
+    assert "Sent for authorisation 20 November 2026" in text
+    assert f"Manager's sign-off Authorised by {manager.display_name} on 24 November 2026" in text
+    assert "About child_views" in text
+
+
+def test_an_unsigned_assessment_pdf_says_it_is_not_yet_signed_off(staff_client, social_worker, episode):
+    pypdf = pytest.importorskip("pypdf")
+    assessment = _start(staff_client, episode)
+    response = staff_client.get(reverse("casework:assessment_pdf", args=[assessment.pk]))
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Manager's sign-off Not yet" in text and "Started 3 November 2026" in text
+    assert f"Assessing worker {episode.worker.display_name}" in text
 
 
 # -- the hand-off ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from safeguard.core.calendar import (
     bank_holidays,
     is_within_working_days,
     is_working_day,
+    last_working_day_on_or_before,
     working_days_between,
 )
 
@@ -276,3 +277,33 @@ def test_calendar_months_keeps_day_or_clamps(day: date, months: int) -> None:
     if result.day != day.day:
         assert result.day < day.day
         assert (result + timedelta(days=1)).day == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # A working day is its own answer: Friday 20 November 2026.
+        (date(2026, 11, 20), date(2026, 11, 20)),
+        # Sunday 28 February 2027 -> Friday 26 February 2027.
+        (date(2027, 2, 28), date(2027, 2, 26)),
+        # Christmas Day, Thursday 25 December 2025 -> Wednesday 24 December 2025.
+        (date(2025, 12, 25), date(2025, 12, 24)),
+        # Monday 28 December 2026, Boxing Day's substitute; Sun 27, Sat 26 and Fri 25
+        # (Christmas Day) are not worked either -> Thursday 24 December 2026.
+        (date(2026, 12, 28), date(2026, 12, 24)),
+        # Easter Monday 6 April 2026; Good Friday 3 April -> Thursday 2 April 2026.
+        (date(2026, 4, 6), date(2026, 4, 2)),
+    ],
+)
+def test_last_working_day_on_or_before(day: date, expected: date) -> None:
+    assert last_working_day_on_or_before(day) == expected
+
+
+@PROPERTY_SETTINGS
+@given(DAYS)
+def test_last_working_day_is_a_working_day_with_none_skipped(day: date) -> None:
+    result = last_working_day_on_or_before(day)
+    assert result <= day and naive_is_working_day(result)
+    assert not any(
+        naive_is_working_day(result + timedelta(days=k)) for k in range(1, (day - result).days + 1)
+    )

@@ -13,6 +13,7 @@ PUBLIC = {
     "core:accessibility",
     "core:privacy",
     "core:cookies",
+    "core:contact",
     "core:healthz",
     "accounts:login",
     "accounts:password_reset",

@@ -14,7 +14,14 @@ from safeguard.casework.services import assessment_start
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.tests.factories import ChildFactory
 
-PUBLIC_PAGES = ["core:start", "core:accessibility", "core:privacy", "core:cookies", "accounts:login"]
+PUBLIC_PAGES = [
+    "core:start",
+    "core:accessibility",
+    "core:privacy",
+    "core:cookies",
+    "core:contact",
+    "accounts:login",
+]
 
 
 @pytest.mark.django_db

@@ -370,3 +370,20 @@ def test_parallel_retries_on_the_test_database_make_one_contact(live_server, pol
     _agency, raw = police
     reference = _assert_one_answer(_send_together(f"{live_server.url}{URL}", raw, "retry-live"))
     assert list(Contact.objects.values_list("reference", flat=True)) == [reference]
+
+
+def test_the_referrers_phone_number_is_checked_and_kept_in_e164(client, police):
+    _agency, raw = police
+    response = post(client, raw, body=_with(("referrer", "phone"), "020 7946 0000"))
+    assert response.status_code == 201
+    assert Contact.objects.get().referrer.phone == "+442079460000"
+
+
+def test_a_phone_number_that_is_not_one_is_refused_with_the_forms_message(client, police):
+    _agency, raw = police
+    response = post(client, raw, body=_with(("referrer", "phone"), "call the front desk"))
+    assert response.status_code == 422
+    assert _field_errors(response)[("referrer", "phone")].endswith(
+        "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+    )
+    assert not Contact.objects.exists()

@@ -11,14 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safeguard.people.validators import (
+    PHONE_INVALID_MESSAGE,
     UPN_LETTERS,
     format_nhs_number,
+    format_phone_number,
     generate_la_child_id,
     generate_nhs_number,
     generate_upn,
     is_valid_nhs_number,
     nhs_check_digit,
     normalise_nhs_number,
+    normalise_phone_number,
     normalise_postcode,
     normalise_upn,
     upn_check_letter,
@@ -489,3 +492,67 @@ def test_names_of_letters_validate(name: str) -> None:
 def test_names_with_digits_are_rejected(before: str, digit: str, after: str) -> None:
     with pytest.raises(ValidationError):
         validate_person_name(before + digit + after)
+
+
+# --------------------------------------------------------------------------
+# Telephone numbers
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("07700 900123", "+447700900123"),
+        ("+44 7700 900123", "+447700900123"),
+        ("0044 7700 900123", "+447700900123"),
+        ("020 7946 0000", "+442079460000"),
+        ("(020) 7946 0000", "+442079460000"),
+        ("01632 960 001", "+441632960001"),
+        ("+44 808 157 0192", "+448081570192"),
+        ("0300 555 0100", "+443005550100"),
+        ("07911-123-456", "+447911123456"),
+        ("+1 202 555 0143", "+12025550143"),
+        ("+33 1 23 45 67 89", "+33123456789"),
+        ("+353 1 234 5678", "+35312345678"),
+        ("+44 7700 900123 ext 12", "+447700900123;ext=12"),
+    ],
+)
+def test_phone_numbers_in_usual_formats_are_stored_as_e164(typed: str, stored: str) -> None:
+    assert normalise_phone_number(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["12345", "07700", "999", "07700 9001234", "not a number", "call me after 5", "+999 123 456", "  "],
+)
+def test_things_that_are_not_phone_numbers_get_the_govuk_message(typed: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        normalise_phone_number(typed)
+    assert caught.value.messages == [PHONE_INVALID_MESSAGE]
+    assert "01632 960 001, 07700 900 982 or +44 808 157 0192" in PHONE_INVALID_MESSAGE
+
+
+def test_a_phone_number_longer_than_the_limit_is_refused_by_length() -> None:
+    with pytest.raises(ValidationError) as caught:
+        normalise_phone_number("0" * 41)
+    assert caught.value.code == "phone_length"
+
+
+def test_a_number_in_a_drama_range_only_counts_for_the_uk_and_the_full_length() -> None:
+    # 07700 900 is reserved for drama; a number one digit short is not a number at all.
+    assert normalise_phone_number("07700 900 982") == "+447700900982"
+    with pytest.raises(ValidationError):
+        normalise_phone_number("07700 90098")
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+447700900982", "07700 900982"),
+        ("+442079460000", "020 7946 0000"),
+        ("+33123456789", "+33 1 23 45 67 89"),
+        ("0700", "0700"),  # typed before numbers were checked: shown as it was typed
+    ],
+)
+def test_stored_numbers_are_shown_as_people_write_them(stored: str, shown: str) -> None:
+    assert format_phone_number(stored) == shown

@@ -117,3 +117,18 @@ def test_a_sealed_sibling_is_left_out_even_when_third_parties_are_released(socia
         rows = [row for section in subject_access_document(sar) for row in section.rows]
         assert ("Father", "Kwame Mensah" if everything else "[Third party: withheld]") in rows
         assert not [row for row in rows if row[0] == "Half-sibling" or "Quillfeather" in row[1]]
+
+
+def test_a_release_the_service_refuses_is_shown_with_what_was_typed(staff_client, client, family):
+    child, manager = family
+    sar, _location = _prepare(staff_client, child)
+    client.force_login(manager)
+    release = reverse("records:subject_access_release", args=[sar.pk])
+    client.post(release, {"include": [], "reason": ""})
+    typed = "Asked again by the family's solicitor"
+    response = client.post(release, {"include": ["referral_sources"], "reason": typed})
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html
+    assert "This export has already been released" in html
+    assert typed.replace("'", "&#39;") in html and 'value="referral_sources" checked' in html
+    assert AuditEvent.objects.filter(action="subject_access_release").count() == 1

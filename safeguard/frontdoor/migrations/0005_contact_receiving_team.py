@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_team_postcode_districts"),
-        ("frontdoor", "0002_trigram_indexes"),
+        ("frontdoor", "0004_partner_membership"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0005_assessment_four_eyes"),
+        ("casework", "0007_clock_rules_visits_strategy_record"),
     ]
 
     operations = [
