@@ -30,7 +30,13 @@ def _linked(manager, child, **kwargs):
 
 
 def _refer(manager, contact):
-    services.contact_decide(actor=manager, contact=contact, decision="referral", reason="Assessment needed")
+    services.contact_decide(
+        actor=manager,
+        contact=contact,
+        decision="referral",
+        reason="Assessment needed",
+        late_reason="Backdated contact",
+    )
     contact.refresh_from_db()
     return contact
 
