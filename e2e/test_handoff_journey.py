@@ -235,10 +235,13 @@ def _worker_assesses(page: Page, base: str, child_name: str) -> Assessment:
     mine = page.get_by_role("table", name=re.compile(r"^Your children"))
     expect(mine).to_contain_text(child_name)
     _check(page)
-    _click(page, child_name, role="link")
+    # The child's clocks on the home page link to the episode too: open the child from the list.
+    with page.expect_navigation():
+        mine.get_by_role("link", name=child_name).click()
     today = dt.date.today()
     with page.expect_navigation():
-        page.get_by_role("table", name=re.compile("^Episodes of work")).get_by_role("link").first.click()
+        history = page.get_by_role("table", name=re.compile("^Contacts and referrals"))
+        history.get_by_role("link", name=re.compile("^Referral from")).first.click()
     _click(page, "Start an assessment", role="button")
     _fill_date(page, "start_date", today)
     _click(page, "Start the assessment")
