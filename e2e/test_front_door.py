@@ -120,6 +120,7 @@ def test_report_triage_refer_and_feedback(page: Page, live_server) -> None:
     _check(page)
     page.get_by_label("Referral to children's social care").check()
     page.get_by_label("Reason for the decision").fill("Repeated concerns; an assessment is needed.")
+    page.get_by_label("Which team will receive the referral?").select_option(index=1)
     _continue(page)
     _check(page)
     expect(page.locator("h1")).to_have_text("Check your decision")

@@ -41,6 +41,11 @@ class TeamKind(models.TextChoices):
     PARTNER = "partner", "Partner agency"
 
 
+# Teams that assess children and hold their cases: the front door hands referrals to these,
+# and a service manager transfers cases between them.
+RECEIVING_TEAM_KINDS = frozenset({TeamKind.ASSESSMENT, TeamKind.CHILD_PROTECTION, TeamKind.CHILDREN_IN_NEED})
+
+
 class Service(BaseModel):
     """A group of teams under one service manager (e.g. Safeguarding and Assessment)."""
 
@@ -57,12 +62,24 @@ class Team(BaseModel):
     caseload_policy = models.PositiveSmallIntegerField(
         default=18, help_text="Most children a full-time case-holding worker should hold."
     )
+    postcode_districts = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The postcode districts (the part before the space, e.g. HM1 HM2) whose referrals "
+            "this team receives. The front door's decision offers this team for a child living there."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def districts(self) -> frozenset[str]:
+        return frozenset(d.upper() for d in self.postcode_districts.replace(",", " ").split())
 
 
 class Grade(models.TextChoices):

@@ -12,6 +12,13 @@ view under their own scope: a duplicate is usually such a record, made at the fr
 left closed, and nobody's work is taken from them. A child held by a team outside the
 user's merge scope cannot be merged, as the kept record or as the duplicate.
 
+Who holds a child follows the open episode. A referral the front door accepts opens an
+episode in the front door's team; the front door sends it to a receiving team
+(``episode_send_to_team``), and from then the receiving team's manager and workers, and its
+service manager, have it in their scope, while front door staff keep only their own ``VIEW``
+of every record (they can no longer edit it, decide on it or allocate it). Moving a case
+between teams afterwards is a service manager's transfer (``episode_transfer``).
+
 Sealed records are outside every scope: only the users named on the seal, or a user with a
 current break-glass grant, can see one. A partner agency user sees only what their agency
 submitted or was invited to (the front door and conference issues add those records).

@@ -39,6 +39,46 @@ class AllocateForm(GovukForm):
         field.choices = workers
 
 
+class _TeamForm(GovukForm):
+    """Choose a team, with a reason: ``team_label``, ``team_missing`` and ``reason_label``
+    word it; ``reason_missing`` makes the reason required."""
+
+    team_label = ""
+    team_missing = ""
+    reason_label = ""
+    reason_missing = ""
+
+    team = forms.ChoiceField()
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, teams: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team, reason = self.fields["team"], self.fields["reason"]
+        assert isinstance(team, forms.ChoiceField)
+        team.choices = [("", "Select a team"), *teams]
+        team.label = self.team_label
+        team.error_messages.update(required=self.team_missing, invalid_choice=self.team_missing)
+        reason.label = self.reason_label
+        reason.required = bool(self.reason_missing)
+        reason.error_messages.update(
+            required=self.reason_missing or "Enter a note",
+            max_length=f"{self.reason_label.removesuffix(' (optional)')} must be 2,000 characters or fewer",
+        )
+
+
+class SendToTeamForm(_TeamForm):
+    team_label = "Which team will receive the referral?"
+    team_missing = "Select the team that will receive the referral"
+    reason_label = "Note for the team (optional)"
+
+
+class TransferForm(_TeamForm):
+    team_label = "Which team will hold the case?"
+    team_missing = "Select the team that will hold the case"
+    reason_label = "Why is the case moving?"
+    reason_missing = "Enter the reason for the transfer"
+
+
 class AssessmentStartForm(GovukForm):
     start_date = GovukDateField(
         label="When did the assessment start?",

@@ -39,6 +39,8 @@ class CINEpisode(BaseModel):
         on_delete=models.PROTECT,
         related_name="allocated_episodes",
     )
+    # When the episode reached its current team: how long it has waited there for a worker.
+    team_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-referral_date"]

@@ -13,23 +13,26 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
-from safeguard.accounts.models import CASE_HOLDING_ROLES, Team, User
+from safeguard.accounts.models import CASE_HOLDING_ROLES, RECEIVING_TEAM_KINDS, Team, User
 from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.audit.services import access_log_record_list
 from safeguard.casework.models import (
     Assessment,
+    AssessmentStatus,
     ChildProtectionPlan,
     ChronologyEntry,
     CINEpisode,
+    ClockKind,
     Section47Enquiry,
     StatutoryClock,
     StrategyDiscussion,
     Visit,
 )
-from safeguard.casework.timescales import first_review_timescale, later_review_timescale
+from safeguard.casework.timescales import TIMESCALES, first_review_timescale, later_review_timescale
 from safeguard.core.calendar import working_days_between
 from safeguard.people.access import child_read, record_get_for_user
+from safeguard.people.models import Address, Person
 from safeguard.people.permissions import children_for
 
 
@@ -50,23 +53,45 @@ def episodes_open_for_worker(*, worker: User) -> QuerySet[CINEpisode]:
     )
 
 
+# A caseload weighted by complexity (workforce.md: "weighted by complexity where the LA
+# chooses"): this council counts a child on a child protection plan as one and a half
+# children, for the visits, core groups and conferences the plan brings; every other child
+# counts as one.
+CP_PLAN_WEIGHT = 1.5
+
+
 @dataclass(frozen=True)
 class WorkerCaseload:
     worker: User
     open_cases: int
     policy: int
+    on_cp_plans: int = 0
+
+    @property
+    def weighted(self) -> float:
+        return self.open_cases + (CP_PLAN_WEIGHT - 1) * self.on_cp_plans
+
+    @property
+    def capacity(self) -> float:
+        """The team's policy scaled to the worker's hours."""
+        return self.policy * float(self.worker.fte)
 
     @property
     def over_policy(self) -> bool:
-        return self.open_cases > self.policy * float(self.worker.fte)
+        return self.weighted > self.capacity
 
 
 def team_caseloads(*, teams: Iterable[Team]) -> list[tuple[Team, list[WorkerCaseload]]]:
     team_list = list(teams)
+    held = Q(allocated_episodes__closure_date__isnull=True)
+    on_plan = held & Q(
+        allocated_episodes__cp_plans__isnull=False, allocated_episodes__cp_plans__end_date__isnull=True
+    )
     workers = (
         User.objects.filter(team__in=team_list, role__in=CASE_HOLDING_ROLES, is_active=True)
         .annotate(
-            open_cases=Count("allocated_episodes", filter=Q(allocated_episodes__closure_date__isnull=True))
+            open_cases=Count("allocated_episodes", filter=held, distinct=True),
+            on_cp_plans=Count("allocated_episodes", filter=on_plan, distinct=True),
         )
         .order_by("last_name", "first_name")
     )
@@ -76,8 +101,153 @@ def team_caseloads(*, teams: Iterable[Team]) -> list[tuple[Team, list[WorkerCase
         if worker.team_id is None:
             continue
         open_cases: int = worker.open_cases
-        by_team[worker.team_id].append(WorkerCaseload(worker, open_cases, policies[worker.team_id]))
+        on_cp_plans: int = worker.on_cp_plans
+        by_team[worker.team_id].append(
+            WorkerCaseload(worker, open_cases, policies[worker.team_id], on_cp_plans)
+        )
     return [(t, by_team[t.pk]) for t in team_list if by_team[t.pk]]
+
+
+def clock_status(days: int) -> str:
+    """A clock's state in words, from the working days left before it falls due."""
+    if days < 0:
+        return f"Overdue by {-days} working day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "Due today"
+    return f"Due in {days} working day{'s' if days != 1 else ''}"
+
+
+def clock_colour(days: int) -> str:
+    if days < 0:
+        return "govuk-tag--red"
+    if days <= settings.CLOCK_DUE_SOON_WORKING_DAYS:
+        return "govuk-tag--yellow"
+    return "govuk-tag--green"
+
+
+class DueInWords:
+    """A clock's status and tag colour, for anything that knows its working days left."""
+
+    working_days_left: int
+
+    @property
+    def status(self) -> str:
+        return clock_status(self.working_days_left)
+
+    @property
+    def colour(self) -> str:
+        return clock_colour(self.working_days_left)
+
+
+# -- the hand-off from the front door ---------------------------------------------------
+
+
+def receiving_teams() -> QuerySet[Team]:
+    """The teams a referral can be sent to (or a case transferred to)."""
+    return Team.objects.filter(kind__in=RECEIVING_TEAM_KINDS).select_related("service").order_by("name")
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code ("HM1" of "HM1 4AB"), however the postcode was typed."""
+    compact = "".join(postcode.split()).upper()
+    return compact[:-3] if len(compact) > 3 else ""
+
+
+def receiving_team_for(*, child: Person | None, postcode: str = "") -> Team | None:
+    """The team covering where the child lives: their current address on the record, else
+    the postcode the contact gave. None when no team covers it (the front door chooses)."""
+    postcodes = []
+    if child is not None:
+        postcodes += [
+            a.postcode
+            for a in Address.objects.filter(person=child, end_date__isnull=True).order_by(
+                "-start_date", "-created_at"
+            )
+        ]
+    postcodes.append(postcode)
+    teams = [t for t in receiving_teams() if t.districts]
+    for code in postcodes:
+        district = postcode_district(code or "")
+        for team in teams:
+            if district and district in team.districts:
+                return team
+    return None
+
+
+@dataclass(frozen=True)
+class WaitingReferral(DueInWords):
+    """A referral in a team, waiting for a worker, with its assessment clock."""
+
+    episode: CINEpisode
+    days_waiting: int
+    assessment_due: dt.date
+    working_days_left: int
+
+
+def _assessment_due(episode: CINEpisode, clocks: dict[Any, StatutoryClock]) -> dt.date:
+    """The running assessment clock's due date; before an assessment has started, when the
+    clock will fall due (it runs from the referral date)."""
+    clock = clocks.get(episode.pk)
+    if clock is not None:
+        return clock.due_date
+    return TIMESCALES[ClockKind.ASSESSMENT]().due(episode.referral_date)
+
+
+def _assessment_clocks(episode_ids: list[Any]) -> dict[Any, StatutoryClock]:
+    running = StatutoryClock.objects.filter(
+        episode_id__in=episode_ids, kind=ClockKind.ASSESSMENT, met_date__isnull=True, stopped_reason=""
+    ).order_by("due_date")
+    clocks: dict[Any, StatutoryClock] = {}
+    for clock in running:
+        clocks.setdefault(clock.episode_id, clock)
+    return clocks
+
+
+def referrals_to_allocate(*, user: User, today: dt.date, limit: int = 50) -> list[WaitingReferral]:
+    """Open episodes in the manager's own team with no worker, longest waiting first."""
+    if user.team_id is None:
+        return []
+    episodes = list(
+        CINEpisode.objects.filter(team_id=user.team_id, worker__isnull=True, closure_date__isnull=True)
+        .filter(child__in=children_for(user, Action.AUTHORISE))
+        .select_related("child", "team")
+        .order_by("team_since", "referral_date")[:limit]
+    )
+    clocks = _assessment_clocks([e.pk for e in episodes])
+    waiting = []
+    for episode in episodes:
+        due = _assessment_due(episode, clocks)
+        since = episode.team_since or episode.referral_date
+        waiting.append(WaitingReferral(episode, (today - since).days, due, working_days_between(today, due)))
+    waiting.sort(key=lambda w: (-w.days_waiting, w.assessment_due))
+    return waiting
+
+
+@dataclass(frozen=True)
+class AssessmentToAuthorise(DueInWords):
+    assessment: Assessment
+    assessment_due: dt.date
+    working_days_left: int
+
+
+def assessments_to_authorise(*, user: User, today: dt.date, limit: int = 50) -> list[AssessmentToAuthorise]:
+    """Submitted assessments in the manager's team, the soonest due first."""
+    if user.team_id is None:
+        return []
+    assessments = list(
+        Assessment.objects.filter(
+            status=AssessmentStatus.SUBMITTED,
+            episode__team_id=user.team_id,
+            episode__child__in=children_for(user, Action.AUTHORISE),
+        ).select_related("episode__child", "episode__worker", "submitted_by")[:limit]
+    )
+    clocks = _assessment_clocks([a.episode_id for a in assessments])
+    rows = []
+    for item in assessments:
+        due = _assessment_due(item.episode, clocks)
+        rows.append(AssessmentToAuthorise(item, due, working_days_between(today, due)))
+    rows.sort(key=lambda r: (r.assessment_due, r.assessment.submitted_date or today))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -264,26 +434,9 @@ def strategy_discussion_get_for_user(
 
 
 @dataclass(frozen=True)
-class ClockView:
+class ClockView(DueInWords):
     clock: StatutoryClock
     working_days_left: int
-
-    @property
-    def status(self) -> str:
-        days = self.working_days_left
-        if days < 0:
-            return f"Overdue by {-days} working day{'s' if days != -1 else ''}"
-        if days == 0:
-            return "Due today"
-        return f"Due in {days} working day{'s' if days != 1 else ''}"
-
-    @property
-    def colour(self) -> str:
-        if self.working_days_left < 0:
-            return "govuk-tag--red"
-        if self.working_days_left <= settings.CLOCK_DUE_SOON_WORKING_DAYS:
-            return "govuk-tag--yellow"
-        return "govuk-tag--green"
 
 
 def _running_clocks_query(user: User, scope: str) -> QuerySet[StatutoryClock]:

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from safeguard.accounts.models import Team, User
-from safeguard.accounts.policy import Action, Scope, scope_for
+from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, TeamKind, User
+from safeguard.accounts.policy import FRONT_DOOR_ROLES, Action, Scope, scope_for
 from safeguard.audit.services import audit_event_record, diff, snapshot
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.models import (
@@ -37,6 +37,7 @@ from safeguard.casework.timescales import TIMESCALES, Timescale, icpc_timescale,
 from safeguard.core.codes import PrimaryNeed, ReasonForClosure
 from safeguard.design_system.formatting import govuk_date
 from safeguard.people.models import Person
+from safeguard.people.permissions import can
 
 _EPISODE_FIELDS = ["child_id", "referral_date", "referral_source", "primary_need", "team_id", "worker_id"]
 
@@ -69,6 +70,7 @@ def episode_open(
             referral_source=referral_source,
             primary_need=primary_need,
             team=team,
+            team_since=timezone.localdate() if team is not None else None,
             created_by=actor,
             modified_by=actor,
         )
@@ -228,31 +230,120 @@ def _late_reason_check(clock: StatutoryClock | None, on: dt.date, late_reason: s
         raise LateReasonNeeded(f"Give the reason {what} was late: it was due on {govuk_date(clock.due_date)}")
 
 
-# -- allocation -------------------------------------------------------------------------
+# -- hand-off, allocation and transfer --------------------------------------------------
+
+_HANDOFF_FIELDS = ["team_id", "worker_id", "team_since"]
+
+
+def _locked(episode: CINEpisode) -> CINEpisode:
+    """The episode's row, locked, as it is now: two people moving the same child at once
+    make one move, and the second is judged against where the first left it."""
+    # Only the episode's own row is locked (PostgreSQL cannot lock the nullable side of a join).
+    current = CINEpisode.objects.select_for_update().get(pk=episode.pk)
+    episode.team_id, episode.worker_id, episode.team_since = (
+        current.team_id,
+        current.worker_id,
+        current.team_since,
+    )
+    episode.closure_date = current.closure_date
+    return episode
+
+
+def _move(*, actor: User, episode: CINEpisode, team: Team, action: str, reason: str) -> CINEpisode:
+    before = snapshot(episode, _HANDOFF_FIELDS)
+    episode.team = team
+    episode.worker = None
+    episode.team_since = timezone.localdate()
+    episode.modified_by = actor
+    # Clocks belong to the child's episode, not to a team: they run on across the move.
+    episode.save(update_fields=["team", "worker", "team_since", "modified_by", "modified_at"])
+    changes = diff(before, snapshot(episode, _HANDOFF_FIELDS))
+    if reason.strip():
+        changes["reason"] = {"before": None, "after": reason.strip()}
+    audit_event_record(
+        actor=actor, action=action, instance=episode, changes=changes, child_id=episode.child_id
+    )
+    return episode
+
+
+def _check_receiving(episode: CINEpisode, team: Team) -> None:
+    if team.kind not in RECEIVING_TEAM_KINDS:
+        raise ValidationError("Choose a team that assesses children and holds their cases")
+    if team.pk == episode.team_id:
+        raise ValidationError(f"The referral is already with {team.name}")
+
+
+def is_with_front_door(actor: User, episode: CINEpisode) -> bool:
+    """Still the front door's to send on: no team yet, a front door team, or the actor's own."""
+    team = episode.team
+    return team is None or team.kind == TeamKind.FRONT_DOOR or team.pk == actor.team_id
+
+
+def episode_send_to_team(*, actor: User, episode: CINEpisode, team: Team, reason: str = "") -> CINEpisode:
+    """The front door hands a new referral to the team that will assess the child.
+
+    The episode waits there, unallocated, for that team's manager; the front door no longer
+    holds it. Once a team has it, only a service manager moves it (``episode_transfer``).
+    """
+    if actor.role not in FRONT_DOOR_ROLES:
+        raise PermissionError("Only front door staff send referrals to a team")
+    with transaction.atomic():
+        _locked(episode)
+        if not episode.is_open:
+            raise ValidationError("This episode is closed")
+        if episode.worker_id is not None or not is_with_front_door(actor, episode):
+            held_by = episode.team.name if episode.team else "a worker"
+            raise ValidationError(
+                f"This referral is already with {held_by}: ask a service manager to transfer it"
+            )
+        _check_receiving(episode, team)
+        return _move(actor=actor, episode=episode, team=team, action="episode_send_to_team", reason=reason)
+
+
+def episode_transfer(*, actor: User, episode: CINEpisode, team: Team, reason: str) -> CINEpisode:
+    """A service manager moves a child's case to another team, whose manager allocates it."""
+    if scope_for(actor.role, Action.AUTHORISE) < Scope.SERVICE or not can(
+        actor, Action.AUTHORISE, episode.child
+    ):
+        raise PermissionError("Only the service manager responsible for the child can transfer the case")
+    if not reason.strip():
+        raise ValidationError("Enter the reason for the transfer")
+    with transaction.atomic():
+        _locked(episode)
+        if not episode.is_open:
+            raise ValidationError("This episode is closed")
+        _check_receiving(episode, team)
+        return _move(actor=actor, episode=episode, team=team, action="episode_transfer", reason=reason)
 
 
 def episode_allocate(*, actor: User, episode: CINEpisode, worker: User) -> CINEpisode:
     """Give the episode to a case-holding worker (and their team)."""
     if not worker.is_active or not worker.is_case_holder:
         raise ValidationError("Choose a social worker or senior practitioner who holds cases")
-    if not episode.is_open:
-        raise ValidationError("This episode is closed")
-    moving_team = episode.team_id is not None and worker.team_id != episode.team_id
-    if moving_team and scope_for(actor.role, Action.AUTHORISE) < Scope.SERVICE:
-        raise ValidationError(
-            "You can only allocate to workers in the child's team: ask a service manager to transfer the case"
-        )
+    if not can(actor, Action.AUTHORISE, episode.child):
+        raise PermissionError("Only a manager responsible for the child can allocate the case")
     with transaction.atomic():
-        before = snapshot(episode, ["team_id", "worker_id"])
+        _locked(episode)
+        if not episode.is_open:
+            raise ValidationError("This episode is closed")
+        moving_team = episode.team_id is not None and worker.team_id != episode.team_id
+        if moving_team and scope_for(actor.role, Action.AUTHORISE) < Scope.SERVICE:
+            raise ValidationError(
+                "You can only allocate to workers in the child's team: "
+                "ask a service manager to transfer the case"
+            )
+        before = snapshot(episode, _HANDOFF_FIELDS)
+        if worker.team_id != episode.team_id:
+            episode.team_since = timezone.localdate()
         episode.worker = worker
         episode.team = worker.team
         episode.modified_by = actor
-        episode.save(update_fields=["worker", "team", "modified_by", "modified_at"])
+        episode.save(update_fields=["worker", "team", "team_since", "modified_by", "modified_at"])
         audit_event_record(
             actor=actor,
             action="episode_allocate",
             instance=episode,
-            changes=diff(before, snapshot(episode, ["team_id", "worker_id"])),
+            changes=diff(before, snapshot(episode, _HANDOFF_FIELDS)),
             child_id=episode.child_id,
         )
     return episode

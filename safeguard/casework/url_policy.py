@@ -13,6 +13,8 @@ URL_POLICY: dict[str, UrlRule] = {
     "casework:clocks": Roles(frozenset(CASE_HOLDING_ROLES | MANAGER_ROLES)),
     "casework:episode_detail": ObjectPage(),
     "casework:allocate": ObjectPage(),
+    "casework:send_to_team": ObjectPage(),
+    "casework:transfer": ObjectPage(),
     "casework:assessment_start": ObjectPage(),
     "casework:strategy_discussion": ObjectPage(),
     "casework:close": ObjectPage(),

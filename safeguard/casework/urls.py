@@ -8,6 +8,8 @@ urlpatterns = [
     path("clocks/", views.clocks, name="clocks"),
     path("episodes/<uuid:episode_id>/", views.episode_detail, name="episode_detail"),
     path("episodes/<uuid:episode_id>/allocate/", views.allocate, name="allocate"),
+    path("episodes/<uuid:episode_id>/send/", views.send_to_team, name="send_to_team"),
+    path("episodes/<uuid:episode_id>/transfer/", views.transfer, name="transfer"),
     path("episodes/<uuid:episode_id>/assessment/", views.assessment_start, name="assessment_start"),
     path(
         "episodes/<uuid:episode_id>/strategy-discussion/",

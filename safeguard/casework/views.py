@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.models import Team, User
-from safeguard.accounts.policy import Action, Scope, scope_for
+from safeguard.accounts.policy import FRONT_DOOR_ROLES, Action, Scope, scope_for
 from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.casework import forms, services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
@@ -26,15 +26,20 @@ from safeguard.casework.documents import pdf_response
 from safeguard.casework.models import (
     AssessmentSection,
     AssessmentStatus,
+    CINEpisode,
     ClockKind,
     StatutoryClock,
     VisitKind,
 )
 from safeguard.casework.selectors import (
+    CP_PLAN_WEIGHT,
+    WorkerCaseload,
     assessment_get_for_user,
     chronology_for,
     clock_board,
     episode_get_for_user,
+    receiving_team_for,
+    receiving_teams,
     section_47_get_for_user,
     strategy_discussion_get_for_user,
     team_caseloads,
@@ -112,9 +117,26 @@ def episode_detail(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Http
             "visits": episode.visits.all()[:20],
             "notes": episode.notes.select_related("created_by")[:20],
             "may_edit": episode.is_open and can(user, Action.EDIT, episode.child),
-            "may_allocate": episode.is_open and can(user, Action.AUTHORISE, episode.child),
+            "may_allocate": episode.is_open
+            and can(user, Action.AUTHORISE, episode.child)
+            and not _may_send(user, episode),
+            "may_send": _may_send(user, episode),
+            "may_transfer": episode.is_open
+            and _may_transfer(user)
+            and can(user, Action.AUTHORISE, episode.child),
             "back_url": reverse("people:child_detail", args=[episode.child_id]),
         },
+    )
+
+
+def _caseload_label(load: WorkerCaseload) -> str:
+    """What the manager weighs when allocating: how much the worker holds for their hours."""
+    over = " - over policy" if load.over_policy else ""
+    return (
+        f"{load.worker.display_name} ({load.worker.team.name if load.worker.team else 'no team'}): "
+        f"{load.open_cases} {'child' if load.open_cases == 1 else 'children'}, "
+        f"weighted caseload {load.weighted:g} "
+        f"against {load.capacity:g} for their hours{over}"
     )
 
 
@@ -125,10 +147,7 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     )
     teams = _allocation_teams(request.user, episode)
     loads = [load for _team, team_loads in team_caseloads(teams=teams) for load in team_loads]
-    choices = [
-        (str(c.worker.pk), f"{c.worker.display_name}: {c.open_cases} open children (policy {c.policy})")
-        for c in loads
-    ]
+    choices = [(str(c.worker.pk), _caseload_label(c)) for c in loads]
     form = forms.AllocateForm(_posted(request), workers=choices)
     done = _save_or_none(
         request,
@@ -144,8 +163,112 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     return render(
         request,
         "casework/allocate.html",
-        {"form": form, "episode": episode, "back_url": _episode_url(episode.pk)},
+        {
+            "form": form,
+            "episode": episode,
+            "teams": teams,
+            "has_workers": bool(choices),
+            "cp_weight": CP_PLAN_WEIGHT,
+            "back_url": _episode_url(episode.pk),
+        },
     )
+
+
+def _receiving_choices(exclude: Team | None) -> list[tuple[str, str]]:
+    return [
+        (str(t.pk), f"{t.name} ({t.get_kind_display().lower()})")
+        for t in receiving_teams()
+        if exclude is None or t.pk != exclude.pk
+    ]
+
+
+def _move_page(
+    request: AuthenticatedRequest,
+    episode: CINEpisode,
+    form: Form,
+    move: Callable[[Team, str], CINEpisode],
+    *,
+    heading: str,
+    button: str,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        team = receiving_teams().get(pk=form.cleaned_data["team"])
+        try:
+            move(team, form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The referral is now with {team.name}, for its manager to allocate.")
+            return HttpResponseRedirect(_episode_url(episode.pk))
+    return render(
+        request,
+        "casework/move.html",
+        {
+            "form": form,
+            "episode": episode,
+            "heading": heading,
+            "button": button,
+            "back_url": _episode_url(episode.pk),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def send_to_team(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """The front door sends a referral still with it to the team that will assess the child."""
+    episode = episode_get_for_user(user=request.user, episode_id=episode_id, request=request)
+    if request.user.role not in FRONT_DOOR_ROLES or not _may_send(request.user, episode):
+        raise PermissionDenied
+    default = receiving_team_for(child=episode.child)
+    form = forms.SendToTeamForm(
+        _posted(request),
+        initial={"team": str(default.pk) if default else ""},
+        teams=_receiving_choices(None),
+    )
+    return _move_page(
+        request,
+        episode,
+        form,
+        lambda team, reason: services.episode_send_to_team(
+            actor=request.user, episode=episode, team=team, reason=reason
+        ),
+        heading="Send the referral to a team",
+        button="Send the referral",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """A service manager moves the case to another team."""
+    episode = episode_get_for_user(
+        user=request.user, episode_id=episode_id, action=Action.AUTHORISE, request=request
+    )
+    if not _may_transfer(request.user):
+        raise PermissionDenied
+    form = forms.TransferForm(_posted(request), teams=_receiving_choices(episode.team))
+    return _move_page(
+        request,
+        episode,
+        form,
+        lambda team, reason: services.episode_transfer(
+            actor=request.user, episode=episode, team=team, reason=reason
+        ),
+        heading="Transfer the case to another team",
+        button="Transfer the case",
+    )
+
+
+def _may_send(user: User, episode: CINEpisode) -> bool:
+    return (
+        user.role in FRONT_DOOR_ROLES
+        and episode.is_open
+        and episode.worker_id is None
+        and services.is_with_front_door(user, episode)
+    )
+
+
+def _may_transfer(user: User) -> bool:
+    return scope_for(user.role, Action.AUTHORISE) >= Scope.SERVICE
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,14 +10,16 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safeguard.accounts.models import Role, Team, User
+from safeguard.accounts.models import Role, Team, TeamKind, User
 from safeguard.audit.models import AccessKind
 from safeguard.audit.services import access_log_record_list
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.selectors import (
+    assessments_to_authorise,
     cp_plans_with_next_review,
     episodes_open_for_worker,
     headline_figures,
+    referrals_to_allocate,
     running_clocks,
     team_caseloads,
 )
@@ -32,11 +34,11 @@ class HomePage:
 
 
 _INTROS = {
-    Role.FRONT_DOOR_PRACTITIONER: "New referrals and children waiting for allocation.",
-    Role.FRONT_DOOR_MANAGER: "New referrals, decisions and children waiting for allocation.",
+    Role.FRONT_DOOR_PRACTITIONER: "New referrals, and referrals waiting to be sent to a team.",
+    Role.FRONT_DOOR_MANAGER: "New referrals, decisions, and referrals waiting to be sent to a team.",
     Role.SOCIAL_WORKER: "The children allocated to you.",
     Role.SENIOR_PRACTITIONER: "The children allocated to you.",
-    Role.TEAM_MANAGER: "Your team's children and caseloads.",
+    Role.TEAM_MANAGER: "Referrals to allocate, assessments to authorise, and your team's caseloads.",
     Role.SERVICE_MANAGER: "The teams in your service.",
     Role.CONFERENCE_CHAIR: "Children on child protection plans and their next reviews.",
     Role.PERFORMANCE_ANALYST: "Headline measures against the England figures.",
@@ -57,6 +59,10 @@ def home_for_user(*, user: User, request: HttpRequest | None = None) -> HomePage
         page.data["clocks_heading"] = "Your clocks"
         page.sections.append("my_children")
         page.data["my_children"] = list(episodes_open_for_worker(worker=user))
+    if role == Role.TEAM_MANAGER:
+        page.sections += ["to_allocate", "to_authorise"]
+        page.data["to_allocate"] = referrals_to_allocate(user=user, today=today)
+        page.data["to_authorise"] = assessments_to_authorise(user=user, today=today)
     if role in (Role.TEAM_MANAGER, Role.FRONT_DOOR_MANAGER):
         page.sections.append("clocks")
         page.data["clocks"] = running_clocks(user=user, today=today, scope="team", limit=10)
@@ -64,7 +70,7 @@ def home_for_user(*, user: User, request: HttpRequest | None = None) -> HomePage
     if role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.WORKFORCE_LEAD, Role.DIRECTOR):
         page.sections.append("caseloads")
         page.data["caseloads"] = team_caseloads(teams=_teams_in_scope(user))
-    if role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER, Role.TEAM_MANAGER):
+    if role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER):
         page.sections.append("unallocated")
         page.data["unallocated"] = _unallocated_episodes(user)
     if role == Role.CONFERENCE_CHAIR:
@@ -90,7 +96,9 @@ def home_for_user(*, user: User, request: HttpRequest | None = None) -> HomePage
 _WORK_LISTS = {
     "clocks": "clocks",
     "my_children": "children allocated",
-    "unallocated": "unallocated children",
+    "unallocated": "referrals to send to a team",
+    "to_allocate": "referrals to allocate",
+    "to_authorise": "assessments to authorise",
     "reviews": "plan reviews",
 }
 
@@ -121,9 +129,14 @@ _CASE_HOLDING_TEAM_KINDS = ("assessment", "child_protection", "children_in_need"
 
 
 def _unallocated_episodes(user: User) -> list[CINEpisode]:
-    episodes = CINEpisode.objects.filter(closure_date__isnull=True, worker__isnull=True).exclude(
-        child__is_sealed=True
+    """Referrals still with the front door: no worker, and no team that assesses children
+    (once sent, a referral is the receiving team's to allocate, on its manager's list)."""
+    with_front_door = Q(team__isnull=True) | Q(team__kind=TeamKind.FRONT_DOOR)
+    if user.team_id is not None:
+        with_front_door |= Q(team_id=user.team_id)
+    episodes = (
+        CINEpisode.objects.filter(closure_date__isnull=True, worker__isnull=True)
+        .filter(with_front_door)
+        .exclude(child__is_sealed=True)
     )
-    if user.role == Role.TEAM_MANAGER:
-        episodes = episodes.filter(Q(team_id=user.team_id) | Q(team__isnull=True))
     return list(episodes.select_related("child", "team").order_by("referral_date")[:25])

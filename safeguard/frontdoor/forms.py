@@ -470,6 +470,35 @@ class DecisionForm(FrontDoorForm):
         missing="Enter why the decision is late",
         help_text="The decision was due within 1 working day of the contact.",
     )
+    receiving_team = forms.ChoiceField(
+        label="Which team will receive the referral?",
+        help_text=(
+            "For a referral or a strategy discussion. The team covering the child's postcode "
+            "is chosen for you, if there is one."
+        ),
+        required=False,
+        error_messages={"invalid_choice": "Select the team that will receive the referral"},
+    )
+
+    def __init__(self, *args: Any, teams: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_team_choices(self.fields["receiving_team"], teams)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") in REFERRING and not data.get("receiving_team"):
+            self.add_error("receiving_team", "Select the team that will receive the referral")
+        if data.get("decision") not in REFERRING:
+            data["receiving_team"] = ""  # only a referral goes to a team
+        return data
+
+
+REFERRING = (Decision.REFERRAL, Decision.STRATEGY)
+
+
+def _set_team_choices(field: forms.Field, teams: list[tuple[str, str]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", "Select a team"), *teams]
 
 
 class AuthoriseForm(FrontDoorForm):
@@ -485,6 +514,29 @@ class AuthoriseForm(FrontDoorForm):
         "If you authorise it, why is the decision late?",
         help_text="The decision was due within 1 working day of the contact.",
     )
+    receiving_team = forms.ChoiceField(
+        label="Which team will receive the referral?",
+        help_text="The team proposed is chosen. You can send it to another.",
+        required=False,
+        error_messages={"invalid_choice": "Select the team that will receive the referral"},
+    )
+
+    def __init__(self, *args: Any, teams: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is None:
+            del self.fields["receiving_team"]  # not a referral: nothing goes to a team
+        else:
+            _set_team_choices(self.fields["receiving_team"], teams)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            "receiving_team" in self.fields
+            and data.get("approve") == "yes"
+            and not data.get("receiving_team")
+        ):
+            self.add_error("receiving_team", "Select the team that will receive the referral")
+        return data
 
 
 class PartnerInformationForm(FrontDoorForm):

@@ -135,6 +135,11 @@ class Contact(BaseModel):
     episode = models.ForeignKey(
         "casework.CINEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )
+    # Chosen with a referral decision: the team the episode is sent to once it takes effect
+    # (a decision waiting for a manager keeps it here until then).
+    receiving_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     referrer_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

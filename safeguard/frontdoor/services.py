@@ -18,10 +18,15 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safeguard.accounts.models import User
+from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, User
 from safeguard.audit.services import audit_event_record, audited_update, diff, snapshot
 from safeguard.casework.models import CINEpisode
-from safeguard.casework.services import episode_open, strategy_discussion_request
+from safeguard.casework.services import (
+    episode_open,
+    episode_send_to_team,
+    is_with_front_door,
+    strategy_discussion_request,
+)
 from safeguard.core.codes import PrimaryNeed, ReferralSource
 from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor import config
@@ -290,6 +295,17 @@ def _lock_in_status(contact: Contact, status: str) -> None:
         )
 
 
+REFERRING_DECISIONS = frozenset({Decision.REFERRAL, Decision.STRATEGY})
+
+
+def _check_receiving_team(decision: str, team: Team | None) -> Team | None:
+    if decision not in REFERRING_DECISIONS:
+        return None  # only a referral goes to a team
+    if team is not None and team.kind not in RECEIVING_TEAM_KINDS:
+        raise ValidationError("Choose a team that assesses children and holds their cases")
+    return team
+
+
 def _decision_late_check(contact: Contact, on: dt.date, late_reason: str) -> None:
     if on > contact.decision_due and not late_reason.strip():
         raise ValidationError(
@@ -298,18 +314,26 @@ def _decision_late_check(contact: Contact, on: dt.date, late_reason: str) -> Non
 
 
 def contact_decide(
-    *, actor: User, contact: Contact, decision: str, reason: str, late_reason: str = ""
+    *,
+    actor: User,
+    contact: Contact,
+    decision: str,
+    reason: str,
+    late_reason: str = "",
+    receiving_team: Team | None = None,
 ) -> Contact:
     """Record the front door decision. Decisions the council's policy reserves for a manager
     wait for one; the rest take effect now. A decision made after its 1-working-day due date
-    needs the practitioner's reason."""
+    needs the practitioner's reason. A referral names the team that will receive it
+    (without one, the episode stays with the front door until someone sends it)."""
     _require_front_door(actor)
     _require_open(contact)
     if not reason.strip():
         raise ValidationError("Enter the reason for the decision")
     _decision_late_check(contact, timezone.localdate(), late_reason)
-    if decision in (Decision.REFERRAL, Decision.STRATEGY) and contact.child_id is None:
+    if decision in REFERRING_DECISIONS and contact.child_id is None:
         raise ValidationError("Link the contact to a child before referring")
+    receiving_team = _check_receiving_team(decision, receiving_team)
     needs_manager = decision in config.decisions_needing_authorisation() and not is_front_door_manager(actor)
     with transaction.atomic():
         _lock_in_status(contact, ContactStatus.NEW)
@@ -322,6 +346,7 @@ def contact_decide(
             decided_by=actor,
             decided_at=timezone.now(),
             decision_late_reason=late_reason.strip(),
+            receiving_team=receiving_team,
             status=ContactStatus.AWAITING_AUTHORISATION if needs_manager else contact.status,
         )
         if not needs_manager:
@@ -330,12 +355,19 @@ def contact_decide(
 
 
 def contact_authorise(
-    *, actor: User, contact: Contact, approve: bool, note: str = "", late_reason: str = ""
+    *,
+    actor: User,
+    contact: Contact,
+    approve: bool,
+    note: str = "",
+    late_reason: str = "",
+    receiving_team: Team | None = None,
 ) -> Contact:
     """A front door manager agrees the decision, or sends it back to be decided again.
 
     Authorising after the due date needs the manager's reason, unless the practitioner's
-    decision was already late and gave one (the manager may add theirs).
+    decision was already late and gave one (the manager may add theirs). The manager may
+    send a referral to a different team from the one proposed.
     """
     if not is_front_door_manager(actor):
         raise PermissionError("Only a front door manager can authorise a decision")
@@ -350,6 +382,7 @@ def contact_authorise(
                 "contact_decision_returned",
                 status=ContactStatus.NEW,
                 decision="",
+                receiving_team=None,
                 decision_reason=f"{contact.decision_reason}\n\nReturned by a manager: {note}".strip(),
                 # The next decision is timed (and explained, if late) afresh.
                 decision_late_reason="",
@@ -362,6 +395,9 @@ def contact_authorise(
                 "contact_decision_late_reason",
                 decision_late_reason="\n\n".join(r for r in reasons if r),
             )
+        chosen = _check_receiving_team(contact.decision, receiving_team)
+        if chosen is not None and chosen.pk != contact.receiving_team_id:
+            _change(actor, contact, "contact_receiving_team_change", receiving_team=chosen)
         _finalise(actor, contact)
     return contact
 
@@ -380,6 +416,16 @@ def _finalise(actor: User, contact: Contact) -> None:
                 primary_need=PrimaryNeed.N1 if contact.decision == Decision.STRATEGY else PrimaryNeed.N0,
                 team=actor.team,
             )
+        receiving = contact.receiving_team
+        # A child whose case a team already holds stays with that team: the new referral is
+        # part of its work. One still with the front door goes on to the team chosen.
+        if (
+            receiving is not None
+            and episode.worker_id is None
+            and episode.team_id != receiving.pk
+            and is_with_front_door(actor, episode)
+        ):
+            episode_send_to_team(actor=actor, episode=episode, team=receiving, reason=contact.decision_reason)
         if contact.decision == Decision.STRATEGY:
             # Times the front door decision to the strategy discussion (casework clock).
             strategy_discussion_request(actor=actor, episode=episode, decided_on=timezone.localdate())

@@ -15,6 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.middleware import AuthenticatedRequest, public
+from safeguard.accounts.models import Team
+from safeguard.accounts.policy import Action
+from safeguard.casework.models import CINEpisode
+from safeguard.casework.selectors import receiving_team_for, receiving_teams
 from safeguard.core.codes import AssessmentFactor
 from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
@@ -26,7 +30,7 @@ from safeguard.frontdoor.journeys import REPORT_CONCERN
 from safeguard.frontdoor.models import Contact, ContactStatus, Decision
 from safeguard.frontdoor.permissions import can_see_referrer, is_front_door, is_front_door_manager
 from safeguard.frontdoor.ratelimit import client_ip, rate_limited
-from safeguard.people.permissions import children_for
+from safeguard.people.permissions import can, children_for
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -223,9 +227,18 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
                 staff=[(str(u.pk), u.display_name) for u in staff],
             ),
             "risk_factor_labels": _risk_factor_labels(contact.risk_factors),
+            "episode": _episode_shown(request.user, contact),
             "back_url": reverse("frontdoor:queue") if front_door else reverse("core:home"),
         },
     )
+
+
+def _episode_shown(user: Any, contact: Contact) -> CINEpisode | None:
+    """The episode the decision opened, linked only for a user who may open it."""
+    episode = contact.episode
+    if episode is None or not can(user, Action.VIEW, episode.child):
+        return None
+    return episode
 
 
 def _risk_factor_labels(codes: list[str]) -> list[str]:
@@ -329,13 +342,28 @@ def _decision_key(contact: Contact) -> str:
     return f"frontdoor:decision:{contact.pk}"
 
 
+def _team_choices() -> list[tuple[str, str]]:
+    return [(str(t.pk), f"{t.name} ({t.get_kind_display().lower()})") for t in receiving_teams()]
+
+
+def _team(team_id: str | None) -> Team | None:
+    return receiving_teams().filter(pk=team_id).first() if team_id else None
+
+
+def _default_team(contact: Contact) -> str:
+    team = receiving_team_for(child=contact.child, postcode=contact.child_postcode)
+    return str(team.pk) if team else ""
+
+
 @require_http_methods(["GET", "POST"])
 def contact_decide(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
     contact = _triage_contact(request, contact_id)
     if not contact.is_open or contact.status == ContactStatus.AWAITING_AUTHORISATION:
         return HttpResponseRedirect(_contact_url(contact))
-    initial = request.session.get(_decision_key(contact), {})
-    form = forms.DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    initial = request.session.get(_decision_key(contact)) or {"receiving_team": _default_team(contact)}
+    form = forms.DecisionForm(
+        request.POST if request.method == "POST" else None, initial=initial, teams=_team_choices()
+    )
     if timezone.localdate() <= contact.decision_due:
         del form.fields["late_reason"]
     else:
@@ -356,6 +384,7 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
     chosen = request.session.get(_decision_key(contact))
     if not chosen or not contact.is_open or contact.status == ContactStatus.AWAITING_AUTHORISATION:
         return HttpResponseRedirect(_contact_url(contact))
+    team = _team(chosen.get("receiving_team"))
     if request.method == "POST":
         try:
             services.contact_decide(
@@ -364,16 +393,19 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
                 decision=chosen["decision"],
                 reason=chosen["reason"],
                 late_reason=chosen.get("late_reason", ""),
+                receiving_team=team,
             )
         except ValidationError as error:
             return _refused(request, contact, error)
         request.session.pop(_decision_key(contact), None)
         waiting = contact.status == ContactStatus.AWAITING_AUTHORISATION
-        return _done(
-            request,
-            contact,
-            "Decision sent to a front door manager to authorise" if waiting else "Decision recorded",
-        )
+        if waiting:
+            message = "Decision sent to a front door manager to authorise"
+        elif contact.episode is not None and contact.episode.team is not None:
+            message = f"Decision recorded. The referral is with {contact.episode.team.name}"
+        else:
+            message = "Decision recorded"
+        return _done(request, contact, message)
     needs_manager = chosen[
         "decision"
     ] in config.decisions_needing_authorisation() and not is_front_door_manager(request.user)
@@ -385,6 +417,7 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
             "decision": Decision(chosen["decision"]).label,
             "reason": chosen["reason"],
             "late_reason": chosen.get("late_reason", ""),
+            "team": team,
             "needs_manager": needs_manager,
             "back_url": reverse("frontdoor:contact_decide", args=[contact.pk]),
         },
@@ -398,7 +431,13 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
         raise PermissionDenied
     if contact.status != ContactStatus.AWAITING_AUTHORISATION:
         return HttpResponseRedirect(_contact_url(contact))
-    form = forms.AuthoriseForm(request.POST if request.method == "POST" else None)
+    referring = contact.decision in (Decision.REFERRAL, Decision.STRATEGY)
+    proposed = str(contact.receiving_team_id) if contact.receiving_team_id else _default_team(contact)
+    form = forms.AuthoriseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"receiving_team": proposed},
+        teams=_team_choices() if referring else None,
+    )
     if timezone.localdate() <= contact.decision_due or contact.decision_late_reason:
         del form.fields["late_reason"]
     else:
@@ -412,6 +451,7 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
                 approve=approve,
                 note=form.cleaned_data["note"],
                 late_reason=form.cleaned_data.get("late_reason", ""),
+                receiving_team=_team(form.cleaned_data.get("receiving_team")),
             )
         except ValidationError as error:
             field = "late_reason" if "late_reason" in form.fields else None

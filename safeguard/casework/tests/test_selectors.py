@@ -1,19 +1,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
+from safeguard.accounts.models import TeamKind
+from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.casework.models import Assessment, ChildProtectionReview
 from safeguard.casework.selectors import (
+    assessments_to_authorise,
     cp_plans_with_next_review,
     headline_figures,
     next_review_due,
+    postcode_district,
+    receiving_team_for,
+    referrals_to_allocate,
     reporting_year_start,
     team_caseloads,
 )
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
-from safeguard.people.tests.factories import ChildFactory
+from safeguard.people.tests.factories import AddressFactory, ChildFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +108,58 @@ def test_a_worker_named_on_a_seal_keeps_the_child_on_their_list_and_clocks(make_
     # Allocated but not named on the seal: the child stays hidden, as everywhere else.
     assert not episodes_open_for_worker(worker=outsider).exists()
     assert running_clocks(user=outsider, today=today) == []
+
+
+def test_a_child_on_a_protection_plan_weighs_more_in_the_caseload(social_worker):
+    EpisodeFactory(worker=social_worker, team=social_worker.team)
+    protected = EpisodeFactory(worker=social_worker, team=social_worker.team)
+    CPPlanFactory(episode=protected, child=protected.child)
+    social_worker.fte = Decimal("0.5")
+    social_worker.save()
+    [(_team, [load])] = team_caseloads(teams=[social_worker.team])
+    assert (load.open_cases, load.on_cp_plans, load.weighted) == (2, 1, 2.5)
+    assert load.capacity == 9 and not load.over_policy
+
+
+def test_the_receiving_team_is_the_one_covering_the_childs_postcode():
+    north = TeamFactory(postcode_districts="HM1 HM2")
+    south = TeamFactory(postcode_districts="hm3, HM4")
+    TeamFactory(kind=TeamKind.CONFERENCE_CHAIRS, postcode_districts="HM5")
+    child = ChildFactory()
+    assert receiving_team_for(child=child, postcode="hm44ab") == south
+    AddressFactory(person=child, postcode="HM2 1AA")
+    assert receiving_team_for(child=child, postcode="HM4 4AB") == north  # the record's address first
+    assert receiving_team_for(child=None, postcode="HM5 1AA") is None  # chairs hold no cases
+    assert receiving_team_for(child=None, postcode="") is None
+    assert postcode_district("sw1a 1aa") == "SW1A"
+
+
+def test_referrals_to_allocate_are_the_managers_own_teams_with_their_clock(social_worker, make_user):
+    today = dt.date(2026, 11, 30)
+    manager = make_user("team_manager", team=social_worker.team)
+    waiting = EpisodeFactory(
+        team=social_worker.team, referral_date=dt.date(2026, 11, 2), team_since=dt.date(2026, 11, 20)
+    )
+    EpisodeFactory(team=social_worker.team, worker=social_worker)  # allocated already
+    EpisodeFactory(team=TeamFactory())  # another team's
+    [row] = referrals_to_allocate(user=manager, today=today)
+    assert row.episode == waiting and row.days_waiting == 10
+    # No assessment yet: the clock still falls due 45 working days from the referral.
+    assert row.assessment_due == dt.date(2027, 1, 7) and row.status.startswith("Due in")
+
+
+def test_assessments_to_authorise_are_the_submitted_ones_in_the_team(social_worker, make_user):
+    from safeguard.casework.services import assessment_start
+
+    manager = make_user("team_manager", team=social_worker.team)
+    episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))
+    submitted = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
+    Assessment.objects.filter(pk=submitted.pk).update(status="submitted", submitted_date=dt.date(2026, 8, 1))
+    other = EpisodeFactory(worker=social_worker, team=social_worker.team)
+    assessment_start(actor=social_worker, episode=other, start_date=other.referral_date)  # in progress
+    [row] = assessments_to_authorise(user=manager, today=dt.date(2026, 9, 1))
+    assert row.assessment.pk == submitted.pk
+    # 45 working days from 1 June; then 20 working days late by 1 September (31 August is a bank holiday).
+    assert row.assessment_due == dt.date(2026, 8, 3) and row.status == "Overdue by 20 working days"
+    assert row.colour == "govuk-tag--red"
+    assert assessments_to_authorise(user=make_user("team_manager"), today=dt.date(2026, 9, 1)) == []

@@ -9,13 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from markupsafe import escape
 
-from safeguard.accounts.models import Role
+from safeguard.accounts.models import Role, TeamKind
 from safeguard.accounts.tests.factories import TeamFactory, UserFactory
 from safeguard.audit.models import AccessLogEntry
 from safeguard.casework import services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Assessment, AssessmentSection, Section47Enquiry, StatutoryClock
 from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.people.tests.factories import AddressFactory, ChildFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,11 @@ def test_social_worker_cannot_allocate(staff_client, episode):
 def test_manager_allocates_seeing_caseloads(client, manager, social_worker, episode):
     client.force_login(manager)
     page = client.get(reverse("casework:allocate", args=[episode.pk])).content.decode()
-    assert f"{social_worker.display_name}: 1 open children" in page
+    team = social_worker.team.name
+    assert (
+        f"{social_worker.display_name} ({team}): 1 child, weighted caseload 1 against 18 for their hours"
+        in page
+    )
     colleague = UserFactory(role=Role.SOCIAL_WORKER, team=social_worker.team)
     client.post(reverse("casework:allocate", args=[episode.pk]), {"worker": str(colleague.pk)})
     episode.refresh_from_db()
@@ -352,3 +357,71 @@ def test_an_unsigned_assessment_pdf_says_it_is_not_yet_signed_off(staff_client, 
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Manager's sign-off Not yet" in text and "Started 3 November 2026" in text
     assert f"Assessing worker {episode.worker.display_name}" in text
+
+
+# -- the hand-off ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def front_door_user():
+    return UserFactory(
+        role=Role.FRONT_DOOR_PRACTITIONER, team=TeamFactory(name="Front Door", kind=TeamKind.FRONT_DOOR)
+    )
+
+
+@pytest.fixture
+def new_referral(front_door_user):
+    child = ChildFactory()
+    AddressFactory(person=child, postcode="HM7 2CD")
+    return EpisodeFactory(child=child, team=front_door_user.team, referral_date=dt.date(2026, 11, 2))
+
+
+def test_the_front_door_sends_a_referral_from_the_episode_page(
+    client, front_door_user, new_referral, social_worker, manager
+):
+    social_worker.team.postcode_districts = "HM7"
+    social_worker.team.save()
+    client.force_login(front_door_user)
+    page = client.get(reverse("casework:episode_detail", args=[new_referral.pk])).content.decode()
+    assert "Send to a team" in page and "Allocate a worker" not in page
+    url = reverse("casework:send_to_team", args=[new_referral.pk])
+    form = client.get(url).content.decode()
+    assert f'<option value="{social_worker.team.pk}" selected>' in form  # the team covering HM7
+    missing = client.post(url, {"team": "", "reason": "Note kept"}).content.decode()
+    assert "Select the team that will receive the referral" in missing and "Note kept" in missing
+    response = client.post(url, {"team": str(social_worker.team.pk), "reason": ""})
+    assert response["Location"] == reverse("casework:episode_detail", args=[new_referral.pk])
+    new_referral.refresh_from_db()
+    assert new_referral.team == social_worker.team
+    assert client.get(url).status_code == 403  # it is the team's now
+
+    client.force_login(manager)
+    page = client.get(reverse("casework:episode_detail", args=[new_referral.pk])).content.decode()
+    assert "Allocate a worker" in page and "Send to a team" not in page
+    choices = client.get(reverse("casework:allocate", args=[new_referral.pk])).content.decode()
+    assert social_worker.display_name in choices and front_door_user.display_name not in choices
+
+
+def test_only_the_front_door_sends_referrals(staff_client, new_referral, front_door_user):
+    url = reverse("casework:send_to_team", args=[new_referral.pk])
+    assert staff_client.get(url).status_code == 404  # not the social worker's team: not found
+
+
+def test_a_service_manager_transfers_the_case(client, social_worker, manager, episode):
+    protection = TeamFactory(name="Child Protection 2", kind=TeamKind.CHILD_PROTECTION)
+    url = reverse("casework:transfer", args=[episode.pk])
+    client.force_login(manager)
+    assert client.get(url).status_code == 403
+    assert (
+        "Transfer to another team"
+        not in client.get(reverse("casework:episode_detail", args=[episode.pk])).content.decode()
+    )
+    service_manager = UserFactory(role=Role.SERVICE_MANAGER, team=social_worker.team)
+    client.force_login(service_manager)
+    form = client.get(url).content.decode()
+    assert "Child Protection 2" in form and f'value="{social_worker.team.pk}"' not in form
+    refused = client.post(url, {"team": str(protection.pk), "reason": ""}).content.decode()
+    assert "Enter the reason for the transfer" in refused
+    client.post(url, {"team": str(protection.pk), "reason": "A child protection plan was made"})
+    episode.refresh_from_db()
+    assert episode.team == protection and episode.worker is None

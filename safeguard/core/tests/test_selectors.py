@@ -26,3 +26,11 @@ def test_a_home_page_of_figures_only_is_not_a_list(make_user):
     analyst = make_user(Role.PERFORMANCE_ANALYST)
     home_for_user(user=analyst)
     assert not AccessLogEntry.objects.filter(user=analyst).exists()
+
+
+def test_a_team_managers_lists_are_logged_with_the_rest(make_user):
+    manager = make_user(Role.TEAM_MANAGER)
+    EpisodeFactory(team=manager.team, referral_date=dt.date(2026, 6, 1))
+    home_for_user(user=manager)
+    [entry] = AccessLogEntry.objects.filter(user=manager)
+    assert entry.detail == ("Home page: clocks (0), referrals to allocate (1), assessments to authorise (0)")

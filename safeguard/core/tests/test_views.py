@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 import html
 from unittest import mock
 
 import pytest
 from django.urls import reverse
 
-from safeguard.accounts.models import Role
+from safeguard.accounts.models import Role, TeamKind
+from safeguard.accounts.tests.factories import TeamFactory
+from safeguard.casework.models import Assessment
+from safeguard.casework.services import assessment_start
+from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.people.tests.factories import ChildFactory
 
 PUBLIC_PAGES = [
     "core:start",
@@ -92,7 +98,6 @@ def test_a_workers_home_shows_their_clocks_in_words(staff_client, social_worker)
     import datetime as dt
 
     from safeguard.casework import services
-    from safeguard.casework.tests.factories import EpisodeFactory
 
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))
     services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
@@ -106,3 +111,45 @@ def test_home_links_to_changing_the_password(staff_client, social_worker):
     social_worker.last_login = social_worker.date_joined
     social_worker.save()
     assert reverse("accounts:password_change") in staff_client.get(reverse("core:home")).content.decode()
+
+
+def test_a_team_managers_home_lists_referrals_to_allocate_and_assessments_to_authorise(
+    client, make_user, social_worker
+):
+
+    today = dt.date.today()
+    manager = make_user(Role.TEAM_MANAGER, team=social_worker.team)
+    waiting = EpisodeFactory(
+        child=ChildFactory(given_name="Waiting", family_name="Child"),
+        team=social_worker.team,
+        referral_date=today,
+        team_since=today - dt.timedelta(days=3),
+    )
+    held = EpisodeFactory(
+        child=ChildFactory(given_name="Assessed", family_name="Child"),
+        team=social_worker.team,
+        worker=social_worker,
+        referral_date=today,
+    )
+    assessment = assessment_start(actor=social_worker, episode=held, start_date=today)
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_date=today)
+    client.force_login(manager)
+    page = client.get(reverse("core:home")).content.decode()
+    to_allocate = page[page.index("Referrals to allocate (1)") : page.index("Assessments to authorise")]
+    assert "Waiting Child" in to_allocate and "3 days" in to_allocate
+    assert reverse("casework:allocate", args=[waiting.pk]) in to_allocate
+    assert "Due in " in to_allocate  # the assessment clock, from the referral date
+    to_authorise = page[page.index("Assessments to authorise (1)") :]
+    assert "Assessed Child" in to_authorise and social_worker.display_name in to_authorise
+    assert reverse("casework:assessment", args=[assessment.pk]) in to_authorise
+
+
+def test_the_front_doors_home_lists_only_referrals_still_with_it(client, make_user, social_worker):
+
+    front_door = make_user(Role.FRONT_DOOR_PRACTITIONER, team=TeamFactory(kind=TeamKind.FRONT_DOOR))
+    EpisodeFactory(child=ChildFactory(given_name="Still", family_name="Here"), team=front_door.team)
+    EpisodeFactory(child=ChildFactory(given_name="Sent", family_name="On"), team=social_worker.team)
+    client.force_login(front_door)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Referrals to send to a team (1)" in page
+    assert "Still Here" in page and "Sent On" not in page

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from safeguard.accounts.models import TeamKind
+from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.audit.models import AuditEvent
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.tests.factories import EpisodeFactory
@@ -168,3 +170,92 @@ def test_a_contact_is_decided_once(practitioner, manager):
     stale.status = ContactStatus.NEW  # another tab still showing the undecided contact
     with pytest.raises(ValidationError):
         services.contact_decide(actor=practitioner, contact=stale, decision=Decision.EARLY_HELP, reason="x")
+
+
+# -- the hand-off to a receiving team ---------------------------------------------------
+
+
+def _linked(practitioner) -> Contact:
+    contact = make_contact()
+    return services.contact_link_child(actor=practitioner, contact=contact, child=ChildFactory())
+
+
+def test_a_referral_goes_to_the_team_chosen_with_the_decision(practitioner):
+    team = TeamFactory(name="East Assessment Team")
+    contact = services.contact_decide(
+        actor=practitioner,
+        contact=_linked(practitioner),
+        decision=Decision.REFERRAL,
+        reason="Assess",
+        receiving_team=team,
+    )
+    contact.refresh_from_db()
+    episode = contact.episode
+    assert episode is not None and episode.team == team and episode.worker is None
+    assert contact.receiving_team == team
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(episode.pk))
+        .order_by("occurred_at")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["episode_open", "episode_send_to_team"]
+
+
+def test_a_decision_waiting_for_a_manager_opens_nothing_until_authorised(practitioner, manager):
+    proposed, chosen = TeamFactory(), TeamFactory()
+    contact = services.contact_decide(
+        actor=practitioner,
+        contact=_linked(practitioner),
+        decision=Decision.STRATEGY,
+        reason="Injury",
+        receiving_team=proposed,
+    )
+    assert contact.status == ContactStatus.AWAITING_AUTHORISATION and contact.episode is None
+    assert not CINEpisode.objects.exists()
+    services.contact_authorise(actor=manager, contact=contact, approve=True, receiving_team=chosen)
+    contact.refresh_from_db()
+    assert contact.receiving_team == chosen and contact.episode.team == chosen
+    assert AuditEvent.objects.filter(action="contact_receiving_team_change").exists()
+
+
+def test_a_returned_decision_forgets_its_team(practitioner, manager):
+    contact = services.contact_decide(
+        actor=practitioner,
+        contact=_linked(practitioner),
+        decision=Decision.STRATEGY,
+        reason="Injury",
+        receiving_team=TeamFactory(),
+    )
+    services.contact_authorise(actor=manager, contact=contact, approve=False, note="Gather more")
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.NEW and contact.receiving_team is None
+
+
+def test_a_child_whose_case_a_team_holds_stays_with_that_team(practitioner, social_worker):
+    contact = _linked(practitioner)
+    held = EpisodeFactory(child=contact.child, team=social_worker.team, worker=social_worker)
+    services.contact_decide(
+        actor=practitioner,
+        contact=contact,
+        decision=Decision.REFERRAL,
+        reason="More",
+        receiving_team=TeamFactory(),
+    )
+    contact.refresh_from_db()
+    held.refresh_from_db()
+    assert contact.episode == held and held.team == social_worker.team and held.worker == social_worker
+
+
+def test_only_a_case_holding_team_receives_a_referral(practitioner):
+    chairs = TeamFactory(kind=TeamKind.CONFERENCE_CHAIRS)
+    contact = _linked(practitioner)
+    with pytest.raises(ValidationError, match="holds their cases"):
+        services.contact_decide(
+            actor=practitioner,
+            contact=contact,
+            decision=Decision.REFERRAL,
+            reason="Assess",
+            receiving_team=chairs,
+        )
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.NEW and not CINEpisode.objects.exists()

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.audit.models import AccessLogEntry
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.tests.factories import EpisodeFactory
@@ -300,24 +301,71 @@ def test_link_child_and_repeat_concern_alert(fd_client):
     assert "would be a re-referral" in html
 
 
-def test_decide_with_check_answers_opens_an_episode(fd_client):
+def test_decide_with_check_answers_opens_an_episode_in_the_receiving_team(fd_client):
     child = ChildFactory()
+    AddressFactory(person=child, postcode="HM2 9ZZ")
+    TeamFactory(name="Harrow North Assessment", postcode_districts="HM1")
+    local = TeamFactory(name="Harrow South Assessment", postcode_districts="HM2, HM3")
     contact = make_contact()
     fd_client.post(reverse("frontdoor:contact_link_child", args=[contact.pk]), {"child": str(child.pk)})
+    form = fd_client.get(reverse("frontdoor:contact_decide", args=[contact.pk])).content.decode()
+    assert f'<option value="{local.pk}" selected>' in form  # the team covering HM2 is offered
     empty = fd_client.post(
-        reverse("frontdoor:contact_decide", args=[contact.pk]), {"decision": "referral", "reason": ""}
+        reverse("frontdoor:contact_decide", args=[contact.pk]),
+        {"decision": "referral", "reason": "", "receiving_team": ""},
     )
     assert "Enter the reason for the decision" in empty.content.decode()
+    assert "Select the team that will receive the referral" in empty.content.decode()
+    assert "Harrow South Assessment" in empty.content.decode()  # the choices are still there
     response = fd_client.post(
         reverse("frontdoor:contact_decide", args=[contact.pk]),
-        {"decision": "referral", "reason": "Assessment needed"},
+        {"decision": "referral", "reason": "Assessment needed", "receiving_team": str(local.pk)},
     )
     assert response["Location"] == reverse("frontdoor:contact_decide_check", args=[contact.pk])
-    assert "Assessment needed" in fd_client.get(response["Location"]).content.decode()
+    check = fd_client.get(response["Location"]).content.decode()
+    assert "Assessment needed" in check and "Harrow South Assessment" in check
     fd_client.post(response["Location"])
     fd_client.post(response["Location"])  # a double click changes nothing
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED and CINEpisode.objects.filter(child=child).count() == 1
+    episode = CINEpisode.objects.get(child=child)
+    assert contact.episode == episode and episode.team == local and episode.worker is None
+    page = fd_client.get(reverse("frontdoor:contact_detail", args=[contact.pk])).content.decode()
+    assert reverse("casework:episode_detail", args=[episode.pk]) in page
+    assert "With Harrow South Assessment: waiting for a worker" in page
+
+
+def test_a_decision_that_is_not_a_referral_needs_no_team(fd_client):
+    contact = make_contact()
+    response = fd_client.post(
+        reverse("frontdoor:contact_decide", args=[contact.pk]),
+        {"decision": "advice", "reason": "Advice given", "receiving_team": ""},
+    )
+    assert response["Location"] == reverse("frontdoor:contact_decide_check", args=[contact.pk])
+
+
+def test_the_manager_authorising_a_referral_may_send_it_to_another_team(client, practitioner, manager):
+    child = ChildFactory()
+    proposed = TeamFactory(name="Proposed Team")
+    chosen = TeamFactory(name="Chosen Team")
+    contact = make_contact()
+    client.force_login(practitioner)
+    client.post(reverse("frontdoor:contact_link_child", args=[contact.pk]), {"child": str(child.pk)})
+    # A strategy discussion waits for a front door manager (the default policy).
+    client.post(
+        reverse("frontdoor:contact_decide", args=[contact.pk]),
+        {"decision": "strategy", "reason": "Injury to a baby", "receiving_team": str(proposed.pk)},
+    )
+    client.post(reverse("frontdoor:contact_decide_check", args=[contact.pk]))
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.AWAITING_AUTHORISATION and contact.episode is None
+    client.force_login(manager)
+    url = reverse("frontdoor:contact_authorise", args=[contact.pk])
+    assert f'<option value="{proposed.pk}" selected>' in client.get(url).content.decode()
+    client.post(url, {"approve": "yes", "note": "", "receiving_team": str(chosen.pk)})
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.DECIDED and contact.receiving_team == chosen
+    assert contact.episode is not None and contact.episode.team == chosen
 
 
 def test_nfa_waits_for_the_manager(client, practitioner, manager):

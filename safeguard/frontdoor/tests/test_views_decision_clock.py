@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.core.calendar import add_working_days
 from safeguard.frontdoor.models import ContactStatus
 from safeguard.frontdoor.tests.factories import make_contact
@@ -50,15 +51,19 @@ def test_a_late_decision_asks_why_and_the_contact_page_shows_the_clock(client, p
     url = reverse("frontdoor:contact_decide", args=[contact.pk])
     page = client.get(url).content.decode()
     assert LATE_QUESTION in page and "It was due on 22 December 2025." in page
-    missing = client.post(url, {"decision": "referral", "reason": "Assessment needed"})
+    team = TeamFactory(name="Harrow South Assessment")
+    referral = {"decision": "referral", "reason": "Assessment needed", "receiving_team": str(team.pk)}
+    missing = client.post(url, referral)
     assert "Enter why the decision is late" in missing.content.decode()
-    check = client.post(
-        url, {"decision": "referral", "reason": "Assessment needed", "late_reason": "Backlog"}
-    )
-    assert "Backlog" in client.get(check["Location"]).content.decode()
+    check = client.post(url, referral | {"late_reason": "Backlog"})
+    # The check page shows both answers: why it is late and which team receives it.
+    answers = client.get(check["Location"]).content.decode()
+    assert "Why it is late" in answers and "Backlog" in answers and "Harrow South Assessment" in answers
     client.post(check["Location"])
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED and contact.decision_late_reason == "Backlog"
+    assert contact.receiving_team == team and contact.episode is not None
+    assert contact.episode.team == team
     detail = client.get(reverse("frontdoor:contact_detail", args=[contact.pk])).content.decode()
     assert "Late: took effect" in detail and "Backlog" in detail
     assert "Time waiting for a manager" in detail and "0 working days" in detail
