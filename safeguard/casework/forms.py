@@ -48,8 +48,11 @@ class _TeamForm(GovukForm):
     reason_label = ""
     reason_missing = ""
 
-    team = forms.ChoiceField()
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    # Subclasses word the message; this default is never shown by them.
+    team = forms.ChoiceField(error_messages={"required": "Select a team"})
+    reason = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter a note"}
+    )
 
     def __init__(self, *args: Any, teams: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -185,6 +185,7 @@ _EXTRA_ARGUMENTS = {
     "workers": [],
     "staff": [],
     "candidates": [],
+    "teams": [],
     "user": SimpleNamespace(check_password=lambda password: password == "ab"),
 }
 
