@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,8 @@ from safeguard.frontdoor.partner_services import partner_membership_set
 from safeguard.people.models import BreakGlassGrant, Person, SealedRecordAccess
 from safeguard.people.permissions import can
 from safeguard.people.tests.factories import ChildFactory
+from safeguard.records.models import SubjectAccessRequest
+from safeguard.records.services import subject_access_prepare
 
 RELATIONS = (
     "allocated",  # an open episode with the social worker as worker
@@ -82,8 +85,6 @@ NOT_YET_BUILT: dict[str, str] = {
     "frontdoor:contact_partner_information": "front door rule, not a child relationship",
     "frontdoor:contact_release_referrer": "front door rule, not a child relationship",
     "frontdoor:partner_referral_detail": "a partner's own agency's referral, not a child relationship",
-    # A subject access request needs the records service's export built first.
-    "records:subject_access_detail": "subject access request not built here yet",
 }
 
 
@@ -97,6 +98,7 @@ class Records:
     discussion: StrategyDiscussion
     enquiry: Section47Enquiry
     conference: Conference
+    subject_access: SubjectAccessRequest
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:detail": Spec(_conference),
     "conferences:schedule": Spec(_conference, Action.DECIDE),
     "conferences:record": Spec(_conference, None),
+    "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
 }
 
 
@@ -165,6 +168,13 @@ def test_every_object_page_has_a_builder() -> None:
     stale = (set(OBJECT_PAGES) | set(NOT_YET_BUILT)) - names
     assert not stale, f"builders for URLs that are no longer object pages: {sorted(stale)}"
     assert not set(OBJECT_PAGES) & set(NOT_YET_BUILT)
+
+
+def test_object_pages_not_built_yet_are_reported() -> None:
+    """Shown in every run's warnings summary, so the gap is not forgotten."""
+    for name, why in sorted(NOT_YET_BUILT.items()):
+        warnings.warn(f"object page not opened for each relationship yet: {name} ({why})", stacklevel=1)
+    assert set(NOT_YET_BUILT) <= object_page_names()
 
 
 def _marker(relation: str) -> str:
@@ -197,7 +207,10 @@ def _records(child: Person, team: Team, worker: User | None, actor: User) -> Rec
     casework.section_47_outcome_record(actor=actor, enquiry=enquiry, outcome=Section47Outcome.ICPC)
     conference = conference_propose_initial(actor=actor, enquiry=enquiry)
     casework.cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2026, 11, 1))
-    return Records(child, episode, assessment, discussion, enquiry, conference)
+    subject_access = subject_access_prepare(
+        actor=actor, person=child, requested_by="The child's mother", received_on=dt.date(2026, 11, 3)
+    )
+    return Records(child, episode, assessment, discussion, enquiry, conference, subject_access)
 
 
 def _build_world() -> World:
@@ -287,8 +300,6 @@ def test_object_pages_follow_the_childs_access_rule(client, role: Role) -> None:
                 body = response.content.decode(errors="replace")
                 if _marker(relation) in body or records.child.given_name + " " in body:
                     mismatches.append(f"{name} {relation}: a refused answer names the sealed child")
-    if NOT_YET_BUILT:
-        print("object pages not opened here yet:", ", ".join(sorted(NOT_YET_BUILT)))
     # Each role here but the partner reaches something, so the test is not all refusals.
     if role != Role.PARTNER_AGENCY:
         assert allowed > 0
