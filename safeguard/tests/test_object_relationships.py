@@ -46,8 +46,10 @@ from safeguard.casework.models import (
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import conference_propose_initial
-from safeguard.frontdoor.models import AgencyType, PartnerAgency
+from safeguard.frontdoor.models import AgencyType, Contact, PartnerAgency
 from safeguard.frontdoor.partner_services import partner_membership_set
+from safeguard.frontdoor.permissions import FRONT_DOOR_ROLES
+from safeguard.frontdoor.tests.factories import make_contact
 from safeguard.people.models import BreakGlassGrant, Person, SealedRecordAccess
 from safeguard.people.permissions import can
 from safeguard.people.tests.factories import ChildFactory
@@ -76,15 +78,9 @@ ROLES = (
 # Object pages this module does not open yet, each with why. The test below prints them,
 # so they stay visible; an object URL in neither this set nor ``OBJECT_PAGES`` fails.
 NOT_YET_BUILT: dict[str, str] = {
-    # Contacts are reached through the front door's own rule (``contacts_for``: the front
-    # door roles, and a partner's own agency), not a child's relationship to the user.
-    "frontdoor:contact_detail": "front door rule, not a child relationship",
-    "frontdoor:contact_decide": "front door rule, not a child relationship",
-    "frontdoor:contact_decide_check": "front door rule, not a child relationship",
-    "frontdoor:contact_authorise": "front door rule, not a child relationship",
-    "frontdoor:contact_partner_information": "front door rule, not a child relationship",
-    "frontdoor:contact_release_referrer": "front door rule, not a child relationship",
-    "frontdoor:partner_referral_detail": "a partner's own agency's referral, not a child relationship",
+    # A partner's referral is reached through the partner's own agency (the agency that
+    # made it), not a child's relationship; frontdoor/tests/test_partner_views.py covers it.
+    "frontdoor:partner_referral_detail": "a partner agency's own referral, not a child relationship",
 }
 
 
@@ -99,6 +95,7 @@ class Records:
     enquiry: Section47Enquiry
     conference: Conference
     subject_access: SubjectAccessRequest
+    contact: Contact
 
 
 @dataclass(frozen=True)
@@ -107,10 +104,13 @@ class Spec:
 
     ``action`` is what the page needs beyond seeing the child; ``None`` means no user here
     may do it whatever their reach (recording a conference is its own chair's alone).
+    A contact linked to a child is seen on the child's rule (``contacts_for``).
     """
 
     kwargs: Callable[[Records], dict[str, object]]
     action: Action | None = Action.VIEW
+    # The roles the page is for at all (triage is the front door's); others get 403.
+    roles: frozenset[Role] = frozenset(Role)
 
 
 def _episode(r: Records) -> dict[str, object]:
@@ -127,6 +127,10 @@ def _conference(r: Records) -> dict[str, object]:
 
 def _enquiry(r: Records) -> dict[str, object]:
     return {"enquiry_id": r.enquiry.pk}
+
+
+def _contact(r: Records) -> dict[str, object]:
+    return {"contact_id": r.contact.pk}
 
 
 FIRST_SECTION = ASSESSMENT_SECTIONS[0][0]
@@ -153,6 +157,12 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:schedule": Spec(_conference, Action.DECIDE),
     "conferences:record": Spec(_conference, None),
     "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
+    "frontdoor:contact_detail": Spec(_contact),
+    "frontdoor:contact_decide": Spec(_contact, roles=FRONT_DOOR_ROLES),
+    "frontdoor:contact_decide_check": Spec(_contact, roles=FRONT_DOOR_ROLES),
+    "frontdoor:contact_partner_information": Spec(_contact, roles=FRONT_DOOR_ROLES),
+    "frontdoor:contact_authorise": Spec(_contact, roles=frozenset({Role.FRONT_DOOR_MANAGER})),
+    "frontdoor:contact_release_referrer": Spec(_contact, roles=frozenset({Role.FRONT_DOOR_MANAGER})),
 }
 
 
@@ -210,7 +220,9 @@ def _records(child: Person, team: Team, worker: User | None, actor: User) -> Rec
     subject_access = subject_access_prepare(
         actor=actor, person=child, requested_by="The child's mother", received_on=dt.date(2026, 11, 3)
     )
-    return Records(child, episode, assessment, discussion, enquiry, conference, subject_access)
+    contact = make_contact(given_name=child.given_name, family_name=child.family_name)
+    Contact.objects.filter(pk=contact.pk).update(child=child)
+    return Records(child, episode, assessment, discussion, enquiry, conference, subject_access, contact)
 
 
 def _build_world() -> World:
@@ -266,7 +278,7 @@ def _build_world() -> World:
 def expected_status(user: User, child: Person, spec: Spec) -> set[int]:
     if not can(user, Action.VIEW, child):
         return {404}
-    if spec.action is None or not can(user, spec.action, child):
+    if user.role not in spec.roles or spec.action is None or not can(user, spec.action, child):
         return {403}
     return {200, 302}
 
