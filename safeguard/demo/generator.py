@@ -51,7 +51,7 @@ from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
-from safeguard.frontdoor.models import Contact, PartnerAgency, Referrer
+from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
     Address,
     Person,
@@ -76,6 +76,7 @@ TABLES: tuple[type[models.Model], ...] = (
     Team,
     User,
     PartnerAgency,
+    PartnerMembership,
     Person,
     PersonName,
     PersonDisability,
