@@ -178,7 +178,7 @@ def _simulate(
     if s47 is not None and s47.icpc is not None and rng.random() < shapes.PLAN_AFTER_ICPC_SHARE:
         episode.plan = _simulate_plan(rng, s47.icpc, previous_plans)
     episode.outcome = _assessment_outcome(rng, episode, escalated_after_assessment)
-    episode.factors = _factors(rng, child, authorised, episode.outcome, episode.plan)
+    episode.factors = _factors(rng, child, authorised, episode.outcome, episode.plan, s47 is not None)
     episode.cin_plan_held_by_cp_team = rng.random() < shapes.CIN_PLAN_HELD_BY_CP_TEAM
     _plans_and_closure(rng, child, episode, escalated_after_assessment)
     return episode
@@ -259,10 +259,17 @@ def _factor_table(age: int, girl: bool) -> shapes.WeightedChoice:
 
 
 def _factors(
-    rng: random.Random, child: Child, when: dt.date, outcome: str, plan: PlanSketch | None
+    rng: random.Random,
+    child: Child,
+    when: dt.date,
+    outcome: str,
+    plan: PlanSketch | None,
+    enquiry: bool,
 ) -> list[str]:
-    """Factors identified at assessment; "21" (none) only when the outcome is NFA."""
-    if outcome == "nfa" and rng.random() < shapes.NO_FACTORS_SHARE_OF_NFA:
+    """Factors identified at assessment; "21" (none) only when the outcome is NFA and there
+    was no section 47 enquiry (whose concerns are factors; and an episode with one closes
+    RC7, which rule 8873Q queries beside "21")."""
+    if outcome == "nfa" and not enquiry and rng.random() < shapes.NO_FACTORS_SHARE_OF_NFA:
         return ["21"]
     count = int(shapes.FACTOR_COUNT.draw(rng))
     if outcome in ("nfa", "early_help"):
@@ -316,10 +323,13 @@ def _plans_and_closure(
         _close(rng, child, episode, last, shapes.CLOSURE_DELAY_WORKING_DAYS, None)
         return
     outcome = episode.outcome
+    # RC8 and RC9 mean closed after assessment alone: an episode that also had a section 47
+    # enquiry closes as services ceased (RC7), whatever the assessment said (CIN rule 2990).
+    after_assessment_only = s47 is None
     if outcome == "nfa":
-        _close(rng, child, episode, last, (0, 2), "RC8")
+        _close(rng, child, episode, last, (0, 2), "RC8" if after_assessment_only else "RC7")
     elif outcome == "early_help":
-        _close(rng, child, episode, last, (0, 3), "RC9")
+        _close(rng, child, episode, last, (0, 3), "RC9" if after_assessment_only else "RC7")
     elif (
         outcome == "strategy"
         and s47 is not None
