@@ -31,6 +31,7 @@ from safeguard.casework.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
+from safeguard.casework.services import REQUIRED_STRATEGY_AGENCIES
 from safeguard.core.calendar import (
     add_calendar_months,
     add_working_days,
@@ -488,8 +489,18 @@ def _assessment_sections(
     ]
 
 
+def _record_circulated(discussion: StrategyDiscussion, today: dt.date) -> dt.date | None:
+    """When the record went to the agencies: mostly the same or next working day (the local
+    policy's 1 working day), a few later; None while it is still to go out today. Drawn from
+    the discussion's own key, so no random stream the figures depend on moves."""
+    draw = discussion.id.int % 20
+    delay = 0 if draw < 11 else 1 if draw < 18 else 2 + draw % 2
+    circulated = add_working_days(discussion.held_on, delay)
+    return circulated if circulated < today or (circulated == today and delay == 0) else None
+
+
 def episode_rows(
-    ids: random.Random, child: Child, sketch: EpisodeSketch
+    ids: random.Random, child: Child, sketch: EpisodeSketch, today: dt.date
 ) -> tuple[CINEpisode, list[models.Model]]:
     """The episode row (team and worker set later, by allocation) and its activity rows."""
     episode = CINEpisode(
@@ -527,7 +538,9 @@ def episode_rows(
             episode_id=episode.id,
             held_on=sketch.strategy_held,
             section_47_started=sketch.section_47 is not None,
+            agencies=sorted(REQUIRED_STRATEGY_AGENCIES),
         )
+        discussion.record_circulated_on = _record_circulated(discussion, today)
         rows.append(discussion)
         s47 = sketch.section_47
         if s47 is not None:

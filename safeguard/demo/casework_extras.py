@@ -26,6 +26,7 @@ from safeguard.casework.models import (
     Visit,
     VisitKind,
 )
+from safeguard.casework.timescales import Timescale, cin_visit_timescale, cp_visit_timescale
 from safeguard.core.calendar import add_working_days, working_days_between
 
 BATCH = 5000
@@ -69,6 +70,15 @@ CHRONOLOGY = (
 )
 
 
+LATE_VISIT_REASONS = (
+    "The family cancelled the planned visit; seen at the first date they agreed.",
+    "No answer at the planned visit; seen unannounced later in the week.",
+    "The child was staying with a grandparent out of area; seen on their return.",
+    "Worker off sick; the visit was rearranged with the family.",
+    "The child was in hospital; visited once discharged home.",
+)
+
+
 def _visit_days(start: dt.date, end: dt.date, every: int, rng: random.Random) -> list[dt.date]:
     days: list[dt.date] = []
     day = start
@@ -92,12 +102,26 @@ def _settle_section_47s(today: dt.date, rng: random.Random) -> int:
     return len(stale)
 
 
+def _late_reason(
+    timescale: Timescale, last_seen: dt.date, day: dt.date, seen: bool, rng: random.Random
+) -> str:
+    """The worker's reason for a visit that met its clock after the due date (as
+    casework.services.visit_record asks for one); none for a visit on time or one where the
+    child was not seen, which meets no clock."""
+    if not seen or day <= timescale.due(last_seen):
+        return ""
+    return rng.choice(LATE_VISIT_REASONS)
+
+
 def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
     visits: list[Visit] = []
+    cp_visits, cin_visits = cp_visit_timescale(), cin_visit_timescale()
     since = today - dt.timedelta(days=365)
     plans = ChildProtectionPlan.objects.filter(start_date__lte=today).exclude(end_date__lt=since)
     for plan in plans.order_by("pk").iterator(chunk_size=BATCH):
-        for day in _visit_days(max(plan.start_date, since), min(plan.end_date or today, today), 10, rng):
+        first = max(plan.start_date, since)
+        last_seen = first
+        for day in _visit_days(first, min(plan.end_date or today, today), 10, rng):
             seen = rng.random() < 0.95
             visits.append(
                 Visit(
@@ -106,17 +130,20 @@ def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
                     visit_date=day,
                     kind=VisitKind.CP,
                     child_seen=seen,
-                    child_seen_alone=seen and rng.random() < 0.7,
+                    # Seen alone is recorded only for a visit where the child was seen.
+                    child_seen_alone=(rng.random() < 0.7) if seen else None,
                     observations=rng.choice(OBSERVATIONS),
+                    late_reason=_late_reason(cp_visits, last_seen, day, seen, rng),
                 )
             )
+            last_seen = day if seen else last_seen
     cin_plans = (
         CINPlan.objects.filter(start_date__lte=today).exclude(end_date__lt=since).select_related("episode")
     )
     for cin_plan in cin_plans.order_by("pk").iterator(chunk_size=BATCH):
-        for day in _visit_days(
-            max(cin_plan.start_date, since), min(cin_plan.end_date or today, today), 20, rng
-        ):
+        first = max(cin_plan.start_date, since)
+        last_seen = first
+        for day in _visit_days(first, min(cin_plan.end_date or today, today), 20, rng):
             seen = rng.random() < 0.9
             visits.append(
                 Visit(
@@ -125,10 +152,12 @@ def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
                     visit_date=day,
                     kind=VisitKind.CIN,
                     child_seen=seen,
-                    child_seen_alone=seen and rng.random() < 0.5,
+                    child_seen_alone=(rng.random() < 0.5) if seen else None,
                     observations=rng.choice(OBSERVATIONS),
+                    late_reason=_late_reason(cin_visits, last_seen, day, seen, rng),
                 )
             )
+            last_seen = day if seen else last_seen
     return visits
 
 

@@ -281,7 +281,7 @@ class _Generator:
         for child in household.children:
             sketches = child_episodes(self.casework_rng, child, self.window_start, self.today)
             for sketch in sketches:
-                episode, activity = episode_rows(self.ids, child, sketch)
+                episode, activity = episode_rows(self.ids, child, sketch, self.today)
                 rows.append(episode)
                 rows += activity
                 rows += episode_contacts(contacts, child, sketch, episode)
