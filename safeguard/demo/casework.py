@@ -254,6 +254,11 @@ def _assessment_outcome(rng: random.Random, episode: EpisodeSketch, escalated: b
     return shapes.ASSESSMENT_OUTCOME.draw(rng)
 
 
+# Factors (codes.md) behind a section 47 enquiry whose assessment then found no further
+# action: concerns looked into and not borne out.
+ENQUIRY_CONCERN_FACTORS = ("18C", "16A", "17A", "3B")
+
+
 @functools.cache
 def _factor_table(age: int, girl: bool) -> shapes.WeightedChoice:
     return shapes.WeightedChoice([(f.code, f.weight) for f in shapes.FACTORS if f.suits(age, girl)])
@@ -270,8 +275,12 @@ def _factors(
     """Factors identified at assessment; "21" (none) only when the outcome is NFA and there
     was no section 47 enquiry (whose concerns are factors; and an episode with one closes
     RC7, which rule 8873Q queries beside "21")."""
-    if outcome == "nfa" and not enquiry and rng.random() < shapes.NO_FACTORS_SHARE_OF_NFA:
-        return ["21"]
+    if outcome == "nfa" and rng.random() < shapes.NO_FACTORS_SHARE_OF_NFA:
+        if not enquiry:
+            return ["21"]
+        # The enquiry's concern, picked without another draw: the casework stream, and so
+        # every figure the benchmark band checks, stays as it was.
+        return [ENQUIRY_CONCERN_FACTORS[child.person.id.int % len(ENQUIRY_CONCERN_FACTORS)]]
     count = int(shapes.FACTOR_COUNT.draw(rng))
     if outcome in ("nfa", "early_help"):
         count = min(count, 2)
