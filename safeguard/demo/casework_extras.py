@@ -20,18 +20,24 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINEpisode,
     CINPlan,
+    CINPlanReview,
     Section47Enquiry,
     Section47Outcome,
     StatutoryClock,
     Visit,
     VisitKind,
 )
-from safeguard.casework.timescales import Timescale, cin_visit_timescale, cp_visit_timescale
-from safeguard.core.calendar import add_working_days, working_days_between
+from safeguard.casework.timescales import (
+    Timescale,
+    cin_review_timescale,
+    cin_visit_timescale,
+    cp_visit_timescale,
+)
+from safeguard.core.calendar import add_calendar_months, add_working_days, working_days_between
 
 BATCH = 5000
 # The tables this module fills, in insertion order (after the generator's own TABLES).
-EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, StatutoryClock)
+EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, CINPlanReview, StatutoryClock)
 # A section 47 still open this long after it started has, in life, long since concluded.
 SETTLED_AFTER_WORKING_DAYS = 30
 
@@ -191,6 +197,35 @@ def _notes_and_chronology(today: dt.date, rng: random.Random) -> tuple[list[Case
     return notes, entries
 
 
+CIN_REVIEW_SUMMARIES = (
+    "Plan reviewed with the family and school: attendance better; support to continue.",
+    "Reviewed: the parent is engaging with the family support worker; actions carried forward.",
+    "Reviewed with health: appointments kept; the plan continues for three more months.",
+)
+
+
+def _cin_plan_reviews(today: dt.date, rng: random.Random) -> list[CINPlanReview]:
+    """Reviews of the open child in need plans, about every cin_review_months (local policy),
+    a few late: without them every plan's review clock would run from its start and most
+    would read overdue."""
+    months = cin_review_timescale().months or 3
+    reviews: list[CINPlanReview] = []
+    for pk, start in (
+        CINPlan.objects.filter(end_date__isnull=True).order_by("pk").values_list("pk", "start_date")
+    ):
+        due = add_calendar_months(start, months)
+        while True:
+            if rng.random() < 0.1:
+                held = due + dt.timedelta(days=rng.randint(1, 15))
+            else:
+                held = due - dt.timedelta(days=rng.randint(0, 20))
+            if held > today:
+                break
+            reviews.append(CINPlanReview(plan_id=pk, held_on=held, summary=rng.choice(CIN_REVIEW_SUMMARIES)))
+            due = add_calendar_months(held, months)
+    return reviews
+
+
 def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
     """Add visits, notes, chronology entries and settled enquiries; then the clocks."""
     rng = random.Random(f"casework-extras-{seed}")
@@ -202,8 +237,11 @@ def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
         notes, entries = _notes_and_chronology(today, rng)
         CaseNote.objects.bulk_create(notes, batch_size=BATCH)
         ChronologyEntry.objects.bulk_create(entries, batch_size=BATCH)
+        reviews = _cin_plan_reviews(today, rng)
+        CINPlanReview.objects.bulk_create(reviews, batch_size=BATCH)
         counts.update(
             {
+                "casework.CINPlanReview": len(reviews),
                 "casework.Visit": len(visits),
                 "casework.CaseNote": len(notes),
                 "casework.ChronologyEntry": len(entries),

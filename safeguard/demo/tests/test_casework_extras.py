@@ -77,3 +77,16 @@ def test_visits_record_seen_alone_only_when_seen_and_a_reason_when_late():
         if visit.child_seen:
             last_seen = visit.visit_date
     assert late, "no late visit in a year of visits"
+
+
+def test_open_child_in_need_plans_are_reviewed_so_their_review_clock_is_not_long_overdue():
+    from safeguard.casework.models import CINPlan, CINPlanReview
+
+    episode = EpisodeFactory(referral_date=dt.date(2025, 9, 1))
+    plan = CINPlan.objects.create(episode=episode, start_date=dt.date(2025, 10, 1))
+    add_casework_extras(seed=3, today=TODAY)
+    reviews = list(CINPlanReview.objects.filter(plan=plan).order_by("held_on"))
+    assert len(reviews) >= 3 and all(plan.start_date < r.held_on <= TODAY for r in reviews)
+    clock = StatutoryClock.objects.get(kind=ClockKind.CIN_REVIEW, met_date__isnull=True)
+    assert clock.start_date == reviews[-1].held_on
+    assert clock.due_date >= TODAY - dt.timedelta(days=20)
