@@ -31,6 +31,7 @@ from safeguard.casework.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
+from safeguard.casework.services import REQUIRED_STRATEGY_AGENCIES
 from safeguard.core.calendar import (
     add_calendar_months,
     add_working_days,
@@ -178,7 +179,7 @@ def _simulate(
     if s47 is not None and s47.icpc is not None and rng.random() < shapes.PLAN_AFTER_ICPC_SHARE:
         episode.plan = _simulate_plan(rng, s47.icpc, previous_plans)
     episode.outcome = _assessment_outcome(rng, episode, escalated_after_assessment)
-    episode.factors = _factors(rng, child, authorised, episode.outcome, episode.plan)
+    episode.factors = _factors(rng, child, authorised, episode.outcome, episode.plan, s47 is not None)
     episode.cin_plan_held_by_cp_team = rng.random() < shapes.CIN_PLAN_HELD_BY_CP_TEAM
     _plans_and_closure(rng, child, episode, escalated_after_assessment)
     return episode
@@ -253,17 +254,33 @@ def _assessment_outcome(rng: random.Random, episode: EpisodeSketch, escalated: b
     return shapes.ASSESSMENT_OUTCOME.draw(rng)
 
 
+# Factors (codes.md) behind a section 47 enquiry whose assessment then found no further
+# action: concerns looked into and not borne out.
+ENQUIRY_CONCERN_FACTORS = ("18C", "16A", "17A", "3B")
+
+
 @functools.cache
 def _factor_table(age: int, girl: bool) -> shapes.WeightedChoice:
     return shapes.WeightedChoice([(f.code, f.weight) for f in shapes.FACTORS if f.suits(age, girl)])
 
 
 def _factors(
-    rng: random.Random, child: Child, when: dt.date, outcome: str, plan: PlanSketch | None
+    rng: random.Random,
+    child: Child,
+    when: dt.date,
+    outcome: str,
+    plan: PlanSketch | None,
+    enquiry: bool,
 ) -> list[str]:
-    """Factors identified at assessment; "21" (none) only when the outcome is NFA."""
+    """Factors identified at assessment; "21" (none) only when the outcome is NFA and there
+    was no section 47 enquiry (whose concerns are factors; and an episode with one closes
+    RC7, which rule 8873Q queries beside "21")."""
     if outcome == "nfa" and rng.random() < shapes.NO_FACTORS_SHARE_OF_NFA:
-        return ["21"]
+        if not enquiry:
+            return ["21"]
+        # The enquiry's concern, picked without another draw: the casework stream, and so
+        # every figure the benchmark band checks, stays as it was.
+        return [ENQUIRY_CONCERN_FACTORS[child.person.id.int % len(ENQUIRY_CONCERN_FACTORS)]]
     count = int(shapes.FACTOR_COUNT.draw(rng))
     if outcome in ("nfa", "early_help"):
         count = min(count, 2)
@@ -316,10 +333,13 @@ def _plans_and_closure(
         _close(rng, child, episode, last, shapes.CLOSURE_DELAY_WORKING_DAYS, None)
         return
     outcome = episode.outcome
+    # RC8 and RC9 mean closed after assessment alone: an episode that also had a section 47
+    # enquiry closes as services ceased (RC7), whatever the assessment said (CIN rule 2990).
+    after_assessment_only = s47 is None
     if outcome == "nfa":
-        _close(rng, child, episode, last, (0, 2), "RC8")
+        _close(rng, child, episode, last, (0, 2), "RC8" if after_assessment_only else "RC7")
     elif outcome == "early_help":
-        _close(rng, child, episode, last, (0, 3), "RC9")
+        _close(rng, child, episode, last, (0, 3), "RC9" if after_assessment_only else "RC7")
     elif (
         outcome == "strategy"
         and s47 is not None
@@ -478,8 +498,18 @@ def _assessment_sections(
     ]
 
 
+def _record_circulated(discussion: StrategyDiscussion, today: dt.date) -> dt.date | None:
+    """When the record went to the agencies: mostly the same or next working day (the local
+    policy's 1 working day), a few later; None while it is still to go out today. Drawn from
+    the discussion's own key, so no random stream the figures depend on moves."""
+    draw = discussion.id.int % 20
+    delay = 0 if draw < 11 else 1 if draw < 18 else 2 + draw % 2
+    circulated = add_working_days(discussion.held_on, delay)
+    return circulated if circulated < today or (circulated == today and delay == 0) else None
+
+
 def episode_rows(
-    ids: random.Random, child: Child, sketch: EpisodeSketch
+    ids: random.Random, child: Child, sketch: EpisodeSketch, today: dt.date
 ) -> tuple[CINEpisode, list[models.Model]]:
     """The episode row (team and worker set later, by allocation) and its activity rows."""
     episode = CINEpisode(
@@ -517,7 +547,9 @@ def episode_rows(
             episode_id=episode.id,
             held_on=sketch.strategy_held,
             section_47_started=sketch.section_47 is not None,
+            agencies=sorted(REQUIRED_STRATEGY_AGENCIES),
         )
+        discussion.record_circulated_on = _record_circulated(discussion, today)
         rows.append(discussion)
         s47 = sketch.section_47
         if s47 is not None:

@@ -20,17 +20,24 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINEpisode,
     CINPlan,
+    CINPlanReview,
     Section47Enquiry,
     Section47Outcome,
     StatutoryClock,
     Visit,
     VisitKind,
 )
-from safeguard.core.calendar import add_working_days, working_days_between
+from safeguard.casework.timescales import (
+    Timescale,
+    cin_review_timescale,
+    cin_visit_timescale,
+    cp_visit_timescale,
+)
+from safeguard.core.calendar import add_calendar_months, add_working_days, working_days_between
 
 BATCH = 5000
 # The tables this module fills, in insertion order (after the generator's own TABLES).
-EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, StatutoryClock)
+EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, CINPlanReview, StatutoryClock)
 # A section 47 still open this long after it started has, in life, long since concluded.
 SETTLED_AFTER_WORKING_DAYS = 30
 
@@ -69,6 +76,15 @@ CHRONOLOGY = (
 )
 
 
+LATE_VISIT_REASONS = (
+    "The family cancelled the planned visit; seen at the first date they agreed.",
+    "No answer at the planned visit; seen unannounced later in the week.",
+    "The child was staying with a grandparent out of area; seen on their return.",
+    "Worker off sick; the visit was rearranged with the family.",
+    "The child was in hospital; visited once discharged home.",
+)
+
+
 def _visit_days(start: dt.date, end: dt.date, every: int, rng: random.Random) -> list[dt.date]:
     days: list[dt.date] = []
     day = start
@@ -92,12 +108,26 @@ def _settle_section_47s(today: dt.date, rng: random.Random) -> int:
     return len(stale)
 
 
+def _late_reason(
+    timescale: Timescale, last_seen: dt.date, day: dt.date, seen: bool, rng: random.Random
+) -> str:
+    """The worker's reason for a visit that met its clock after the due date (as
+    casework.services.visit_record asks for one); none for a visit on time or one where the
+    child was not seen, which meets no clock."""
+    if not seen or day <= timescale.due(last_seen):
+        return ""
+    return rng.choice(LATE_VISIT_REASONS)
+
+
 def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
     visits: list[Visit] = []
+    cp_visits, cin_visits = cp_visit_timescale(), cin_visit_timescale()
     since = today - dt.timedelta(days=365)
     plans = ChildProtectionPlan.objects.filter(start_date__lte=today).exclude(end_date__lt=since)
     for plan in plans.order_by("pk").iterator(chunk_size=BATCH):
-        for day in _visit_days(max(plan.start_date, since), min(plan.end_date or today, today), 10, rng):
+        first = max(plan.start_date, since)
+        last_seen = first
+        for day in _visit_days(first, min(plan.end_date or today, today), 10, rng):
             seen = rng.random() < 0.95
             visits.append(
                 Visit(
@@ -106,17 +136,20 @@ def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
                     visit_date=day,
                     kind=VisitKind.CP,
                     child_seen=seen,
-                    child_seen_alone=seen and rng.random() < 0.7,
+                    # Seen alone is recorded only for a visit where the child was seen.
+                    child_seen_alone=(rng.random() < 0.7) if seen else None,
                     observations=rng.choice(OBSERVATIONS),
+                    late_reason=_late_reason(cp_visits, last_seen, day, seen, rng),
                 )
             )
+            last_seen = day if seen else last_seen
     cin_plans = (
         CINPlan.objects.filter(start_date__lte=today).exclude(end_date__lt=since).select_related("episode")
     )
     for cin_plan in cin_plans.order_by("pk").iterator(chunk_size=BATCH):
-        for day in _visit_days(
-            max(cin_plan.start_date, since), min(cin_plan.end_date or today, today), 20, rng
-        ):
+        first = max(cin_plan.start_date, since)
+        last_seen = first
+        for day in _visit_days(first, min(cin_plan.end_date or today, today), 20, rng):
             seen = rng.random() < 0.9
             visits.append(
                 Visit(
@@ -125,10 +158,12 @@ def _visits(today: dt.date, rng: random.Random) -> list[Visit]:
                     visit_date=day,
                     kind=VisitKind.CIN,
                     child_seen=seen,
-                    child_seen_alone=seen and rng.random() < 0.5,
+                    child_seen_alone=(rng.random() < 0.5) if seen else None,
                     observations=rng.choice(OBSERVATIONS),
+                    late_reason=_late_reason(cin_visits, last_seen, day, seen, rng),
                 )
             )
+            last_seen = day if seen else last_seen
     return visits
 
 
@@ -162,6 +197,35 @@ def _notes_and_chronology(today: dt.date, rng: random.Random) -> tuple[list[Case
     return notes, entries
 
 
+CIN_REVIEW_SUMMARIES = (
+    "Plan reviewed with the family and school: attendance better; support to continue.",
+    "Reviewed: the parent is engaging with the family support worker; actions carried forward.",
+    "Reviewed with health: appointments kept; the plan continues for three more months.",
+)
+
+
+def _cin_plan_reviews(today: dt.date, rng: random.Random) -> list[CINPlanReview]:
+    """Reviews of the open child in need plans, about every cin_review_months (local policy),
+    a few late: without them every plan's review clock would run from its start and most
+    would read overdue."""
+    months = cin_review_timescale().months or 3
+    reviews: list[CINPlanReview] = []
+    for pk, start in (
+        CINPlan.objects.filter(end_date__isnull=True).order_by("pk").values_list("pk", "start_date")
+    ):
+        due = add_calendar_months(start, months)
+        while True:
+            if rng.random() < 0.1:
+                held = due + dt.timedelta(days=rng.randint(1, 15))
+            else:
+                held = due - dt.timedelta(days=rng.randint(0, 20))
+            if held > today:
+                break
+            reviews.append(CINPlanReview(plan_id=pk, held_on=held, summary=rng.choice(CIN_REVIEW_SUMMARIES)))
+            due = add_calendar_months(held, months)
+    return reviews
+
+
 def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
     """Add visits, notes, chronology entries and settled enquiries; then the clocks."""
     rng = random.Random(f"casework-extras-{seed}")
@@ -173,8 +237,11 @@ def add_casework_extras(*, seed: int, today: dt.date) -> Counter[str]:
         notes, entries = _notes_and_chronology(today, rng)
         CaseNote.objects.bulk_create(notes, batch_size=BATCH)
         ChronologyEntry.objects.bulk_create(entries, batch_size=BATCH)
+        reviews = _cin_plan_reviews(today, rng)
+        CINPlanReview.objects.bulk_create(reviews, batch_size=BATCH)
         counts.update(
             {
+                "casework.CINPlanReview": len(reviews),
                 "casework.Visit": len(visits),
                 "casework.CaseNote": len(notes),
                 "casework.ChronologyEntry": len(entries),

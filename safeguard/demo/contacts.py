@@ -70,6 +70,19 @@ NON_REFERRAL_DECISIONS = (
     (Decision.EARLY_HELP, "Family agreed to support from the early help team."),
 )
 
+# Decisions taking effect after their 1-working-day due date (WT2023 ch.3), and why.
+DECISION_LATE_SHARE = 0.05
+LATE_DECISION_REASONS = (
+    "Waiting for the police to share their records on the household.",
+    "The school was closed; checks with the designated safeguarding lead the next day.",
+    "Could not reach the referrer to clarify the concern.",
+    "Health records needed from the GP practice before deciding.",
+)
+LATE_AUTHORISATION_REASONS = (
+    "Authorised at the next morning's MASH meeting.",
+    "Manager covering two teams; authorised on return to the office.",
+)
+
 
 @dataclass
 class ContactContext:
@@ -188,14 +201,37 @@ def _contact(
 
 
 def _decide(ctx: ContactContext, contact: Contact, decision: str, reason: str, child: Child) -> None:
-    decided_at = contact.received_at + dt.timedelta(hours=ctx.rng.randint(1, 20))
+    """Decided within hours, a few after the due date; a manager authorises NFA decisions
+    (frontdoor.config's default), some of them the next day. Late ones give the reason
+    contact_decide and contact_authorise ask for: the practitioner's, else the manager's."""
+    rng = ctx.rng
+    decided_at = contact.received_at + dt.timedelta(hours=rng.randint(1, 20))
+    if rng.random() < DECISION_LATE_SHARE:
+        late_day = add_working_days(contact.decision_due, rng.randint(1, 3))
+        if late_day < ctx.today:
+            decided_at = dt.datetime.combine(
+                late_day, dt.time(rng.randint(9, 16), rng.randint(0, 59)), LONDON
+            )
+    by_manager = decision == Decision.NFA
+    authorised_at = decided_at
+    if by_manager:
+        wait = rng.randint(15, 240) if rng.random() < 0.85 else rng.randint(16 * 60, 24 * 60)
+        authorised_at = decided_at + dt.timedelta(minutes=wait)
+        if authorised_at.astimezone(LONDON).date() > ctx.today:
+            authorised_at = decided_at + dt.timedelta(minutes=15)
+    late_reason = ""
+    if decided_at.astimezone(LONDON).date() > contact.decision_due:
+        late_reason = rng.choice(LATE_DECISION_REASONS)
+    elif authorised_at.astimezone(LONDON).date() > contact.decision_due:
+        late_reason = f"Manager: {rng.choice(LATE_AUTHORISATION_REASONS)}"
     contact.status = ContactStatus.DECIDED
     contact.decision = decision
     contact.decision_reason = reason
     contact.decided_by = ctx.practitioner
     contact.decided_at = decided_at
-    contact.authorised_by = ctx.manager if decision == Decision.NFA else ctx.practitioner
-    contact.authorised_at = decided_at
+    contact.authorised_by = ctx.manager if by_manager else ctx.practitioner
+    contact.authorised_at = authorised_at
+    contact.decision_late_reason = late_reason
     contact.child = child.person
 
 

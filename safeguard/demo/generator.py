@@ -51,7 +51,7 @@ from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
-from safeguard.frontdoor.models import Contact, PartnerAgency, Referrer
+from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
     Address,
     Person,
@@ -76,6 +76,7 @@ TABLES: tuple[type[models.Model], ...] = (
     Team,
     User,
     PartnerAgency,
+    PartnerMembership,
     Person,
     PersonName,
     PersonDisability,
@@ -280,7 +281,7 @@ class _Generator:
         for child in household.children:
             sketches = child_episodes(self.casework_rng, child, self.window_start, self.today)
             for sketch in sketches:
-                episode, activity = episode_rows(self.ids, child, sketch)
+                episode, activity = episode_rows(self.ids, child, sketch, self.today)
                 rows.append(episode)
                 rows += activity
                 rows += episode_contacts(contacts, child, sketch, episode)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Grade, Role, Service, Team, TeamKind, User
 from safeguard.demo import names
 from safeguard.demo.shapes import WeightedChoice
-from safeguard.frontdoor.models import AgencyType, PartnerAgency
+from safeguard.frontdoor.models import AgencyType, PartnerAgency, PartnerMembership
 
 # --- Services and teams ---------------------------------------------------------------
 
@@ -221,6 +221,8 @@ class Organisation:
     demo_users: dict[str, User] = field(default_factory=dict)
     # Partner agencies by the referral source code of the contacts they make.
     agencies_by_source: dict[str, PartnerAgency] = field(default_factory=dict)
+    # The same agencies by name: a partner user's agency_name picks their membership.
+    agencies_by_name: dict[str, PartnerAgency] = field(default_factory=dict)
     _demo_team_waiting: int = 0
     _available: dict[str, list[Worker]] = field(default_factory=dict)
     _priority: dict[str, list[Worker]] = field(default_factory=dict)
@@ -295,6 +297,7 @@ class Organisation:
                 email=f"safeguarding@{domain}.example",
             )
             self.pending.append(row)
+            self.agencies_by_name[name] = row
             for source in sources:
                 self.agencies_by_source[source] = row
 
@@ -428,6 +431,13 @@ class Organisation:
         else:
             user.set_unusable_password()
         self.pending.append(user)
+        if role == Role.PARTNER_AGENCY and agency:
+            # The partner pages read the agency through the membership, not agency_name
+            # (frontdoor.partner_selectors.partner_agency_for): without it they see
+            # "not linked". Rows as partner_membership_set would leave them, less its audit.
+            self.pending.append(
+                PartnerMembership(id=new_uuid(self.ids), user=user, agency=self.agencies_by_name[agency])
+            )
         return user
 
     def _add_staff(

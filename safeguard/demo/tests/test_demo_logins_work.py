@@ -19,7 +19,8 @@ from safeguard.demo.generator import SeedOptions, demo_users, generate
 from safeguard.demo.logins import demo_logins
 from safeguard.demo.organisation import DEMO_LOGINS
 from safeguard.demo.tests.support import wipe_demo_data
-from safeguard.frontdoor.models import OPEN_STATUSES, Contact
+from safeguard.frontdoor.models import Contact
+from safeguard.frontdoor.partner_selectors import Stage, partner_agency_for, partner_referral_list
 from safeguard.frontdoor.selectors import QueueFilters, contact_queue
 from safeguard.people.permissions import children_for
 
@@ -127,12 +128,24 @@ def test_system_administrator_has_accounts_to_manage(logins: dict[str, User]) ->
 
 @pytest.mark.parametrize("key", ["partner_agency", "partner_agency_2"])
 def test_partners_have_their_agencys_contacts_some_waiting(logins: dict[str, User], key: str) -> None:
-    # The home page has no list for partners yet; their pages list their agency's contacts.
+    # Read as the partner pages read it: the agency through the membership, then its referrals.
     user = logins[key]
     assert home_for_user(user=user).sections == ["partner"]
-    contacts = Contact.objects.filter(agency__name=user.agency_name)
-    assert contacts.filter(episode__isnull=False).exists()
-    assert contacts.filter(status__in=OPEN_STATUSES).exists()
+    agency = partner_agency_for(user)
+    assert agency is not None, "partner login not linked to an agency"
+    assert agency.name == user.agency_name
+    referrals = partner_referral_list(user=user, agency=agency)
+    assert referrals
+    assert {r.stage for r in referrals} >= {Stage.DECIDED, Stage.RECEIVED}
+    assert any(r.feedback for r in referrals), "no decided referral with its feedback"
+
+
+def test_every_partner_user_is_linked_to_their_agency(logins: dict[str, User]) -> None:
+    partners = User.objects.filter(role=Role.PARTNER_AGENCY)
+    assert partners.count() > len([k for k in logins if k.startswith("partner")])
+    for user in partners:
+        agency = partner_agency_for(user)
+        assert agency is not None and agency.name == user.agency_name
 
 
 def test_a_social_worker_in_another_team_cannot_see_the_first_ones_children(
@@ -145,9 +158,14 @@ def test_a_social_worker_in_another_team_cannot_see_the_first_ones_children(
 
 
 def test_partners_of_different_agencies_have_different_contacts(logins: dict[str, User]) -> None:
-    police = set(Contact.objects.filter(agency__name=logins["partner_agency"].agency_name))
-    health = set(Contact.objects.filter(agency__name=logins["partner_agency_2"].agency_name))
+    police_user, health_user = logins["partner_agency"], logins["partner_agency_2"]
+    police_agency, health_agency = partner_agency_for(police_user), partner_agency_for(health_user)
+    assert police_agency is not None and health_agency is not None
+    police = {r.id for r in partner_referral_list(user=police_user, agency=police_agency)}
+    health = {r.id for r in partner_referral_list(user=health_user, agency=health_agency)}
     assert police and health and not police & health
+    # Each sees only contacts their own agency sent.
+    assert set(Contact.objects.filter(pk__in=police).values_list("agency", flat=True)) == {police_agency.pk}
 
 
 def test_demo_logins_says_what_is_waiting_for_everyone(logins: dict[str, User]) -> None:

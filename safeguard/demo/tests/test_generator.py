@@ -499,3 +499,40 @@ def test_contact_sources_follow_the_national_shape(council: SeedSummary) -> None
     police = Contact.objects.filter(referral_source="6").count() / total
     assert 0.15 < police < 0.4
     assert all(hasattr(c, "referrer") for c in Contact.objects.select_related("referrer")[:100])
+
+
+def test_late_front_door_decisions_give_their_reason(council: SeedSummary) -> None:
+    from django.utils import timezone
+
+    from safeguard.frontdoor.models import Contact, ContactStatus
+
+    decided = list(Contact.objects.filter(status=ContactStatus.DECIDED))
+    late = 0
+    for contact in decided:
+        assert contact.decided_at is not None and contact.authorised_at is not None
+        assert contact.authorised_at >= contact.decided_at
+        took_effect = timezone.localdate(contact.authorised_at)
+        # As contact_decide and contact_authorise require: a reason exactly when it was late.
+        assert bool(contact.decision_late_reason) == (took_effect > contact.decision_due), contact.reference
+        late += took_effect > contact.decision_due
+    assert 0 < late < len(decided) * 0.1
+    # A manager's authorisation is its own moment, sometimes the next day.
+    by_manager = [c for c in decided if c.authorised_by_id != c.decided_by_id]
+    assert by_manager and all(c.authorised_at != c.decided_at for c in by_manager)
+    assert any(c.decision_late_reason.startswith("Manager:") for c in by_manager)
+
+
+def test_strategy_discussions_have_their_agencies_a_circulated_record_and_one_enquiry(
+    council: SeedSummary,
+) -> None:
+    from safeguard.casework.services import REQUIRED_STRATEGY_AGENCIES
+
+    discussions = list(StrategyDiscussion.objects.all())
+    assert discussions
+    assert all(set(d.agencies) >= REQUIRED_STRATEGY_AGENCIES for d in discussions)
+    past = [d for d in discussions if add_working_days(d.held_on, 3) < TODAY]
+    assert all(d.record_circulated_on is not None and d.record_circulated_on >= d.held_on for d in past)
+    assert all(d.record_circulated_on is None or d.record_circulated_on <= TODAY for d in discussions)
+    # Never two enquiries for one episode's discussions (the census would count two).
+    per_episode = Counter(Section47Enquiry.objects.values_list("episode_id", flat=True))
+    assert per_episode and max(per_episode.values()) == 1
