@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
-from safeguard.accounts.policy import Action, ObjectPage, url_rules
+from safeguard.accounts.policy import Action, ObjectPage, Scope, scope_for, url_rules
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
@@ -137,6 +137,14 @@ FIRST_SECTION = ASSESSMENT_SECTIONS[0][0]
 OBJECT_PAGES: dict[str, Spec] = {
     "casework:episode_detail": Spec(_episode),
     "casework:allocate": Spec(_episode, Action.AUTHORISE),
+    # Sending is only for a referral still with the front door; none of these records is.
+    "casework:send_to_team": Spec(_episode, None),
+    # Transfers between teams go through a manager whose reach is the whole service.
+    "casework:transfer": Spec(
+        _episode,
+        Action.AUTHORISE,
+        roles=frozenset(r for r in Role if scope_for(r, Action.AUTHORISE) >= Scope.SERVICE),
+    ),
     "casework:assessment_start": Spec(_episode, Action.EDIT),
     "casework:strategy_discussion": Spec(_episode, Action.EDIT),
     "casework:close": Spec(_episode, Action.EDIT),
