@@ -45,7 +45,7 @@ from safeguard.casework.models import (
     StrategyDiscussion,
 )
 from safeguard.core.calendar import add_calendar_months, working_days_between
-from safeguard.demo import shapes
+from safeguard.demo import names, shapes
 from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
 from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
@@ -255,6 +255,7 @@ class _Generator:
             made += size
             elapsed = time.perf_counter() - started
             self.progress(f"{made:,} of {self.options.children:,} children ({elapsed:.1f} s)")
+        assign_postcode_districts()
 
     def _chunk(self, size: int) -> None:
         buffer = RowBuffer()
@@ -399,3 +400,17 @@ __all__ = [
     "demo_users",
     "generate",
 ]
+
+
+def assign_postcode_districts() -> None:
+    """Share the borough's towns among the assessment teams, so the front door's decision
+    offers the team covering a child's postcode district (a town's districts stay together)."""
+    teams = list(Team.objects.filter(kind=TeamKind.ASSESSMENT).order_by("name"))
+    if not teams:
+        return
+    shares: dict[int, list[str]] = {i: [] for i in range(len(teams))}
+    for k, (_town, districts) in enumerate(names.TOWNS):
+        shares[k % len(teams)].extend(f"{names.POSTCODE_AREA}{d}" for d in districts)
+    for i, team in enumerate(teams):
+        team.postcode_districts = " ".join(shares[i])
+    Team.objects.bulk_update(teams, ["postcode_districts"])

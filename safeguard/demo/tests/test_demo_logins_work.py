@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from safeguard.accounts.models import Role, User
+from safeguard.accounts.models import Role, TeamKind, User
 from safeguard.casework.models import Assessment, AssessmentStatus, CINEpisode, ClockKind
+from safeguard.casework.selectors import receiving_team_for
 from safeguard.core.selectors import home_for_user
+from safeguard.demo import names
 from safeguard.demo.generator import SeedOptions, demo_users, generate
 from safeguard.demo.logins import demo_logins
 from safeguard.demo.organisation import DEMO_LOGINS
@@ -174,3 +176,11 @@ def test_demo_logins_says_what_is_waiting_for_everyone(logins: dict[str, User]) 
     assert all(row.team and row.waiting for row in rows)
     manager = next(r for r in rows if r.email == logins["team_manager"].email)
     assert "to authorise" in manager.waiting and "to allocate" in manager.waiting
+
+
+def test_every_demo_postcode_district_has_a_receiving_team(logins: dict[str, User]) -> None:
+    """The front door's decision offers the team covering the child's postcode district."""
+    for _town, districts in names.TOWNS:
+        for district in districts:
+            team = receiving_team_for(child=None, postcode=f"{names.POSTCODE_AREA}{district} 1AA")
+            assert team is not None and team.kind == TeamKind.ASSESSMENT, district
