@@ -205,13 +205,13 @@ class PostOnly:
 UrlRule = Public | Roles | ChildRecord | ChildList | PostOnly | ManagedChildAction | ObjectPage
 
 URL_POLICY: dict[str, UrlRule] = {
-    "core:start": Public(),
-    "core:accessibility": Public(),
-    "core:privacy": Public(),
-    "core:cookies": Public(),
-    "core:contact": Public(),
-    "core:healthz": Public(),
-    "core:home": Roles(frozenset(Role)),
+    "home:start": Public(),
+    "home:accessibility": Public(),
+    "home:privacy": Public(),
+    "home:cookies": Public(),
+    "home:contact": Public(),
+    "home:healthz": Public(),
+    "home:home": Roles(frozenset(Role)),
     "accounts:login": Public(),
     "accounts:logout": PostOnly(),
     "accounts:team_list": Roles(STAFF_ROLES),

@@ -28,7 +28,7 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Home", "core:home"),
+    NavItem("Home", "home:home"),
     NavItem("Children", "people:child_list", CHILD_RECORD_ROLES),
     NavItem("Clocks", "casework:clocks", CASE_HOLDING_ROLES | MANAGER_ROLES),
     NavItem("Teams", "accounts:team_list", STAFF_ROLES),

@@ -228,7 +228,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
             ),
             "risk_factor_labels": _risk_factor_labels(contact.risk_factors),
             "episode": _episode_shown(request.user, contact),
-            "back_url": reverse("frontdoor:queue") if front_door else reverse("core:home"),
+            "back_url": reverse("frontdoor:queue") if front_door else reverse("home:home"),
         },
     )
 

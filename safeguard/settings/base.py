@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     "safeguard.accounts",
     "safeguard.audit",
     "safeguard.people",
+    "safeguard.workforce",
     "safeguard.casework",
     "safeguard.conferences",
     "safeguard.records",
     "safeguard.frontdoor",
     "safeguard.returns",
+    "safeguard.performance",
+    "safeguard.home",
     "safeguard.demo",
 ]
 
@@ -170,7 +173,7 @@ REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEMO_MODE)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Safeguard")
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=5) * 60

@@ -460,7 +460,7 @@ def test_people_named_on_the_seal_and_break_glass_still_see_the_child(network: N
     # The allocated worker named on the seal keeps the child on their home page.
     worker = Client()
     worker.force_login(network.named_worker)
-    assert network.sealed.full_name in worker.get(reverse("core:home")).content.decode()
+    assert network.sealed.full_name in worker.get(reverse("home:home")).content.decode()
 
     front_door = Client()
     front_door.force_login(network.named_front_door)

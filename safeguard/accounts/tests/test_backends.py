@@ -47,9 +47,9 @@ def test_the_admin_login_refuses_a_demo_account_outside_demo_mode(client, settin
 def test_a_demo_session_ends_when_demo_mode_is_turned_off(client, settings, demo_admin):
     settings.DEMO_MODE = True
     client.force_login(demo_admin)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     settings.DEMO_MODE = False
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 

@@ -89,12 +89,12 @@ def test_nobody_else_can_change_anything(client, make_user, role):
 
 
 def test_the_navigation_and_home_page_lead_administrators_here(admin_client, social_worker):
-    html = _html(admin_client.get(reverse("core:home")))
+    html = _html(admin_client.get(reverse("home:home")))
     assert html.count(f'href="{reverse("accounts:manage")}"') == 2  # the header and the home page
     assert 'href="/admin/"' not in html
     staff = Client()
     staff.force_login(social_worker)
-    assert reverse("accounts:manage") not in _html(staff.get(reverse("core:home")))
+    assert reverse("accounts:manage") not in _html(staff.get(reverse("home:home")))
 
 
 def test_a_forged_key_is_not_found(admin_client):

@@ -40,7 +40,7 @@ def _sign_in(client, user):
 
 def test_first_sign_in_sets_up_an_authenticator_and_recovery_codes(client, social_worker):
     _sign_in(client, social_worker)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:mfa_setup"))
     setup = client.get(response["Location"]).content.decode()
     assert 'src="data:image/svg+xml;base64,' in setup
@@ -53,7 +53,7 @@ def test_first_sign_in_sets_up_an_authenticator_and_recovery_codes(client, socia
     done = client.post(reverse("accounts:mfa_setup"), {"code": current_code(device), "next": "/home/"})
     codes = re.findall(r"<code>([a-z0-9]+)</code>", done.content.decode())
     assert len(codes) == 10
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     assert AuditEvent.objects.filter(action="mfa_setup_confirm", actor=social_worker).exists()
     assert not any(code in str(AuditEvent.objects.values_list("changes", flat=True)) for code in codes)
 
@@ -101,7 +101,7 @@ def test_next_cannot_send_users_to_another_site(client, social_worker, enrolled)
     response = client.post(
         reverse("accounts:mfa_verify"), {"code": current_code(device), "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
 
 
 def test_an_unverified_user_can_still_sign_out(client, social_worker, enrolled):
@@ -133,7 +133,7 @@ def test_a_password_alone_cannot_enrol_a_new_authenticator(client, social_worker
     posted = client.post(reverse("accounts:mfa_setup"), {"code": "123456"})
     assert posted.status_code == 302 and posted["Location"].startswith(reverse("accounts:mfa_verify"))
     assert TOTPDevice.objects.filter(pk=real.pk, confirmed=True).exists()
-    assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:mfa_verify"))
+    assert client.get(reverse("home:home"))["Location"].startswith(reverse("accounts:mfa_verify"))
     assert not AuditEvent.objects.filter(action="mfa_setup_confirm").exists()
 
 

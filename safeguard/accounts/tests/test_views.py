@@ -15,10 +15,10 @@ def test_sign_in_and_out(client, social_worker):
     response = client.post(
         reverse("accounts:login"), {"username": social_worker.username, "password": PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("home:home")
+    assert client.get(reverse("home:home")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 302
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client, social_worker):
@@ -74,10 +74,10 @@ def test_a_success_clears_earlier_failures(client, social_worker):
 
 def test_a_disabled_user_is_signed_out_at_once(client, social_worker):
     client.force_login(social_worker)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     social_worker.is_active = False
     social_worker.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
@@ -86,7 +86,7 @@ def test_keep_alive_extends_the_session(staff_client):
 
 
 def test_staff_pages_carry_the_timeout_warning(staff_client, settings):
-    html = staff_client.get(reverse("core:home")).content.decode()
+    html = staff_client.get(reverse("home:home")).content.decode()
     assert f'data-session-timeout="{settings.SESSION_COOKIE_AGE}"' in html
 
 
@@ -148,9 +148,9 @@ def test_failures_from_one_address_do_not_lock_the_user_out_everywhere(client, s
         _attempt(client, social_worker.username, "wrong", address="203.0.113.5")
     assert _attempt(client, social_worker.username, PASSWORD, address="203.0.113.5").status_code == 429
     ok = _attempt(client, social_worker.username, PASSWORD, address="198.51.100.7")
-    assert ok.status_code == 302 and ok["Location"] == reverse("core:home")
+    assert ok.status_code == 302 and ok["Location"] == reverse("home:home")
     # The password alone is not enough: the second factor is still asked for.
-    home = client.get(reverse("core:home"), REMOTE_ADDR="198.51.100.7")
+    home = client.get(reverse("home:home"), REMOTE_ADDR="198.51.100.7")
     assert home.status_code == 302 and home["Location"].startswith(reverse("accounts:mfa_verify"))
 
 

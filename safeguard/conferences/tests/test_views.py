@@ -285,6 +285,6 @@ def test_the_header_offers_the_diary_to_chairs_only(client):
     case = build_case()
     diary = f'href="{reverse("conferences:diary")}"'
     client.force_login(case.chair)
-    assert diary in _html(client.get(reverse("core:home")))
+    assert diary in _html(client.get(reverse("home:home")))
     client.force_login(case.worker)
-    assert diary not in _html(client.get(reverse("core:home")))
+    assert diary not in _html(client.get(reverse("home:home")))

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_signed_in_staff_page_is_not_stored(staff_client: Client) -> None:
-    response = staff_client.get(reverse("core:home"))
+    response = staff_client.get(reverse("home:home"))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
 
@@ -51,8 +51,8 @@ def test_the_audit_csv_export_is_not_stored(client: Client, social_worker: User)
 
 
 def test_public_pages_and_redirects_to_sign_in_are_not_stored(client: Client) -> None:
-    assert client.get(reverse("core:start"))["Cache-Control"] == "no-store"
-    redirect = client.get(reverse("core:home"))
+    assert client.get(reverse("home:start"))["Cache-Control"] == "no-store"
+    redirect = client.get(reverse("home:home"))
     assert redirect.status_code == 302 and redirect["Cache-Control"] == "no-store"
 
 

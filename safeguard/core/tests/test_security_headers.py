@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.django_db
 def test_pages_carry_a_strict_policy_and_the_inline_script_has_its_nonce(client):
-    response = client.get(reverse("core:start"))
+    response = client.get(reverse("home:start"))
     policy = response["Content-Security-Policy"]
     nonce = re.search(r"'nonce-([^']+)'", policy)
     assert nonce is not None

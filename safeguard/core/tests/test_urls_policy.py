@@ -9,12 +9,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PUBLIC = {
-    "core:start",
-    "core:accessibility",
-    "core:privacy",
-    "core:cookies",
-    "core:contact",
-    "core:healthz",
+    "home:start",
+    "home:accessibility",
+    "home:privacy",
+    "home:cookies",
+    "home:contact",
+    "home:healthz",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_sent",

@@ -1,5 +1,5 @@
 """Every demo login has real work waiting, read through the home page's own selector
-(``core.selectors.home_for_user``), and the second logins show access control at work.
+(``home.selectors.home_for_user``), and the second logins show access control at work.
 
 One small council seeded for today (the home page works to ``timezone.localdate()``).
 """
@@ -15,7 +15,6 @@ from django.utils import timezone
 from safeguard.accounts.models import Role, TeamKind, User
 from safeguard.casework.models import Assessment, AssessmentStatus, CINEpisode, ClockKind
 from safeguard.casework.selectors import receiving_team_for
-from safeguard.core.selectors import home_for_user
 from safeguard.demo import names
 from safeguard.demo.generator import SeedOptions, demo_users, generate
 from safeguard.demo.logins import demo_logins
@@ -24,6 +23,7 @@ from safeguard.demo.tests.support import wipe_demo_data
 from safeguard.frontdoor.models import Contact
 from safeguard.frontdoor.partner_selectors import Stage, partner_agency_for, partner_referral_list
 from safeguard.frontdoor.selectors import QueueFilters, contact_queue
+from safeguard.home.selectors import home_for_user
 from safeguard.people.permissions import children_for
 
 CHILDREN = 1200

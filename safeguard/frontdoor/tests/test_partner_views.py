@@ -357,7 +357,7 @@ def test_a_deactivated_partner_sees_nothing_of_their_agency(world: World) -> Non
 
 
 def test_a_partners_home_page_leads_to_both(world: World) -> None:
-    page = signed_in(world.dsl).get(reverse("core:home")).content.decode()
+    page = signed_in(world.dsl).get(reverse("home:home")).content.decode()
     assert f'href="{START}"' in page and f'href="{REFERRALS}"' in page
     assert "Your referrals" in page  # in the header's navigation
 

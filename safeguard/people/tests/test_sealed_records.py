@@ -72,7 +72,7 @@ def test_a_sealed_record_is_absent_for_everyone_not_named(client, make_user, soc
     for role in (Role.DIRECTOR, Role.FRONT_DOOR_PRACTITIONER, Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST):
         user = make_user(role, team=social_worker.team)
         client.force_login(user)
-        home = client.get(reverse("core:home")).content.decode()
+        home = client.get(reverse("home:home")).content.decode()
         listing = client.get(reverse("people:child_list")).content.decode()
         search = client.get(client.post(reverse("people:child_list"), {"q": "Sealedchild"})["Location"])
         assert "Hidden Sealedchild" not in home + listing + search.content.decode(), role

@@ -93,6 +93,6 @@ def test_a_sealed_child_is_left_out_unless_the_analyst_is_named(client, analyst)
 
 def test_the_analyst_finds_the_report_in_the_header(client, analyst, social_worker):
     client.force_login(analyst)
-    assert URL in client.get(reverse("core:home")).content.decode()
+    assert URL in client.get(reverse("home:home")).content.decode()
     client.force_login(social_worker)
-    assert URL not in client.get(reverse("core:home")).content.decode()
+    assert URL not in client.get(reverse("home:home")).content.decode()

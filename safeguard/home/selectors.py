@@ -23,6 +23,7 @@ from safeguard.casework.selectors import (
     running_clocks,
     team_caseloads,
 )
+from safeguard.home.worklist import work_items_for
 
 
 @dataclass
@@ -89,6 +90,10 @@ def home_for_user(*, user: User, request: HttpRequest | None = None) -> HomePage
         }
     if role == Role.PARTNER_AGENCY:
         page.sections.append("partner")
+    items = work_items_for(user=user, today=today)
+    if items:
+        page.sections.insert(0, "work_items")
+        page.data["work_items"] = items
     _log_work_lists(user, page, request)
     return page
 
@@ -106,6 +111,9 @@ _WORK_LISTS = {
 def _log_work_lists(user: User, page: HomePage, request: HttpRequest | None) -> None:
     """The lists on the home page name children, so showing them is written to the access log."""
     shown = [f"{label} ({len(page.data[key])})" for key, label in _WORK_LISTS.items() if key in page.sections]
+    naming = [item for item in page.data.get("work_items", []) if item.names_child]
+    if naming:
+        shown.append(f"things to do ({len(naming)})")
     if shown:
         access_log_record_list(
             user=user,

@@ -10,44 +10,44 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.middleware import AuthenticatedRequest, public
-from safeguard.core.selectors import home_for_user
+from safeguard.home.selectors import home_for_user
 
 
 @public
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return HttpResponseRedirect(reverse("core:home"))
-    return render(request, "core/start.html")
+        return HttpResponseRedirect(reverse("home:home"))
+    return render(request, "home/start.html")
 
 
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"home": home_for_user(user=request.user, request=request)})
+    return render(request, "home/home.html", {"home": home_for_user(user=request.user, request=request)})
 
 
 @public
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    return render(request, "home/accessibility.html")
 
 
 @public
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    return render(request, "home/privacy.html")
 
 
 @public
 @require_GET
 def cookies(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/cookies.html")
+    return render(request, "home/cookies.html")
 
 
 @public
 @require_GET
 def contact(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/contact.html")
+    return render(request, "home/contact.html")
 
 
 @public

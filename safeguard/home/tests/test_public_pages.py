@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["core:start", "core:contact", "core:accessibility", "frontdoor:start", "accounts:login"]
+PAGES = ["home:start", "home:contact", "home:accessibility", "frontdoor:start", "accounts:login"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -27,12 +27,12 @@ def test_every_page_names_the_council_that_runs_it(client, name):
     assert f"&copy; {settings.COUNCIL_NAME}" in html
     assert f"is run by {settings.COUNCIL_NAME}" in html
     assert settings.COUNCIL_LOGO_TEXT in html  # the header's identity
-    for page in ("core:accessibility", "core:privacy", "core:cookies", "core:contact"):
+    for page in ("home:accessibility", "home:privacy", "home:cookies", "home:contact"):
         assert f'href="{reverse(page)}"' in html
 
 
 def test_the_start_page_leads_to_reporting_a_concern_and_says_call_999(client):
-    html = client.get(reverse("core:start")).content.decode()
+    html = client.get(reverse("home:start")).content.decode()
     report = reverse("frontdoor:start")
     assert f'href="{report}"' in html
     assert "Report a concern about a child" in html and "govuk-button--start" in html
@@ -42,6 +42,6 @@ def test_the_start_page_leads_to_reporting_a_concern_and_says_call_999(client):
 
 
 def test_the_contact_page_gives_the_councils_numbers_and_email(client):
-    html = client.get(reverse("core:contact")).content.decode()
+    html = client.get(reverse("home:contact")).content.decode()
     assert settings.COUNCIL_PHONE in html and settings.COUNCIL_OUT_OF_HOURS_PHONE in html
     assert settings.COUNCIL_EMAIL in html and "call 999" in html

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -15,11 +14,11 @@ from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.tests.factories import ChildFactory
 
 PUBLIC_PAGES = [
-    "core:start",
-    "core:accessibility",
-    "core:privacy",
-    "core:cookies",
-    "core:contact",
+    "home:start",
+    "home:accessibility",
+    "home:privacy",
+    "home:cookies",
+    "home:contact",
     "accounts:login",
 ]
 
@@ -35,13 +34,13 @@ def test_public_pages_need_no_login(client, name):
 
 @pytest.mark.django_db
 def test_start_page_tells_people_to_call_999(client):
-    response = client.get(reverse("core:start"))
+    response = client.get(reverse("home:start"))
     assert "If a child is in immediate danger, call 999." in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_home_requires_login(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -51,31 +50,16 @@ def test_home_requires_login(client):
 def test_home_works_for_every_role(client, make_user, role):
     user = make_user(role)
     client.force_login(user)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 200
     assert f"{Role(role).label} home" in html.unescape(response.content.decode())
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_ok(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-@pytest.mark.django_db
-def test_healthz_reports_unreachable_database(client):
-    with mock.patch("safeguard.core.views.connection.cursor", side_effect=RuntimeError("down")):
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
-
-
-@pytest.mark.django_db
 def test_signed_in_user_at_start_goes_home(staff_client):
-    response = staff_client.get(reverse("core:start"))
+    response = staff_client.get(reverse("home:start"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
 
 
 @pytest.mark.django_db
@@ -101,7 +85,7 @@ def test_a_workers_home_shows_their_clocks_in_words(staff_client, social_worker)
 
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))
     services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
-    html = staff_client.get(reverse("core:home")).content.decode()
+    html = staff_client.get(reverse("home:home")).content.decode()
     assert "Your clocks" in html and "Overdue by" in html
 
 
@@ -110,7 +94,7 @@ def test_home_links_to_changing_the_password(staff_client, social_worker):
     staff_client.force_login(social_worker)
     social_worker.last_login = social_worker.date_joined
     social_worker.save()
-    assert reverse("accounts:password_change") in staff_client.get(reverse("core:home")).content.decode()
+    assert reverse("accounts:password_change") in staff_client.get(reverse("home:home")).content.decode()
 
 
 def test_a_team_managers_home_lists_referrals_to_allocate_and_assessments_to_authorise(
@@ -134,7 +118,7 @@ def test_a_team_managers_home_lists_referrals_to_allocate_and_assessments_to_aut
     assessment = assessment_start(actor=social_worker, episode=held, start_date=today)
     Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_date=today)
     client.force_login(manager)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     to_allocate = page[page.index("Referrals to allocate (1)") : page.index("Assessments to authorise")]
     assert "Waiting Child" in to_allocate and "3 days" in to_allocate
     assert reverse("casework:allocate", args=[waiting.pk]) in to_allocate
@@ -150,6 +134,6 @@ def test_the_front_doors_home_lists_only_referrals_still_with_it(client, make_us
     EpisodeFactory(child=ChildFactory(given_name="Still", family_name="Here"), team=front_door.team)
     EpisodeFactory(child=ChildFactory(given_name="Sent", family_name="On"), team=social_worker.team)
     client.force_login(front_door)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     assert "Referrals to send to a team (1)" in page
     assert "Still Here" in page and "Sent On" not in page

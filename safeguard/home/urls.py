@@ -1,8 +1,8 @@
 from django.urls import path
 
-from safeguard.core import views
+from safeguard.home import views
 
-app_name = "core"
+app_name = "home"
 
 urlpatterns = [
     path("", views.start, name="start"),

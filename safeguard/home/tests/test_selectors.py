@@ -9,7 +9,7 @@ import pytest
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AccessLogEntry
 from safeguard.casework.tests.factories import EpisodeFactory
-from safeguard.core.selectors import home_for_user
+from safeguard.home.selectors import home_for_user
 
 pytestmark = pytest.mark.django_db
 
