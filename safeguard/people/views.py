@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,10 +15,11 @@ from safeguard.audit.models import AccessKind
 from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
+from safeguard.design_system.pages import form_page, posted
 from safeguard.people.access import refuse
 from safeguard.people.forms import BreakGlassForm, ChildSearchForm, MergeForm, SealForm
 from safeguard.people.journeys import ADD_CHILD
-from safeguard.people.models import Person
+from safeguard.people.models import BreakGlassGrant, Person
 from safeguard.people.permissions import (
     can,
     can_add_child,
@@ -49,8 +49,8 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
         # A partner agency user searches nobody: their pages are their agency's referrals.
         raise PermissionDenied
     if request.method == "POST":
-        posted = ChildSearchForm(request.POST)
-        query = posted.cleaned_data["q"] if posted.is_valid() else ""
+        search = ChildSearchForm(request.POST)
+        query = search.cleaned_data["q"] if search.is_valid() else ""
         return HttpResponseRedirect(
             f"{reverse('people:child_list')}?search={search_remember(request, _SEARCH_KEY, query)}"
         )
@@ -107,22 +107,31 @@ def child_access_log(request: AuthenticatedRequest, child_id: uuid.UUID) -> Http
 def break_glass(request: AuthenticatedRequest) -> HttpResponse:
     if not can_break_glass(request.user):
         raise PermissionDenied
-    form = BreakGlassForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        child = child_find_for_break_glass(user=request.user, la_child_id=form.cleaned_data["la_child_id"])
+
+    def open_record(data: dict[str, Any]) -> BreakGlassGrant:
+        child = child_find_for_break_glass(user=request.user, la_child_id=data["la_child_id"])
         if child is None:
-            form.add_error("la_child_id", "No child has that local child identifier: check it and try again")
-        else:
-            grant = break_glass_open(actor=request.user, person=child, reason=form.cleaned_data["reason"])
-            messages.success(
-                request,
-                f"You have emergency access to this record until {govuk_datetime(grant.expires_at)}. "
-                "Your reason has been recorded and the child's managers have been told.",
+            raise ValidationError(
+                {"la_child_id": "No child has that local child identifier: check it and try again"}
             )
-            return HttpResponseRedirect(reverse("people:child_detail", args=[child.pk]))
-    return render(
-        request, "people/break_glass.html", {"form": form, "back_url": reverse("people:child_list")}
+        return break_glass_open(actor=request.user, person=child, reason=data["reason"])
+
+    return form_page(
+        request,
+        BreakGlassForm(posted(request), user=request.user),
+        template="people/break_glass.html",
+        save=open_record,
+        then=lambda grant: _child_url(grant.person),
+        success=lambda grant: (
+            f"You have emergency access to this record until {govuk_datetime(grant.expires_at)}. "
+            "Your reason has been recorded and the child's managers have been told."
+        ),
+        context={"back_url": reverse("people:child_list")},
     )
+
+
+def _child_url(child: Person) -> str:
+    return reverse("people:child_detail", args=[child.pk])
 
 
 def _require_add(request: AuthenticatedRequest) -> None:
@@ -170,23 +179,17 @@ def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
     child = child_get_for_user(user=request.user, child_id=child_id, request=request)
     if not can_seal(request.user, child):
         _refuse(request, child, "the user may not seal this record")
-    form = SealForm(
-        request.POST if request.method == "POST" else None,
-        candidates=seal_candidates(child=child, exclude=request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        child_seal_service(
-            actor=request.user,
-            child=child,
-            reason=form.cleaned_data["reason"],
-            named_users=form.chosen_users(),
-        )
-        messages.success(request, "The record is sealed. Only the people you named can find it.")
-        return HttpResponseRedirect(reverse("people:child_detail", args=[child.pk]))
-    return render(
+    form = SealForm(posted(request), candidates=seal_candidates(child=child, exclude=request.user))
+    return form_page(
         request,
-        "people/child_seal.html",
-        {"form": form, "child": child, "back_url": reverse("people:child_detail", args=[child.pk])},
+        form,
+        template="people/child_seal.html",
+        save=lambda data: child_seal_service(
+            actor=request.user, child=child, reason=data["reason"], named_users=form.chosen_users()
+        ),
+        then=_child_url(child),
+        success="The record is sealed. Only the people you named can find it.",
+        context={"child": child, "back_url": _child_url(child)},
     )
 
 
@@ -195,28 +198,23 @@ def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespo
     keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
     if not can(request.user, Action.MERGE, keep):
         _refuse(request, keep, "the user may not merge records")
-    form = MergeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        identifier = form.cleaned_data["duplicate"].strip()
+
+    def merge(data: dict[str, Any]) -> None:
+        identifier = data["duplicate"].strip()
         duplicate = children_for(request.user, Action.MERGE).filter(la_child_id__iexact=identifier).first()
         if duplicate is None and children_for(request.user).filter(la_child_id__iexact=identifier).exists():
             # Seen but held by a team outside the user's merge scope: refused, as for the kept one.
             _refuse(request, keep, "the duplicate is outside the user's merge scope")
         if duplicate is None:
-            form.add_error("duplicate", "No child you can see has that local child identifier")
-        else:
-            try:
-                child_merge_service(
-                    actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, "The records are merged.")
-                return HttpResponseRedirect(reverse("people:child_detail", args=[keep.pk]))
-    return render(
+            raise ValidationError({"duplicate": "No child you can see has that local child identifier"})
+        child_merge_service(actor=request.user, keep=keep, duplicate=duplicate, reason=data["reason"])
+
+    return form_page(
         request,
-        "people/child_merge.html",
-        {"form": form, "child": keep, "back_url": reverse("people:child_detail", args=[keep.pk])},
+        MergeForm(posted(request)),
+        template="people/child_merge.html",
+        save=merge,
+        then=_child_url(keep),
+        success="The records are merged.",
+        context={"child": keep, "back_url": _child_url(keep)},
     )
