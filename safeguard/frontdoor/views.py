@@ -4,10 +4,11 @@ selectors read and authorise, services write."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.middleware import AuthenticatedRequest, public
-from safeguard.accounts.models import Team
+from safeguard.accounts.models import Team, User
 from safeguard.accounts.policy import Action
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.selectors import receiving_team_for, receiving_teams
@@ -23,6 +24,7 @@ from safeguard.core.codes import AssessmentFactor
 from safeguard.core.searches import search_recall, search_remember
 from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_date
+from safeguard.design_system.pages import form_action, form_page, posted
 from safeguard.frontdoor import config, forms, matching, selectors, services
 from safeguard.frontdoor.api import openapi_operations
 from safeguard.frontdoor.clock import clock_tag
@@ -31,6 +33,8 @@ from safeguard.frontdoor.models import Contact, ContactStatus, Decision
 from safeguard.frontdoor.permissions import can_see_referrer, is_front_door, is_front_door_manager
 from safeguard.frontdoor.ratelimit import client_ip, rate_limited
 from safeguard.people.permissions import can, children_for
+
+R = TypeVar("R")
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -255,14 +259,29 @@ def _triage_contact(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Con
     return contact
 
 
-def _done(request: HttpRequest, contact: Contact, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return HttpResponseRedirect(_contact_url(contact))
+def _contact_action(
+    request: AuthenticatedRequest,
+    contact: Contact,
+    save: Callable[[dict[str, Any]], R],
+    *,
+    success: str | Callable[[R], str],
+    then: Callable[[R], str] | None = None,
+) -> HttpResponse:
+    """A triage button on the contact's page: a refusal goes back to it as a message."""
+    back = _contact_url(contact)
+    return form_action(request, None, save=save, then=then or back, back=back, success=success)
 
 
-def _refused(request: HttpRequest, contact: Contact, error: ValidationError) -> HttpResponse:
-    messages.error(request, " ".join(error.messages))
-    return HttpResponseRedirect(_contact_url(contact))
+def _chosen(key: str, request: AuthenticatedRequest, error: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get(key, ""))
+    except ValueError:
+        raise ValidationError(error) from None
+
+
+_NO_ASSIGNEE = "Select who to assign the contact to"
+_NO_CHILD = "Select the child this contact is about"
+_NO_CONTACT = "Select the contact to merge this one into"
 
 
 @require_POST
@@ -270,71 +289,82 @@ def contact_assign(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
     contact = _triage_contact(request, contact_id)
     staff = selectors.front_door_staff()
     form = forms.AssignForm(request.POST, staff=[(str(u.pk), u.display_name) for u in staff])
-    if not form.is_valid():
-        return _refused(request, contact, ValidationError("Select who to assign the contact to"))
-    assignee = staff.get(pk=form.cleaned_data["assignee"])
-    services.contact_assign(actor=request.user, contact=contact, assignee=assignee)
-    return _done(request, contact, f"Contact assigned to {assignee.display_name}")
+
+    def assign(_data: dict[str, Any]) -> User:
+        if not form.is_valid():
+            raise ValidationError(_NO_ASSIGNEE)
+        assignee = staff.get(pk=form.cleaned_data["assignee"])
+        services.contact_assign(actor=request.user, contact=contact, assignee=assignee)
+        return assignee
+
+    return _contact_action(
+        request, contact, assign, success=lambda assignee: f"Contact assigned to {assignee.display_name}"
+    )
 
 
 @require_POST
 def contact_link_child(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
     contact = _triage_contact(request, contact_id)
-    try:
-        child_id = uuid.UUID(request.POST.get("child", ""))
-    except ValueError:
-        return _refused(request, contact, ValidationError("Select the child this contact is about"))
-    child = children_for(request.user).filter(pk=child_id).first()
-    if child is None:
-        return _refused(request, contact, ValidationError("Select the child this contact is about"))
-    try:
-        services.contact_link_child(actor=request.user, contact=contact, child=child)
-    except ValidationError as error:
-        return _refused(request, contact, error)
-    return _done(request, contact, "The contact is linked to the child's record")
+
+    def link(_data: dict[str, Any]) -> Contact:
+        child = children_for(request.user).filter(pk=_chosen("child", request, _NO_CHILD)).first()
+        if child is None:
+            raise ValidationError(_NO_CHILD)
+        return services.contact_link_child(actor=request.user, contact=contact, child=child)
+
+    return _contact_action(request, contact, link, success="The contact is linked to the child's record")
 
 
 @require_POST
 def contact_child_create(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
     contact = _triage_contact(request, contact_id)
-    try:
-        services.contact_child_create(actor=request.user, contact=contact)
-    except ValidationError as error:
-        return _refused(request, contact, error)
-    return _done(request, contact, "A new child's record was created and linked to the contact")
+    return _contact_action(
+        request,
+        contact,
+        lambda _data: services.contact_child_create(actor=request.user, contact=contact),
+        success="A new child's record was created and linked to the contact",
+    )
 
 
 @require_POST
 def contact_merge(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
     contact = _triage_contact(request, contact_id)
-    try:
-        into_id = uuid.UUID(request.POST.get("into", ""))
-    except ValueError:
-        return _refused(request, contact, ValidationError("Select the contact to merge this one into"))
-    into = selectors.contacts_to_merge_into(contact).filter(pk=into_id).first()
-    if into is None:
-        return _refused(request, contact, ValidationError("Select the contact to merge this one into"))
-    try:
-        services.contact_merge(actor=request.user, contact=contact, into=into)
-    except ValidationError as error:
-        return _refused(request, contact, error)
-    return _done(request, into, f"Contact {contact.reference} was merged into this one")
 
+    def merge(_data: dict[str, Any]) -> Contact:
+        into_id = _chosen("into", request, _NO_CONTACT)
+        into = selectors.contacts_to_merge_into(contact).filter(pk=into_id).first()
+        if into is None:
+            raise ValidationError(_NO_CONTACT)
+        return services.contact_merge(actor=request.user, contact=contact, into=into)
 
-def _form_page(
-    request: HttpRequest, contact: Contact, form: Any, title: str, submit: str, intro: str = ""
-) -> HttpResponse:
-    return render(
+    return _contact_action(
         request,
-        "frontdoor/contact_form.html",
-        {
-            "contact": contact,
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "intro": intro,
-            "back_url": _contact_url(contact),
-        },
+        contact,
+        merge,
+        success=f"Contact {contact.reference} was merged into this one",
+        then=lambda merged: reverse("frontdoor:contact_detail", args=[merged.merged_into_id]),
+    )
+
+
+def _contact_form(
+    request: AuthenticatedRequest,
+    contact: Contact,
+    form: BaseForm,
+    page: str,
+    save: Callable[[dict[str, Any]], R],
+    *,
+    then: str = "",
+    success: str | Callable[[R], str] = "",
+) -> HttpResponse:
+    """A triage page with a form of its own, about one contact (``frontdoor/contact_<page>.html``)."""
+    return form_page(
+        request,
+        form,
+        template=f"frontdoor/contact_{page}.html",
+        save=save,
+        then=then or _contact_url(contact),
+        success=success,
+        context={"contact": contact, "back_url": _contact_url(contact)},
     )
 
 
@@ -361,21 +391,34 @@ def contact_decide(request: AuthenticatedRequest, contact_id: uuid.UUID) -> Http
     if not contact.is_open or contact.status == ContactStatus.AWAITING_AUTHORISATION:
         return HttpResponseRedirect(_contact_url(contact))
     initial = request.session.get(_decision_key(contact)) or {"receiving_team": _default_team(contact)}
-    form = forms.DecisionForm(
-        request.POST if request.method == "POST" else None, initial=initial, teams=_team_choices()
-    )
+    form = forms.DecisionForm(posted(request), initial=initial, teams=_team_choices())
     if timezone.localdate() <= contact.decision_due:
         del form.fields["late_reason"]
     else:
         form.fields["late_reason"].help_text = f"It was due on {govuk_date(contact.decision_due)}."
-    if request.method == "POST" and form.is_valid():
-        needs_child = form.cleaned_data["decision"] in (Decision.REFERRAL, Decision.STRATEGY)
+
+    def choose(data: dict[str, Any]) -> None:
+        needs_child = data["decision"] in (Decision.REFERRAL, Decision.STRATEGY)
         if needs_child and contact.child_id is None:
-            form.add_error("decision", "Link the contact to a child's record before you refer")
-        else:
-            request.session[_decision_key(contact)] = form.cleaned_data
-            return HttpResponseRedirect(reverse("frontdoor:contact_decide_check", args=[contact.pk]))
-    return _form_page(request, contact, form, "Decide what happens next", "Continue")
+            raise ValidationError({"decision": "Link the contact to a child's record before you refer"})
+        request.session[_decision_key(contact)] = data
+
+    return _contact_form(
+        request,
+        contact,
+        form,
+        "decide",
+        choose,
+        then=reverse("frontdoor:contact_decide_check", args=[contact.pk]),
+    )
+
+
+def _decision_recorded(contact: Contact) -> str:
+    if contact.status == ContactStatus.AWAITING_AUTHORISATION:
+        return "Decision sent to a front door manager to authorise"
+    if contact.episode is not None and contact.episode.team is not None:
+        return f"Decision recorded. The referral is with {contact.episode.team.name}"
+    return "Decision recorded"
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,8 +429,9 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
         return HttpResponseRedirect(_contact_url(contact))
     team = _team(chosen.get("receiving_team"))
     if request.method == "POST":
-        try:
-            services.contact_decide(
+
+        def decide(_data: dict[str, Any]) -> Contact:
+            decided = services.contact_decide(
                 actor=request.user,
                 contact=contact,
                 decision=chosen["decision"],
@@ -395,17 +439,10 @@ def contact_decide_check(request: AuthenticatedRequest, contact_id: uuid.UUID) -
                 late_reason=chosen.get("late_reason", ""),
                 receiving_team=team,
             )
-        except ValidationError as error:
-            return _refused(request, contact, error)
-        request.session.pop(_decision_key(contact), None)
-        waiting = contact.status == ContactStatus.AWAITING_AUTHORISATION
-        if waiting:
-            message = "Decision sent to a front door manager to authorise"
-        elif contact.episode is not None and contact.episode.team is not None:
-            message = f"Decision recorded. The referral is with {contact.episode.team.name}"
-        else:
-            message = "Decision recorded"
-        return _done(request, contact, message)
+            request.session.pop(_decision_key(contact), None)
+            return decided
+
+        return _contact_action(request, contact, decide, success=_decision_recorded)
     needs_manager = chosen[
         "decision"
     ] in config.decisions_needing_authorisation() and not is_front_door_manager(request.user)
@@ -434,47 +471,54 @@ def contact_authorise(request: AuthenticatedRequest, contact_id: uuid.UUID) -> H
     referring = contact.decision in (Decision.REFERRAL, Decision.STRATEGY)
     proposed = str(contact.receiving_team_id) if contact.receiving_team_id else _default_team(contact)
     form = forms.AuthoriseForm(
-        request.POST if request.method == "POST" else None,
-        initial={"receiving_team": proposed},
-        teams=_team_choices() if referring else None,
+        posted(request), initial={"receiving_team": proposed}, teams=_team_choices() if referring else None
     )
     if timezone.localdate() <= contact.decision_due or contact.decision_late_reason:
         del form.fields["late_reason"]
     else:
         form.fields["late_reason"].help_text = f"It was due on {govuk_date(contact.decision_due)}."
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["approve"] == "yes"
+
+    def authorise(data: dict[str, Any]) -> bool:
+        approve: bool = data["approve"] == "yes"
         try:
             services.contact_authorise(
                 actor=request.user,
                 contact=contact,
                 approve=approve,
-                note=form.cleaned_data["note"],
-                late_reason=form.cleaned_data.get("late_reason", ""),
-                receiving_team=_team(form.cleaned_data.get("receiving_team")),
+                note=data["note"],
+                late_reason=data.get("late_reason", ""),
+                receiving_team=_team(data.get("receiving_team")),
             )
         except ValidationError as error:
-            field = "late_reason" if "late_reason" in form.fields else None
-            for message in error.messages:
-                form.add_error(field, message)
-        else:
-            return _done(
-                request,
-                contact,
-                "Decision authorised" if approve else "Decision returned to be decided again",
-            )
-    intro = f"Decision: {contact.get_decision_display()}. Reason: {contact.decision_reason}"
-    return _form_page(request, contact, form, "Authorise the decision", "Save", intro)
+            # The service's refusals are about the reason for lateness, when it is asked.
+            if "late_reason" in form.fields:
+                raise ValidationError({"late_reason": error.messages}) from error
+            raise
+        return approve
+
+    return _contact_form(
+        request,
+        contact,
+        form,
+        "authorise",
+        authorise,
+        success=lambda approved: (
+            "Decision authorised" if approved else "Decision returned to be decided again"
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def contact_partner_information(request: AuthenticatedRequest, contact_id: uuid.UUID) -> HttpResponse:
     contact = _triage_contact(request, contact_id)
-    form = forms.PartnerInformationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.partner_information_add(actor=request.user, contact=contact, **form.cleaned_data)
-        return _done(request, contact, "Information from the partner agency recorded")
-    return _form_page(request, contact, form, "Add information from a partner agency", "Save information")
+    return _contact_form(
+        request,
+        contact,
+        forms.PartnerInformationForm(posted(request)),
+        "partner_information",
+        lambda data: services.partner_information_add(actor=request.user, contact=contact, **data),
+        success="Information from the partner agency recorded",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -482,11 +526,11 @@ def contact_release_referrer(request: AuthenticatedRequest, contact_id: uuid.UUI
     contact = _triage_contact(request, contact_id)
     if not is_front_door_manager(request.user):
         raise PermissionDenied
-    form = forms.ReleaseReferrerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.referrer_release(actor=request.user, contact=contact, reason=form.cleaned_data["reason"])
-        return _done(
-            request, contact, "The referrer's details can now be seen by staff working with the child"
-        )
-    intro = "Staff outside the front door will see who raised this concern. Families never will."
-    return _form_page(request, contact, form, "Release the referrer's details", "Release details", intro)
+    return _contact_form(
+        request,
+        contact,
+        forms.ReleaseReferrerForm(posted(request)),
+        "release_referrer",
+        lambda data: services.referrer_release(actor=request.user, contact=contact, reason=data["reason"]),
+        success="The referrer's details can now be seen by staff working with the child",
+    )
