@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -33,6 +34,7 @@ from safeguard.accounts.services import (
     mfa_verify,
 )
 from safeguard.core.http import client_address, rate_limited
+from safeguard.design_system.pages import form_page, posted
 
 login = public(
     auth_views.LoginView.as_view(
@@ -142,6 +144,9 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home:home")
 
 
+_CODE_NOT_CORRECT = "The security code is not correct: check your authenticator app and try again"
+
+
 def _qr_data_uri(url: str) -> str:
     out = io.BytesIO()
     write_qrcode_image(url, out)
@@ -170,7 +175,7 @@ def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
             return render(
                 request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": _next_url(request)}
             )
-        form.add_error("code", "The security code is not correct: check your authenticator app and try again")
+        form.add_error("code", _CODE_NOT_CORRECT)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
@@ -188,12 +193,19 @@ def mfa_setup(request: AuthenticatedRequest) -> HttpResponse:
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
 def mfa_verify_view(request: AuthenticatedRequest) -> HttpResponse:
-    form = MFACodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if mfa_verify(request=request, user=request.user, token=form.cleaned_data["code"]):
-            return HttpResponseRedirect(_next_url(request))
-        form.add_error("code", "The security code is not correct: check your authenticator app and try again")
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+    def verify(data: dict[str, Any]) -> None:
+        if not mfa_verify(request=request, user=request.user, token=data["code"]):
+            raise ValidationError({"code": _CODE_NOT_CORRECT})
+
+    # The code's label is the page's heading, so the page keeps its own layout.
+    return form_page(
+        request,
+        MFACodeForm(posted(request)),
+        template="accounts/mfa_verify.html",
+        save=verify,
+        then=_next_url(request),
+        context={"next": _next_url(request)},
+    )
 
 
 @mfa_exempt
