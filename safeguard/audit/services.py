@@ -140,6 +140,7 @@ def audited_update(
     audit: Sequence[str] | None = None,
     validate: bool = False,
     whole_row: bool = False,
+    also: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Change fields of one record and write the audit event with each field's value before
     and after, in one transaction. Returns the event: its ``changes`` say what moved (empty
@@ -151,6 +152,8 @@ def audited_update(
     caller that has set other attributes itself. ``audit`` and ``validate`` are as for
     ``audited_create``. If validation, the save or the audit row fails, the instance gets
     its old values back, so a page shown again after the error shows the record as it is stored.
+    ``also`` adds entries to the event's changes beside the fields' (``{"before": ..., "after":
+    ...}`` for what the row does not hold, such as the users named on a sealed record).
     """
     model = type(instance)
     stamps = {"modified_by": actor} if _has_field(model, "modified_by") else {}
@@ -174,7 +177,7 @@ def audited_update(
                 actor=actor,
                 action=action,
                 instance=instance,
-                changes=diff(before, _values(instance, attnames)),
+                changes=diff(before, _values(instance, attnames)) | dict(also or {}),
                 child_id=_child(child_id),
             )
         except BaseException:

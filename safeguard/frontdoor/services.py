@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, User
-from safeguard.audit.services import audit_event_record, audited_update, diff, snapshot
+from safeguard.audit.services import audit_event_record, audited_create, audited_update
 from safeguard.casework.models import CINEpisode
 from safeguard.casework.services import (
     episode_open,
@@ -141,39 +141,38 @@ def contact_create(
     for attempt in range(_REFERENCE_ATTEMPTS):
         try:
             with transaction.atomic():
-                contact = Contact(
-                    reference=new_reference(),
-                    received_at=received_at,
-                    received_on=received_on,
-                    decision_due=decision_due(received_on),
-                    channel=channel,
-                    reporter_type=details.reporter_type,
-                    referral_source=referral_source_for(
-                        reporter_type=details.reporter_type,
-                        anonymous=anonymous,
-                        agency_type=agency.agency_type if agency else details.agency_type,
-                    ),
-                    danger=details.danger,
-                    immediate_danger=details.danger == Danger.YES,
-                    concern=details.concern,
-                    concern_when=details.concern_when,
-                    other_children=str(details.child.get("other_children", "")),
-                    adults=details.adults,
-                    risk_factors=list(details.professional.get("risk_factors", [])),
-                    agency=agency,
-                    created_by=actor,
-                    modified_by=actor,
-                    **child_fields,
-                    **professional,
-                )
-                contact.save()
-                Referrer.objects.create(contact=contact, anonymous=anonymous, **referrer_fields)
-                audit_event_record(
+                contact = audited_create(
+                    Contact,
                     actor=actor,
                     action="contact_create",
-                    instance=contact,
-                    changes=diff({}, snapshot(contact, _AUDITED_FIELDS)),
+                    values={
+                        "reference": new_reference(),
+                        "received_at": received_at,
+                        "received_on": received_on,
+                        "decision_due": decision_due(received_on),
+                        "channel": channel,
+                        "reporter_type": details.reporter_type,
+                        "referral_source": referral_source_for(
+                            reporter_type=details.reporter_type,
+                            anonymous=anonymous,
+                            agency_type=agency.agency_type if agency else details.agency_type,
+                        ),
+                        "danger": details.danger,
+                        "immediate_danger": details.danger == Danger.YES,
+                        "concern": details.concern,
+                        "concern_when": details.concern_when,
+                        "other_children": str(details.child.get("other_children", "")),
+                        "adults": details.adults,
+                        "risk_factors": list(details.professional.get("risk_factors", [])),
+                        "agency": agency,
+                        **child_fields,
+                        **professional,
+                    },
+                    # Not the concern or the names: the trail must not copy what a referrer said.
+                    audit=_AUDITED_FIELDS,
+                    child_id=None,
                 )
+                Referrer.objects.create(contact=contact, anonymous=anonymous, **referrer_fields)
                 return contact
         except IntegrityError:
             if attempt == _REFERENCE_ATTEMPTS - 1:
@@ -263,24 +262,21 @@ def partner_information_add(
 ) -> PartnerInformation:
     _require_front_door(actor)
     with transaction.atomic():
-        item = PartnerInformation.objects.create(
-            contact=contact,
-            agency=agency,
-            given_by=given_by,
-            received_on=received_on,
-            information=information,
-            consent_basis=consent_basis,
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
+        return audited_create(
+            PartnerInformation,
             actor=actor,
             action="partner_information_add",
-            instance=item,
-            changes=diff({}, snapshot(item, ["contact_id", "agency", "received_on", "consent_basis"])),
+            values={
+                "contact": contact,
+                "agency": agency,
+                "given_by": given_by,
+                "received_on": received_on,
+                "information": information,
+                "consent_basis": consent_basis,
+            },
+            audit=["contact", "agency", "received_on", "consent_basis"],
             child_id=contact.child_id,
         )
-    return item
 
 
 def _lock_in_status(contact: Contact, status: str) -> None:
@@ -452,19 +448,15 @@ def referrer_release(*, actor: User, contact: Contact, reason: str) -> Referrer:
     if not reason.strip():
         raise ValidationError("Enter the reason for releasing the referrer's details")
     referrer = contact.referrer
-    with transaction.atomic():
-        before = snapshot(referrer, ["released_at", "release_reason"])
-        referrer.released_by = actor
-        referrer.released_at = timezone.now()
-        referrer.release_reason = reason
-        referrer.save()
-        audit_event_record(
-            actor=actor,
-            action="referrer_release",
-            instance=referrer,
-            changes=diff(before, snapshot(referrer, ["released_at", "release_reason"])),
-            child_id=contact.child_id,
-        )
+    audited_update(
+        referrer,
+        actor=actor,
+        action="referrer_release",
+        values={"released_by": actor, "released_at": timezone.now(), "release_reason": reason},
+        audit=["released_at", "release_reason"],
+        child_id=contact.child_id,
+        whole_row=True,
+    )
     return referrer
 
 

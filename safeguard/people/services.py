@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
 from safeguard.accounts.policy import BREAK_GLASS_MINUTES, Action
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audit_event_record, audited_create, audited_update, diff, snapshot
 from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.codes import Ethnicity, Sex
 from safeguard.people.models import (
@@ -56,26 +57,25 @@ def child_create(
     for attempt in range(_ID_ATTEMPTS):
         try:
             with transaction.atomic():
-                child = Person(
-                    la_child_id=_new_la_child_id(),
-                    given_name=given_name,
-                    family_name=family_name,
-                    date_of_birth=date_of_birth,
-                    expected_date_of_birth=expected_date_of_birth,
-                    sex=sex,
-                    nhs_number=nhs_number,
-                    ethnicity=ethnicity,
-                    created_by=actor,
-                    modified_by=actor,
-                )
-                child.full_clean()
-                child.save()
-                audit_event_record(
+                child_id = uuid.uuid4()
+                child = audited_create(
+                    Person,
                     actor=actor,
                     action="child_create",
-                    instance=child,
-                    changes=diff({}, snapshot(child)),
-                    child_id=child.pk,
+                    values={
+                        "id": child_id,
+                        "la_child_id": _new_la_child_id(),
+                        "given_name": given_name,
+                        "family_name": family_name,
+                        "date_of_birth": date_of_birth,
+                        "expected_date_of_birth": expected_date_of_birth,
+                        "sex": sex,
+                        "nhs_number": nhs_number,
+                        "ethnicity": ethnicity,
+                    },
+                    audit=_columns(Person),
+                    validate=True,
+                    child_id=child_id,
                 )
                 if address:
                     _address_add(actor=actor, person=child, fields=address)
@@ -86,18 +86,21 @@ def child_create(
     raise AssertionError("unreachable")
 
 
+def _columns(model: type[models.Model]) -> list[str]:
+    """Every column: a new person's or address's event records the whole row."""
+    return [f.name for f in model._meta.concrete_fields]
+
+
 def _address_add(*, actor: User, person: Person, fields: dict[str, object]) -> Address:
-    address = Address(person=person, created_by=actor, modified_by=actor, **fields)
-    address.full_clean()
-    address.save()
-    audit_event_record(
+    return audited_create(
+        Address,
         actor=actor,
         action="address_add",
-        instance=address,
-        changes=diff({}, snapshot(address)),
+        values={"person": person, **fields},
+        audit=_columns(Address),
+        validate=True,
         child_id=person.pk if person.is_child_record else None,
     )
-    return address
 
 
 def _record_managers(person: Person) -> list[str]:
@@ -119,19 +122,16 @@ def break_glass_open(*, actor: User, person: Person, reason: str) -> BreakGlassG
     """
     now = timezone.now()
     with transaction.atomic():
-        grant = BreakGlassGrant.objects.create(
-            person=person,
-            user=actor,
-            reason=reason,
-            expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
+        grant = audited_create(
+            BreakGlassGrant,
             actor=actor,
             action="break_glass_open",
-            instance=grant,
-            changes=diff({}, snapshot(grant, ["person_id", "user_id", "reason", "expires_at"])),
+            values={
+                "person": person,
+                "user": actor,
+                "reason": reason,
+                "expires_at": now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+            },
             child_id=person.pk,
         )
         recipients = _record_managers(person)
@@ -163,26 +163,26 @@ def break_glass_notify(*, grant_id: str, recipients: list[str]) -> None:
 def child_seal(*, actor: User, child: Person, reason: str, named_users: list[User]) -> Person:
     """Seal a child's record so only the named users (and the actor) can find or open it."""
     with transaction.atomic():
-        before = snapshot(child, ["is_sealed", "seal_reason"])
-        child.is_sealed = True
-        child.seal_reason = reason
-        child.modified_by = actor
-        child.full_clean()
-        child.save(update_fields=["is_sealed", "seal_reason", "modified_by", "modified_at"])
         names = {actor, *named_users}
         existing = set(SealedRecordAccess.objects.filter(person=child).values_list("user_id", flat=True))
+        audited_update(
+            child,
+            actor=actor,
+            action="child_seal",
+            values={"is_sealed": True, "seal_reason": reason},
+            validate=True,
+            child_id=child.pk,
+            also={
+                "named_users": {
+                    "before": sorted(map(str, existing)),
+                    "after": sorted(str(u.pk) for u in names),
+                }
+            },
+        )
         SealedRecordAccess.objects.bulk_create(
             SealedRecordAccess(person=child, user=u, created_by=actor, modified_by=actor)
             for u in names
             if u.pk not in existing
-        )
-        changes = diff(before, snapshot(child, ["is_sealed", "seal_reason"]))
-        changes["named_users"] = {
-            "before": sorted(map(str, existing)),
-            "after": sorted(str(u.pk) for u in names),
-        }
-        audit_event_record(
-            actor=actor, action="child_seal", instance=child, changes=changes, child_id=child.pk
         )
     return child
 
