@@ -1,5 +1,6 @@
 """The Jinja2 environment for every page: the design system's, plus the globals that need
-the domain apps (the design system sits below them, so it cannot import them itself)."""
+the domain apps (the design system sits below them, so it cannot import them itself): the
+header's navigation and how a page may name a person."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from safeguard.design_system.jinja2 import environment as design_system_environment
+from safeguard.navigation import service_navigation
 from safeguard.people.models import Person
 from safeguard.people.selectors import PersonReference
 from safeguard.people.selectors import person_reference as person_reference_for
@@ -38,4 +40,5 @@ def person_reference(context: Context, person: Person) -> PersonReference:
 def environment(**options: Any) -> Environment:
     env = design_system_environment(**options)
     env.globals["person_reference"] = person_reference
+    env.globals["service_navigation"] = service_navigation
     return env

@@ -18,7 +18,6 @@ from markupsafe import Markup
 
 from safeguard.design_system import formatting
 from safeguard.design_system.forms import govuk_error_summary_params, govuk_field
-from safeguard.design_system.navigation import service_navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -69,7 +68,6 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "govuk_field": govuk_field,
             "govuk_error_summary_params": govuk_error_summary_params,
-            "service_navigation": service_navigation,
             "session_timeout_seconds": session_timeout_seconds,
         }
     )

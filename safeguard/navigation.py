@@ -1,4 +1,7 @@
-"""Service navigation: what each role sees in the header."""
+"""Service navigation: what each role sees in the header.
+
+Project wiring beside the URLconf: it names every app's pages and the roles that may open
+them, so it sits above all the apps (the design system only draws what it is given)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from safeguard.accounts.policy import (
     RECORDS_ROLES,
     STAFF_ROLES,
 )
+from safeguard.returns.url_policy import REPORT_ROLES
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
     NavItem("Your referrals", "frontdoor:partner_referrals", PARTNER_ROLES),
     NavItem("Manage", "accounts:manage", MANAGE_ROLES),
-    # The same roles as returns.url_policy.REPORT_ROLES (named here: returns is a layer above).
-    NavItem("Returns", "returns:cin_census_report", frozenset({Role.PERFORMANCE_ANALYST})),
+    NavItem("Returns", "returns:cin_census_report", REPORT_ROLES),
     NavItem("Conferences", "conferences:diary", frozenset({Role.CONFERENCE_CHAIR})),
 )
 
