@@ -36,7 +36,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Children", "people:child_list", CHILD_RECORD_ROLES),
     NavItem("Clocks", "casework:clocks", CASE_HOLDING_ROLES | MANAGER_ROLES),
     NavItem("Teams", "accounts:team_list", STAFF_ROLES),
-    NavItem("Audit", "audit:export", AUDIT_EXPORT_ROLES),
+    NavItem("Audit", "records:audit_export", AUDIT_EXPORT_ROLES),
     NavItem("Records", "records:disposal_review", RECORDS_ROLES),
     NavItem("Front door", "frontdoor:queue", FRONT_DOOR_ROLES),
     NavItem("Your referrals", "frontdoor:partner_referrals", PARTNER_ROLES),

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", include("safeguard.home.urls")),
     path("accounts/", include("safeguard.accounts.urls")),
     path("children/", include("safeguard.people.urls")),
-    path("audit/", include("safeguard.audit.urls")),
     path("records/", include("safeguard.records.urls")),
     path("casework/", include("safeguard.casework.urls")),
     path("returns/", include("safeguard.returns.urls")),

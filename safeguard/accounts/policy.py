@@ -253,7 +253,7 @@ URL_POLICY: dict[str, UrlRule] = {
     # Nothing submitted yet: an allowed user finds nothing there.
     "people:add_child:done": Roles(ADD_CHILD_ROLES, allowed_statuses=frozenset({404})),
     "people:add_child:start_again": PostOnly(),
-    "audit:export": Roles(AUDIT_EXPORT_ROLES),
+    "records:audit_export": Roles(AUDIT_EXPORT_ROLES),
     "records:subject_access_new": ChildRecord(Action.VIEW),
     # Addressed by the request's own key: anyone gets 404 for a key that is not theirs.
     "records:subject_access_detail": ObjectPage(),

@@ -423,7 +423,7 @@ def test_no_page_names_a_sealed_child_to_anyone_not_named_on_the_seal(
             search.check(role.value, f"POST child search {query!r}", found, masked=query)
         if role in AUDIT_EXPORT_ROLES:
             for fmt in ("csv", "json"):
-                response = client.get(reverse("audit:export"), _export_params(fmt))
+                response = client.get(reverse("records:audit_export"), _export_params(fmt))
                 assert response.status_code == 200
                 search.check(role.value, f"audit export {fmt}", response)
     api = Client()

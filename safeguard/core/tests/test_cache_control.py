@@ -45,7 +45,7 @@ def test_the_audit_csv_export_is_not_stored(client: Client, social_worker: User)
         for edge in ("start", "end")
         for part in ("day", "month", "year")
     }
-    response = client.get(reverse("audit:export"), {**params, "format": "csv"})
+    response = client.get(reverse("records:audit_export"), {**params, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response["Cache-Control"] == "no-store"
 

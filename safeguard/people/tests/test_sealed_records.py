@@ -96,7 +96,7 @@ def test_the_audit_export_of_everything_leaves_out_sealed_children(client, make_
         "end-year": today.year,
         "format": "json",
     }
-    assert str(child.pk) not in client.get(reverse("audit:export"), params).content.decode()
+    assert str(child.pk) not in client.get(reverse("records:audit_export"), params).content.decode()
 
 
 def test_a_named_user_still_finds_the_sealed_record(staff_client, social_worker, sealed_world):

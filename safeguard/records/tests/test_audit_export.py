@@ -54,7 +54,7 @@ def _csv(response):
 def test_team_manager_exports_only_their_teams_children(client, two_teams):
     manager, ours, _theirs = two_teams
     client.force_login(manager)
-    response = client.get(reverse("audit:export"), _params())
+    response = client.get(reverse("records:audit_export"), _params())
     assert response["Content-Disposition"].startswith('attachment; filename="safeguard-audit-')
     rows = _csv(response)
     children = {row["child_id"] for row in rows if row["kind"] == "change"}
@@ -65,12 +65,12 @@ def test_team_manager_exports_only_their_teams_children(client, two_teams):
 def test_director_exports_everything_as_json(client, make_user, two_teams):
     _manager, ours, theirs = two_teams
     client.force_login(make_user(Role.DIRECTOR))
-    records = json.loads(client.get(reverse("audit:export"), _params("json")).content)
+    records = json.loads(client.get(reverse("records:audit_export"), _params("json")).content)
     assert {r["child_id"] for r in records if r["kind"] == "change"} == {str(ours.pk), str(theirs.pk)}
 
 
 def test_social_worker_cannot_export(staff_client):
-    assert staff_client.get(reverse("audit:export")).status_code == 403
+    assert staff_client.get(reverse("records:audit_export")).status_code == 403
 
 
 def test_bad_range_gets_a_specific_message_and_keeps_the_dates(client, make_user):
@@ -86,14 +86,14 @@ def test_bad_range_gets_a_specific_message_and_keeps_the_dates(client, make_user
             "end-year": "2026",
         }
     )
-    html = client.get(reverse("audit:export"), params).content.decode()
+    html = client.get(reverse("records:audit_export"), params).content.decode()
     assert "End date must be the same as or after the start date" in html
     assert 'value="10"' in html
 
 
 def test_empty_form_shows_the_page(client, make_user):
     client.force_login(make_user(Role.SERVICE_MANAGER))
-    response = client.get(reverse("audit:export"))
+    response = client.get(reverse("records:audit_export"))
     assert response.status_code == 200 and "Export the audit trail" in response.content.decode()
 
 
@@ -117,7 +117,7 @@ def test_csv_export_never_contains_a_live_formula(client, make_user):
     _break_glass_read(child)
     audit_event_record(actor=None, action="child_update", instance=child, changes={}, child_id=child.pk)
     client.force_login(make_user(Role.DIRECTOR))
-    rows = _csv(client.get(reverse("audit:export"), _params()))
+    rows = _csv(client.get(reverse("records:audit_export"), _params()))
     reads = [row for row in rows if row["kind"] == "read" and row["action_or_read"] == "person_record"]
     assert [row["detail"] for row in reads] == ["'" + HYPERLINK]
     triggers = ("=", "+", "-", "@", "\t", "\r")
@@ -128,7 +128,7 @@ def test_json_export_keeps_the_reason_exactly_as_typed(client, make_user):
     child = ChildFactory()
     _break_glass_read(child)
     client.force_login(make_user(Role.DIRECTOR))
-    records = json.loads(client.get(reverse("audit:export"), _params("json")).content)
+    records = json.loads(client.get(reverse("records:audit_export"), _params("json")).content)
     assert [r["detail"] for r in records if r["action_or_read"] == "person_record"] == [HYPERLINK]
 
 
@@ -139,7 +139,7 @@ def test_export_says_how_each_record_was_read(client, make_user, social_worker):
     client.get(reverse("casework:chronology_pdf", args=[child.pk]))
     client.get(reverse("people:child_list"))
     client.force_login(make_user(Role.DIRECTOR))
-    rows = _csv(client.get(reverse("audit:export"), _params()))
+    rows = _csv(client.get(reverse("records:audit_export"), _params()))
     reads = {(r["action_or_read"], r["read_action"]): r for r in rows if r["kind"] == "read"}
     assert reads[("chronology", "download")]["child_id"] == str(child.pk)
     listed = reads[("child_list", "list")]
