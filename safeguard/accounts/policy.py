@@ -246,7 +246,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "people:child_detail": ChildRecord(Action.VIEW),
     "people:child_access_log": ChildRecord(Action.AUTHORISE),
     "people:child_seal": ManagedChildAction(SEAL_ROLES),
-    "people:child_merge": ManagedChildAction(MERGE_ROLES, action=Action.MERGE),
+    "records:child_merge": ManagedChildAction(MERGE_ROLES, action=Action.MERGE),
     "people:break_glass": Roles(BREAK_GLASS_ROLES),
     "people:add_child:step": Roles(ADD_CHILD_ROLES),
     "people:add_child:check": Roles(ADD_CHILD_ROLES),

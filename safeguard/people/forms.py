@@ -220,25 +220,3 @@ class SealForm(GovukForm):
 
     def chosen_users(self) -> list[Any]:
         return [self.candidates[pk] for pk in self.cleaned_data["named_users"]]
-
-
-class MergeForm(GovukForm):
-    duplicate = forms.CharField(
-        label="Local child identifier of the duplicate record",
-        max_length=20,
-        help_text="Everything recorded against the duplicate moves to this record; the duplicate is removed.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": False}),
-        error_messages={"required": "Enter the local child identifier of the duplicate record"},
-    )
-    reason = forms.CharField(
-        label="How do you know these are the same child?",
-        max_length=2000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter how you know these are the same child"},
-    )
-    confirm = forms.ChoiceField(
-        label="Have you checked both records?",
-        choices=[("yes", "Yes, they are the same child")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Confirm that you have checked both records"},
-    )

@@ -21,5 +21,4 @@ urlpatterns = [
     path("<uuid:child_id>/", views.child_detail, name="child_detail"),
     path("<uuid:child_id>/who-has-looked/", views.child_access_log, name="child_access_log"),
     path("<uuid:child_id>/seal/", views.child_seal, name="child_seal"),
-    path("<uuid:child_id>/merge/", views.child_merge, name="child_merge"),
 ]

@@ -17,7 +17,7 @@ from safeguard.design_system import journey as journeys
 from safeguard.design_system.formatting import govuk_datetime
 from safeguard.design_system.pages import form_page, posted
 from safeguard.people.access import refuse
-from safeguard.people.forms import BreakGlassForm, ChildSearchForm, MergeForm, SealForm
+from safeguard.people.forms import BreakGlassForm, ChildSearchForm, SealForm
 from safeguard.people.journeys import ADD_CHILD
 from safeguard.people.models import BreakGlassGrant, Person
 from safeguard.people.permissions import (
@@ -26,7 +26,6 @@ from safeguard.people.permissions import (
     can_break_glass,
     can_review_access,
     can_seal,
-    children_for,
 )
 from safeguard.people.selectors import (
     child_access_history,
@@ -37,7 +36,6 @@ from safeguard.people.selectors import (
     seal_candidates,
 )
 from safeguard.people.services import break_glass_open
-from safeguard.people.services import child_merge as child_merge_service
 from safeguard.people.services import child_seal as child_seal_service
 
 _SEARCH_KEY = "child_searches"
@@ -190,31 +188,4 @@ def child_seal(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRespon
         then=_child_url(child),
         success="The record is sealed. Only the people you named can find it.",
         context={"child": child, "back_url": _child_url(child)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
-    keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
-    if not can(request.user, Action.MERGE, keep):
-        _refuse(request, keep, "the user may not merge records")
-
-    def merge(data: dict[str, Any]) -> None:
-        identifier = data["duplicate"].strip()
-        duplicate = children_for(request.user, Action.MERGE).filter(la_child_id__iexact=identifier).first()
-        if duplicate is None and children_for(request.user).filter(la_child_id__iexact=identifier).exists():
-            # Seen but held by a team outside the user's merge scope: refused, as for the kept one.
-            _refuse(request, keep, "the duplicate is outside the user's merge scope")
-        if duplicate is None:
-            raise ValidationError({"duplicate": "No child you can see has that local child identifier"})
-        child_merge_service(actor=request.user, keep=keep, duplicate=duplicate, reason=data["reason"])
-
-    return form_page(
-        request,
-        MergeForm(posted(request)),
-        template="people/child_merge.html",
-        save=merge,
-        then=_child_url(keep),
-        success="The records are merged.",
-        context={"child": keep, "back_url": _child_url(keep)},
     )

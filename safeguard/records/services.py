@@ -6,18 +6,27 @@ import datetime as dt
 from graphlib import TopologicalSorter
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ForeignObjectRel, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import User
+from safeguard.accounts.policy import Action
 from safeguard.audit.models import AppendOnlyModel
-from safeguard.audit.services import audit_event_record, audited_create, audited_update
-from safeguard.casework.models import CINEpisode
+from safeguard.audit.services import audit_event_record, audited_create, audited_update, snapshot
+from safeguard.casework.models import ChildProtectionPlan, CINEpisode
 from safeguard.core.models import Draft
 from safeguard.frontdoor.models import Contact
-from safeguard.people.models import Person, Relationship
+from safeguard.people.models import (
+    NameKind,
+    Person,
+    PersonDisability,
+    PersonName,
+    Relationship,
+    SealedRecordAccess,
+)
+from safeguard.people.permissions import children_for
 from safeguard.records.models import DisposalDecision, LegalHold, SubjectAccessRequest, SubjectAccessStatus
 from safeguard.records.selectors import record_due_for_disposal
 
@@ -219,3 +228,91 @@ def _delete_rows(rows: Rows) -> dict[str, int]:
     for model in order.static_order():
         disposed[model._meta.label_lower] = model._base_manager.filter(pk__in=rows[model]).delete()[0]
     return disposed
+
+
+# -- merging duplicate records -------------------------------------------------------
+
+
+def child_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Merge a duplicate child record into ``keep``: every record that points at the
+    duplicate moves to ``keep`` (found through the model relations, so later apps are
+    included), the duplicate's name is kept as an "also known as", and the duplicate goes.
+
+    The actor must hold the merge action over both records: the view tells a record the
+    actor cannot see (404) from one they cannot merge (403); this is the last line. The
+    audit trail keeps a snapshot of the removed record.
+    """
+    mergeable = children_for(actor, Action.MERGE).filter(pk__in=[keep.pk, duplicate.pk]).count()
+    if mergeable != len({keep.pk, duplicate.pk}):
+        raise PermissionDenied("You cannot merge a record held by a team outside your responsibility")
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Choose a different record: a record cannot be merged into itself")
+    if not (keep.is_child_record and duplicate.is_child_record):
+        raise ValidationError("Only two children's records can be merged")
+    if (
+        CINEpisode.objects.filter(child=keep, closure_date__isnull=True).exists()
+        and CINEpisode.objects.filter(child=duplicate, closure_date__isnull=True).exists()
+    ):
+        raise ValidationError("Both records have open work: close one episode before merging")
+    if (
+        ChildProtectionPlan.objects.filter(child=keep, end_date__isnull=True).exists()
+        and ChildProtectionPlan.objects.filter(child=duplicate, end_date__isnull=True).exists()
+    ):
+        raise ValidationError("Both records have an open child protection plan: end one before merging")
+    with transaction.atomic():
+        removed = snapshot(duplicate)
+        Relationship.objects.filter(child=duplicate, other=keep).delete()
+        Relationship.objects.filter(child=keep, other=duplicate).delete()
+        PersonDisability.objects.filter(person=duplicate, code__in=keep.disabilities.values("code")).delete()
+        SealedRecordAccess.objects.filter(person=duplicate, user__in=keep.seal_access.values("user")).delete()
+        moved = _move_related_rows(duplicate, keep)
+        PersonName.objects.create(
+            person=keep,
+            kind=NameKind.ALIAS,
+            given_name=duplicate.given_name,
+            family_name=duplicate.family_name,
+            created_by=actor,
+            modified_by=actor,
+        )
+        audited_update(
+            keep,
+            actor=actor,
+            action="child_merge",
+            values={**_gaps_filled(keep, duplicate), "is_sealed": keep.is_sealed or duplicate.is_sealed},
+            audit=["nhs_number", "upn", "date_of_birth", "is_sealed"],
+            child_id=keep.pk,
+            also={
+                "merged_record": {"before": removed, "after": None},
+                "rows_moved": {"before": None, "after": moved},
+                "reason": {"before": None, "after": reason},
+            },
+        )
+        duplicate.delete()
+    return keep
+
+
+def _move_related_rows(source: Person, target: Person) -> dict[str, int]:
+    moved: dict[str, int] = {}
+    for relation in Person._meta.related_objects:
+        if not (relation.one_to_many or relation.one_to_one):
+            continue
+        model = relation.related_model
+        assert not isinstance(model, str)  # resolved once the app registry is ready
+        field = relation.field.name
+        count = model._base_manager.filter(**{field: source}).update(**{field: target})
+        if count:
+            moved[f"{model._meta.label_lower}.{field}"] = count
+    return moved
+
+
+def _gaps_filled(keep: Person, duplicate: Person) -> dict[str, object]:
+    """Identifiers the kept record lacks, taken from the duplicate."""
+    values: dict[str, object] = {
+        name: getattr(duplicate, name)
+        for name in ("nhs_number", "upn", "former_upn")
+        if not getattr(keep, name) and getattr(duplicate, name)
+    }
+    if keep.date_of_birth is None and duplicate.date_of_birth is not None:
+        values["date_of_birth"] = duplicate.date_of_birth
+        values["expected_date_of_birth"] = None
+    return values

@@ -15,5 +15,6 @@ urlpatterns = [
     path("legal-hold/<uuid:child_id>/", views.legal_hold, name="legal_hold"),
     path("disposal/", views.disposal_review, name="disposal_review"),
     path("disposal/<uuid:child_id>/", views.disposal_decide, name="disposal_decide"),
+    path("merge/<uuid:child_id>/", views.child_merge, name="child_merge"),
     path("audit-export/", views.audit_export, name="audit_export"),
 ]

@@ -4,10 +4,10 @@ import itertools
 import json
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,9 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.policy import AUDIT_EXPORT_ROLES, RECORDS_ROLES, Action
+from safeguard.audit.models import AccessKind
 from safeguard.core.calendar import add_calendar_months
 from safeguard.core.spreadsheets import csv_lines
 from safeguard.design_system.pages import form_action, form_page, posted
+from safeguard.people.access import refuse
+from safeguard.people.models import Person
 from safeguard.people.permissions import can, children_for
 from safeguard.people.selectors import child_get_for_user
 from safeguard.records import services
@@ -26,6 +29,7 @@ from safeguard.records.forms import (
     AuditExportForm,
     DisposalForm,
     LegalHoldForm,
+    MergeForm,
     ReleaseForm,
     SubjectAccessForm,
 )
@@ -158,6 +162,47 @@ def disposal_decide(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpR
         then=review,
         back=review,
         success="Your decision has been recorded.",
+    )
+
+
+# -- merging duplicate records -----------------------------------------------------
+
+
+def _refuse_merge(request: AuthenticatedRequest, child: Person, reason: str) -> NoReturn:
+    refuse(
+        user=request.user,
+        what=AccessKind.CHILD,
+        instance=child,
+        child_id=child.pk,
+        reason=reason,
+        request=request,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_merge(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResponse:
+    keep = child_get_for_user(user=request.user, child_id=child_id, request=request)
+    if not can(request.user, Action.MERGE, keep):
+        _refuse_merge(request, keep, "the user may not merge records")
+
+    def merge(data: dict[str, Any]) -> None:
+        identifier = data["duplicate"].strip()
+        duplicate = children_for(request.user, Action.MERGE).filter(la_child_id__iexact=identifier).first()
+        if duplicate is None and children_for(request.user).filter(la_child_id__iexact=identifier).exists():
+            # Seen but held by a team outside the user's merge scope: refused, as for the kept one.
+            _refuse_merge(request, keep, "the duplicate is outside the user's merge scope")
+        if duplicate is None:
+            raise ValidationError({"duplicate": "No child you can see has that local child identifier"})
+        services.child_merge(actor=request.user, keep=keep, duplicate=duplicate, reason=data["reason"])
+
+    return form_page(
+        request,
+        MergeForm(posted(request)),
+        template="records/child_merge.html",
+        save=merge,
+        then=reverse("people:child_detail", args=[keep.pk]),
+        success="The records are merged.",
+        context={"child": keep, "back_url": reverse("people:child_detail", args=[keep.pk])},
     )
 
 

@@ -129,7 +129,7 @@ def test_who_has_looked_shows_kind_and_action_in_words(client, social_worker):
 def test_sealing_or_merging_without_the_role_is_a_refused_attempt(staff_client, social_worker):
     child = _team_child(social_worker)
     assert staff_client.get(reverse("people:child_seal", args=[child.pk])).status_code == 403
-    assert staff_client.get(reverse("people:child_merge", args=[child.pk])).status_code == 403
+    assert staff_client.get(reverse("records:child_merge", args=[child.pk])).status_code == 403
     refused = AccessLogEntry.objects.filter(user=social_worker, action="refused").order_by("occurred_at")
     assert [(e.what, e.child_id, e.detail) for e in refused] == [
         ("child_record", child.pk, "the user may not seal this record"),

@@ -40,7 +40,7 @@ def pair(social_worker):
 
 def _merge(client, keep, duplicate, **extra):
     return client.post(
-        reverse("people:child_merge", args=[keep.pk]),
+        reverse("records:child_merge", args=[keep.pk]),
         {
             "duplicate": duplicate.la_child_id,
             "reason": "Same date of birth and school; mother confirmed.",
@@ -129,7 +129,7 @@ def test_a_front_door_manager_cannot_merge_into_another_services_child(client, s
     theirs = _held_by(far)
     unheld = ChildFactory(given_name="Made", family_name="Atthedoor")
     client.force_login(manager)
-    assert client.get(reverse("people:child_merge", args=[theirs.pk])).status_code == 403
+    assert client.get(reverse("records:child_merge", args=[theirs.pk])).status_code == 403
     assert _merge(client, theirs, unheld).status_code == 403
     assert Person.objects.filter(pk=unheld.pk).exists()
     html = client.get(reverse("people:child_detail", args=[theirs.pk])).content.decode()
@@ -152,7 +152,7 @@ def test_a_child_nobody_can_see_is_not_found_even_for_a_manager(client, social_w
     EpisodeFactory(child=keep, worker=social_worker, team=social_worker.team)
     hidden = _held_by(None)  # no team: outside a team manager's sight
     client.force_login(manager)
-    assert client.get(reverse("people:child_merge", args=[hidden.pk])).status_code == 404
+    assert client.get(reverse("records:child_merge", args=[hidden.pk])).status_code == 404
     html = _merge(client, keep, hidden).content.decode()
     assert "No child you can see has that local child identifier" in html
     assert Person.objects.filter(pk=hidden.pk).exists()
@@ -179,14 +179,14 @@ def test_a_service_manager_may_merge_within_their_service_but_not_beyond(client,
         "No child you can see has that local child identifier"
         in _merge(client, keep, theirs).content.decode()
     )
-    assert client.get(reverse("people:child_merge", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("records:child_merge", args=[theirs.pk])).status_code == 404
     assert Person.objects.filter(pk=theirs.pk).exists()
 
 
 def test_the_service_itself_refuses_a_record_outside_the_merge_scope(services):
     from django.core.exceptions import PermissionDenied
 
-    from safeguard.people.services import child_merge
+    from safeguard.records.services import child_merge
 
     door, far = services
     manager = UserFactory(role=Role.FRONT_DOOR_MANAGER, team=door)
