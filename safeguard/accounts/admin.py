@@ -1,16 +1,55 @@
-"""Reference data for system administrators: services, teams and staff accounts."""
+"""Reference data for system administrators: services, teams and staff accounts. Every
+change made here is audited like any other write (``AuditedAdmin``, which the front door's
+reference data uses too)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from safeguard.accounts.demo import is_demo_account
 from safeguard.accounts.models import Service, Team, User
 from safeguard.accounts.services import mfa_reset
-from safeguard.audit.admin import AuditedAdmin
+from safeguard.audit.services import audit_event_record, diff, snapshot
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # the admin is only reachable when signed in
+    return user
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Reference data edited in the admin is audited like every other write."""
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else {}
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            action = "admin_change" if change else "admin_add"
+            audit_event_record(
+                actor=_actor(request),
+                action=action,
+                instance=obj,
+                changes=diff(before, snapshot(obj)),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        with transaction.atomic():
+            audit_event_record(
+                actor=_actor(request),
+                action="admin_delete",
+                instance=obj,
+                changes=diff(snapshot(obj), {}),
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(Service)

@@ -12,6 +12,7 @@ from django.core.management.base import SystemCheckError
 from django.db import DatabaseError
 
 from safeguard.accounts.demo import DEMO_ACCOUNTS
+from safeguard.accounts.models import User
 
 # Also run by safeguard.wsgi when the application loads, for servers (gunicorn) that do not
 # run Django's checks themselves.
@@ -24,8 +25,6 @@ def demo_accounts_outside_demo_mode(
 ) -> list[checks.CheckMessage]:
     if settings.DEMO_MODE:
         return []
-    from safeguard.accounts.models import User
-
     try:
         count = User.objects.filter(DEMO_ACCOUNTS, is_active=True).count()
     except DatabaseError:

@@ -23,6 +23,7 @@ from safeguard.casework.models import (
     CINEpisode,
     Section47Enquiry,
 )
+from safeguard.casework.selectors import headline_figures, reporting_year_start
 from safeguard.core.calendar import add_calendar_months, working_days_between
 
 SOURCE_GROUPS = {
@@ -241,8 +242,6 @@ def england_comparison(today: dt.date, child_population: int) -> dict[str, float
     Vacancies, turnover and sickness absence are not recorded by the product, so they
     are absent.
     """
-    from safeguard.casework.selectors import headline_figures, reporting_year_start
-
     per_10k = 10_000 / child_population
     shown = {
         _HEADLINE_BENCHMARKS[h.label]: _headline_number(h.value)

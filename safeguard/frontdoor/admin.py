@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from safeguard.audit.admin import AuditedAdmin
+from safeguard.accounts.admin import AuditedAdmin
 from safeguard.frontdoor.models import PartnerAgency, PartnerMembership
 
 
