@@ -14,18 +14,28 @@ class WorkerChoiceField(forms.ModelChoiceField[User]):
         return obj.display_name
 
 
-class CINReportFilterForm(GovukForm):
-    """The report's filters: a year whose schema is shipped, and optionally a team or a worker."""
-
-    year = forms.TypedChoiceField(
+def _year_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
         label="Census year",
         coerce=int,
-        choices=(),
+        choices=[(year, f"{year - 1} to {year} (31 March {year})") for year in sorted(SCHEMAS, reverse=True)],
         error_messages={
             "required": "Select the census year",
             "invalid_choice": "Select a census year from the list",
         },
     )
+
+
+class CINCensusRunForm(GovukForm):
+    """Build the census file for a year whose schema is shipped."""
+
+    year = _year_field()
+
+
+class CINReportFilterForm(GovukForm):
+    """The report's filters: a year whose schema is shipped, and optionally a team or a worker."""
+
+    year = _year_field()
     team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
     )
@@ -35,11 +45,6 @@ class CINReportFilterForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        year_field = self.fields["year"]
-        assert isinstance(year_field, forms.TypedChoiceField)
-        year_field.choices = [
-            (year, f"{year - 1} to {year} (31 March {year})") for year in sorted(SCHEMAS, reverse=True)
-        ]
         team_field = self.fields["team"]
         worker_field = self.fields["worker"]
         assert isinstance(team_field, forms.ModelChoiceField)

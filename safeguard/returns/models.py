@@ -13,6 +13,7 @@ class ReturnKind(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Built"
     FAILED = "failed", "Failed"
@@ -27,7 +28,7 @@ class ReturnRun(BaseModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     children_count = models.PositiveIntegerField(default=0, help_text="Children written to the file.")
@@ -40,10 +41,27 @@ class ReturnRun(BaseModel):
     output_path = models.CharField(max_length=500, blank=True)
     output_sha256 = models.CharField(max_length=64, blank=True)
     message = models.TextField(blank=True, help_text="Why a build failed, in words an analyst can act on.")
+    progress_total = models.PositiveIntegerField(default=0, help_text="Children the build will read.")
+    progress_done = models.PositiveIntegerField(default=0, help_text="Children read so far.")
+    # The finished file, kept for download (empty until the build succeeds, so never partial).
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    # Every rule failure and schema problem, one dictionary each (see ``cin_census.failures``),
+    # so the work lists read the last build instead of running every rule again.
+    failures = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["kind", "period", "started_at"])]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RunStatus.SUCCEEDED:
+            return 100
+        return min(99, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} ({self.get_status_display()})"

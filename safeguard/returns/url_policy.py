@@ -9,5 +9,9 @@ from safeguard.accounts.policy import Roles, UrlRule
 REPORT_ROLES = frozenset({Role.PERFORMANCE_ANALYST})
 
 URL_POLICY: dict[str, UrlRule] = {
+    "returns:cin_census_runs": Roles(REPORT_ROLES),
+    # A run the analyst may see is found by its key; the matrix opens a key that is not there.
+    "returns:cin_census_run": Roles(REPORT_ROLES, allowed_statuses=frozenset({404})),
+    "returns:cin_census_download": Roles(REPORT_ROLES, allowed_statuses=frozenset({404})),
     "returns:cin_census_report": Roles(REPORT_ROLES),
 }

@@ -20,7 +20,8 @@ from safeguard.audit.models import AccessKind
 from safeguard.audit.services import access_log_record_list
 from safeguard.people.models import Person
 from safeguard.people.selectors import person_references
-from safeguard.returns.cin_census.build import ChildRecord, census_children
+from safeguard.returns.cin_census.build import census_children
+from safeguard.returns.cin_census.failures import Found, located
 from safeguard.returns.cin_census.render import child_element
 from safeguard.returns.cin_census.rules import check_child, return_rules
 from safeguard.returns.cin_census.spec import census_year, schema_for
@@ -56,26 +57,6 @@ class Report:
         return sum(1 for row in self.rows if row.severity == "query")
 
 
-@dataclass(frozen=True)
-class _Found:
-    child_id: uuid.UUID
-    la_child_id: str
-    episode_id: uuid.UUID | None
-    rule: str
-    severity: str
-    message: str
-    team_id: uuid.UUID | None
-    worker_id: uuid.UUID | None
-
-
-def _latest_holder(child: ChildRecord) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-    """The team and worker of the child's latest episode: who fixes a child-level failure."""
-    if not child.episodes:
-        return None, None
-    latest = max(child.episodes, key=lambda e: e.referral_date)
-    return latest.team_id, latest.worker_id
-
-
 def cin_report(
     *,
     user: User,
@@ -91,39 +72,13 @@ def cin_report(
     census = census_year(year)
     schema = schema_for(year)
     whole_return = return_rules()
-    found: list[_Found] = []
+    found: list[Found] = []
     for child in census_children(census):
-        holders = {e.id: (e.team_id, e.worker_id) for e in child.episodes}
-        latest = _latest_holder(child)
         failures = check_child(child, census)
         for return_rule in whole_return:
             failures.extend(return_rule.observe(child))
-        for failure in failures:
-            team, worker = holders.get(failure.episode_id, latest) if failure.episode_id else latest
-            found.append(
-                _Found(
-                    child.id,
-                    child.la_child_id,
-                    failure.episode_id,
-                    failure.rule,
-                    failure.severity,
-                    failure.message,
-                    team,
-                    worker,
-                )
-            )
-        for problem in child_schema_problems(schema, child.la_child_id, child_element(child)):
-            found.append(
-                _Found(
-                    child.id,
-                    child.la_child_id,
-                    None,
-                    "Schema",
-                    "error",
-                    f"The census schema refuses {problem.path.rsplit('/', 1)[-1]}: {problem.message}",
-                    *latest,
-                )
-            )
+        problems = child_schema_problems(schema, child.la_child_id, child_element(child))
+        found.extend(located(child, failures, problems))
     if team_id is not None:
         found = [f for f in found if f.team_id == team_id]
     if worker_id is not None:

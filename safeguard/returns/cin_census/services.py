@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 import tomllib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +26,7 @@ from lxml import etree
 
 from safeguard.audit.services import audit_event_record
 from safeguard.returns.cin_census.build import census_children, children_queryset
+from safeguard.returns.cin_census.failures import Found, located
 from safeguard.returns.cin_census.render import child_element, header_element
 from safeguard.returns.cin_census.rules import RuleFailure, check_child, return_rules
 from safeguard.returns.cin_census.spec import CensusYear, census_year, schema_for
@@ -33,6 +35,10 @@ from safeguard.returns.models import ReturnKind, ReturnRun, RunStatus
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import User
+
+
+# How often a build writes how far it has got, for the run page.
+PROGRESS_EVERY = 250
 
 
 class NoCensusData(Exception):
@@ -47,6 +53,7 @@ class CensusBuild:
     children_written: int = 0
     schema_problems: list[SchemaProblem] = field(default_factory=list)
     rule_failures: list[RuleFailure] = field(default_factory=list)
+    found: list[Found] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -80,36 +87,91 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def cin_census_build(*, actor: User | None, year: int, output: Path) -> CensusBuild:
-    """Write the census for the year ending 31 March ``year`` to ``output``.
-
-    Raises ``CensusYearError`` for a year whose schema is not shipped and ``NoCensusData``
-    for a year with no child to report; in both cases no file is written.
-    """
+def _new_run(
+    *, actor: User | None, year: int, action: str, status: RunStatus, detail: dict[str, object]
+) -> ReturnRun:
+    """The run row and its audit event, for a year that has children to report."""
     census = census_year(year)
-    schema = schema_for(year)
+    schema_for(year)
     if not children_queryset(census).exists():
         raise NoCensusData(
             f"No child had a CIN episode open between {census.start:%d %B %Y} and "
             f"{census.reference_date:%d %B %Y}, so there is no census to write for {census.label}."
         )
-    started = timezone.now()
+    run = ReturnRun.objects.create(
+        kind=ReturnKind.CIN_CENSUS,
+        period=year,
+        spec_version=census.spec_version,
+        requested_by=actor,
+        created_by=actor,
+        status=status,
+        started_at=timezone.now(),
+    )
+    audit_event_record(
+        actor=actor,
+        action=action,
+        instance=run,
+        changes={"period": year, "spec_version": census.spec_version, **detail},
+    )
+    return run
+
+
+def cin_census_build(*, actor: User | None, year: int, output: Path) -> CensusBuild:
+    """Write the census for the year ending 31 March ``year`` to ``output``, now.
+
+    Raises ``CensusYearError`` for a year whose schema is not shipped and ``NoCensusData``
+    for a year with no child to report; in both cases no file is written.
+    """
     with transaction.atomic():
-        serial = ReturnRun.objects.filter(kind=ReturnKind.CIN_CENSUS, period=year).count() + 1
-        run = ReturnRun.objects.create(
-            kind=ReturnKind.CIN_CENSUS,
-            period=year,
-            spec_version=census.spec_version,
-            requested_by=actor,
-            created_by=actor,
-            started_at=started,
-        )
-        audit_event_record(
+        run = _new_run(
             actor=actor,
+            year=year,
             action="returns.cin_census.build",
-            instance=run,
-            changes={"period": year, "spec_version": census.spec_version, "output": str(output)},
+            status=RunStatus.RUNNING,
+            detail={"output": str(output)},
         )
+    return _build(run, output)
+
+
+def cin_census_request(*, actor: User, year: int) -> ReturnRun:
+    """Queue a build of the census for ``year`` (ADR 9); the analyst watches its run page.
+
+    Raises ``CensusYearError`` or ``NoCensusData`` as ``cin_census_build`` does, before
+    anything is queued.
+    """
+    from safeguard.returns import jobs  # imported here to break the cycle services -> jobs -> services
+
+    with transaction.atomic():
+        run = _new_run(
+            actor=actor, year=year, action="returns.cin_census.request", status=RunStatus.QUEUED, detail={}
+        )
+        run_id = str(run.pk)
+        transaction.on_commit(lambda: jobs.cin_census_run.enqueue(run_id=run_id))
+    return run
+
+
+def cin_census_run(*, run_id: str) -> ReturnRun:
+    """Build a queued run into its row. Safe to repeat: a run already started is left alone."""
+    with transaction.atomic():
+        run = ReturnRun.objects.select_for_update().get(pk=run_id)
+        if run.status != RunStatus.QUEUED:
+            return run
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at", "modified_at"])
+    # A year with nothing to write is recorded on the run as failed, with the reason.
+    with tempfile.TemporaryDirectory(prefix="cin_census_") as directory, suppress(NoCensusData):
+        _build(run, Path(directory) / f"cin_census_{run.period}.xml")
+    run.refresh_from_db()
+    return run
+
+
+def _build(run: ReturnRun, output: Path) -> CensusBuild:
+    census = census_year(run.period)
+    schema = schema_for(run.period)
+    serial = ReturnRun.objects.filter(
+        kind=ReturnKind.CIN_CENSUS, period=run.period, started_at__lte=run.started_at
+    ).count()
     build = CensusBuild(run=run, year=census, output=output)
     clock = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +179,9 @@ def cin_census_build(*, actor: User | None, year: int, output: Path) -> CensusBu
     os.close(handle)
     temporary = Path(temporary_name)
     try:
-        _write(build, temporary, schema, serial=serial, started=started)
+        run.progress_total = children_queryset(census).count()
+        run.save(update_fields=["progress_total", "modified_at"])
+        _write(build, temporary, schema, serial=serial)
         if build.children_written == 0:
             raise NoCensusData(
                 f"Every child in {census.label} has a record that breaks the schema, "
@@ -134,7 +198,7 @@ def cin_census_build(*, actor: User | None, year: int, output: Path) -> CensusBu
     return build
 
 
-def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: int, started: object) -> None:
+def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: int) -> None:
     whole_return = return_rules()
     header = header_element(
         build.year,
@@ -148,12 +212,16 @@ def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: i
         with xf.element("Message"):
             xf.write(header)
             with xf.element("Children"):
-                for child in census_children(build.year):
+                for read, child in enumerate(census_children(build.year), start=1):
+                    if read % PROGRESS_EVERY == 0:
+                        ReturnRun.objects.filter(pk=build.run.pk).update(progress_done=read)
                     element = child_element(child)
                     problems = child_schema_problems(schema, child.la_child_id, element)
-                    build.rule_failures.extend(check_child(child, build.year))
+                    failures = check_child(child, build.year)
                     for return_rule in whole_return:
-                        build.rule_failures.extend(return_rule.observe(child))
+                        failures.extend(return_rule.observe(child))
+                    build.rule_failures.extend(failures)
+                    build.found.extend(located(child, failures, problems))
                     if problems:
                         build.schema_problems.extend(problems)
                         continue
@@ -172,5 +240,8 @@ def _finish(build: CensusBuild, status: RunStatus, *, message: str = "", sha256:
     run.rule_query_count = len(build.rule_queries)
     run.output_path = str(build.output) if status == RunStatus.SUCCEEDED else ""
     run.output_sha256 = sha256
+    run.progress_done = run.progress_total if status == RunStatus.SUCCEEDED else run.progress_done
+    run.content = build.output.read_bytes() if status == RunStatus.SUCCEEDED else b""
+    run.failures = [f.as_json() for f in build.found]
     run.message = message[:2000]
     run.save()

@@ -1,0 +1,100 @@
+"""One child's census failures, each placed with the team and worker who can fix it.
+
+Shared by the build (which keeps them on its ``ReturnRun`` for the work lists) and the
+pre-submission report. A failure in an episode belongs to that episode's team and worker;
+a failure about the child (their UPN, their sex) to the holder of the child's latest episode.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from safeguard.returns.cin_census.build import ChildRecord
+from safeguard.returns.cin_census.rules import RuleFailure
+from safeguard.returns.cin_census.validate import SchemaProblem
+
+
+@dataclass(frozen=True)
+class Found:
+    child_id: uuid.UUID
+    la_child_id: str
+    episode_id: uuid.UUID | None
+    rule: str
+    severity: str
+    message: str
+    team_id: uuid.UUID | None
+    worker_id: uuid.UUID | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "child_id": str(self.child_id),
+            "la_child_id": self.la_child_id,
+            "episode_id": str(self.episode_id) if self.episode_id else None,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "team_id": str(self.team_id) if self.team_id else None,
+            "worker_id": str(self.worker_id) if self.worker_id else None,
+        }
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> Found:
+        def key(name: str) -> uuid.UUID | None:
+            return uuid.UUID(row[name]) if row.get(name) else None
+
+        child_id = key("child_id")
+        assert child_id is not None
+        return cls(
+            child_id=child_id,
+            la_child_id=row["la_child_id"],
+            episode_id=key("episode_id"),
+            rule=row["rule"],
+            severity=row["severity"],
+            message=row["message"],
+            team_id=key("team_id"),
+            worker_id=key("worker_id"),
+        )
+
+
+def _latest_holder(child: ChildRecord) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The team and worker of the child's latest episode: who fixes a child-level failure."""
+    if not child.episodes:
+        return None, None
+    latest = max(child.episodes, key=lambda e: e.referral_date)
+    return latest.team_id, latest.worker_id
+
+
+def located(child: ChildRecord, failures: list[RuleFailure], problems: list[SchemaProblem]) -> list[Found]:
+    """The child's rule failures and schema problems, each with who holds the record."""
+    holders = {e.id: (e.team_id, e.worker_id) for e in child.episodes}
+    latest = _latest_holder(child)
+    found = []
+    for failure in failures:
+        team, worker = holders.get(failure.episode_id, latest) if failure.episode_id else latest
+        found.append(
+            Found(
+                child.id,
+                child.la_child_id,
+                failure.episode_id,
+                failure.rule,
+                failure.severity,
+                failure.message,
+                team,
+                worker,
+            )
+        )
+    for problem in problems:
+        found.append(
+            Found(
+                child.id,
+                child.la_child_id,
+                None,
+                "Schema",
+                "error",
+                f"The census schema refuses {problem.path.rsplit('/', 1)[-1]}: {problem.message}",
+                *latest,
+            )
+        )
+    return found
