@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 
 from safeguard.accounts.models import User
 from safeguard.core.worklist import WorkItem
+from safeguard.returns import worklist as returns_worklist
 
 WorkItemProvider = Callable[..., list[WorkItem]]
 
-PROVIDERS: Sequence[WorkItemProvider] = ()
+PROVIDERS: Sequence[WorkItemProvider] = (returns_worklist.work_items,)
 
 
 def work_items_for(*, user: User, today: dt.date) -> list[WorkItem]:
