@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from safeguard.accounts.models import User
+from safeguard.conferences import worklist as conferences
 from safeguard.core.worklist import WorkItem
 
 WorkItemProvider = Callable[..., list[WorkItem]]
 
-PROVIDERS: Sequence[WorkItemProvider] = ()
+PROVIDERS: Sequence[WorkItemProvider] = (conferences.work_items,)
 
 
 def work_items_for(*, user: User, today: dt.date) -> list[WorkItem]:
