@@ -80,7 +80,10 @@ class ReportForm(GovukForm):
     )
     not_for_sharing = forms.BooleanField(
         label="This report must not be shared with the family",
-        help_text="For example, it would put someone at risk. The chair will decide what is said at the conference.",
+        help_text=(
+            "For example, it would put someone at risk. "
+            "The chair will decide what is said at the conference."
+        ),
         required=False,
     )
 
