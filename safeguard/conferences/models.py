@@ -150,3 +150,88 @@ class ConferenceAttendance(BaseModel):
     class Meta:
         ordering = ["agency", "name"]
         verbose_name_plural = "conference attendance"
+
+
+# -- invitations, the agency report portal and the family page --------------------------
+# Someone outside the council is invited by a link (its token stored only as a SHA-256
+# hash) and a one-time code sent separately (stored only as a password hash). Neither
+# needs an account. See conferences/portal.py.
+
+
+class InviteeRole(models.TextChoices):
+    POLICE = "police", "Police"
+    GP = "gp", "GP"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    SCHOOL = "school", "School"
+    OTHER_AGENCY = "other", "Other agency"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    CHILD = "child", "Child or young person"
+    ADVOCATE = "advocate", "Advocate"
+
+
+FAMILY_ROLES = frozenset({InviteeRole.PARENT, InviteeRole.CARER, InviteeRole.CHILD, InviteeRole.ADVOCATE})
+
+
+class ConferenceInvitation(BaseModel):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=16, choices=InviteeRole.choices)
+    organisation = models.CharField(max_length=120, blank=True, help_text="The agency's name.")
+    email = models.EmailField(blank=True, help_text="Blank: a letter is printed instead.")
+    language = models.CharField(max_length=60, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    accessibility_needs = models.TextField(blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    code_hash = models.CharField(max_length=128, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_codes = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "role", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def is_family(self) -> bool:
+        return self.role in FAMILY_ROLES
+
+
+class AgencyReport(BaseModel):
+    invitation = models.OneToOneField(ConferenceInvitation, on_delete=models.CASCADE, related_name="report")
+    what_we_know = models.TextField()
+    worries = models.TextField()
+    what_is_working = models.TextField()
+    recommendation = models.TextField()
+    not_for_sharing = models.BooleanField(
+        default=False, help_text="Not to be shown to the family (the chair decides what is said)."
+    )
+    submitted_at = models.DateTimeField()
+    late = models.BooleanField(default=False)
+
+
+class FamilyQuestion(BaseModel):
+    invitation = models.ForeignKey(ConferenceInvitation, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class FeedbackAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class FamilyFeedback(BaseModel):
+    invitation = models.OneToOneField(ConferenceInvitation, on_delete=models.CASCADE, related_name="feedback")
+    listened_to = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
+    understood = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
+    reports_in_time = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
+    anything_else = models.TextField(blank=True)

@@ -8,7 +8,7 @@ or an enquiry's own key: a key the user may not see is 404 (ObjectPage). Their r
 from __future__ import annotations
 
 from safeguard.accounts.models import Role
-from safeguard.accounts.policy import ObjectPage, Roles, UrlRule
+from safeguard.accounts.policy import ObjectPage, PostOnly, Public, Roles, UrlRule
 
 URL_POLICY: dict[str, UrlRule] = {
     "conferences:diary": Roles(frozenset({Role.CONFERENCE_CHAIR})),
@@ -16,4 +16,16 @@ URL_POLICY: dict[str, UrlRule] = {
     "conferences:detail": ObjectPage(),
     "conferences:schedule": ObjectPage(),
     "conferences:record": ObjectPage(),
+    "conferences:invite": ObjectPage(),
+    "conferences:invitation_revoke": PostOnly(),
+    "conferences:invitation_letter": PostOnly(),
+    "conferences:question_answered": PostOnly(),
+    # Reached by a link and a separately sent code, with no account (portal.py): a link
+    # that does not work, or whose code this browser has not given, goes to the code page
+    # or to the page saying the link no longer works (302), never to the conference.
+    "conferences:portal_link_problem": Public(),
+    "conferences:portal": Public(),
+    "conferences:portal_report": Public(),
+    "conferences:family": Public(),
+    "conferences:family_feedback": Public(),
 }

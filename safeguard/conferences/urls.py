@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguard.conferences import views
+from safeguard.conferences import external_views, views
 
 app_name = "conferences"
 
@@ -10,4 +10,20 @@ urlpatterns = [
     path("<uuid:conference_id>/", views.detail, name="detail"),
     path("<uuid:conference_id>/schedule/", views.schedule, name="schedule"),
     path("<uuid:conference_id>/record/", views.record, name="record"),
+    # Invitations (staff) and the pages for people outside the council (a link and a code).
+    path("<uuid:conference_id>/invite/", external_views.invite, name="invite"),
+    path(
+        "invitations/<uuid:invitation_id>/revoke/", external_views.invitation_revoke, name="invitation_revoke"
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/letter/", external_views.invitation_letter, name="invitation_letter"
+    ),
+    path(
+        "questions/<uuid:question_id>/answered/", external_views.question_answered, name="question_answered"
+    ),
+    path("link/", external_views.portal_link_problem, name="portal_link_problem"),
+    path("link/<str:token>/", external_views.portal, name="portal"),
+    path("link/<str:token>/report/", external_views.portal_report, name="portal_report"),
+    path("link/<str:token>/family/", external_views.family, name="family"),
+    path("link/<str:token>/feedback/", external_views.family_feedback, name="family_feedback"),
 ]

@@ -16,6 +16,7 @@ from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
 from safeguard.casework.selectors import section_47_get_for_user
 from safeguard.conferences import forms, services
+from safeguard.conferences.invitations import invitation_context
 from safeguard.conferences.models import Conference
 from safeguard.conferences.selectors import (
     ConferenceUse,
@@ -56,6 +57,7 @@ def detail(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRespo
             "attendance": conference.attendance.all(),
             "may_schedule": may_schedule(request.user, conference),
             "may_record": may_record(request.user, conference),
+            **invitation_context(request.user, conference),
         },
     )
 

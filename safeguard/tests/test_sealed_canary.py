@@ -43,7 +43,13 @@ from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Section47Enquiry
 from safeguard.casework.tests.factories import CPPlanFactory
-from safeguard.conferences.models import Conference, ConferenceKind, ConferenceStatus
+from safeguard.conferences.models import (
+    Conference,
+    ConferenceInvitation,
+    ConferenceKind,
+    ConferenceStatus,
+    FamilyQuestion,
+)
 from safeguard.core.codes import ReferralSource
 from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor.models import AgencyType, Channel, Contact, PartnerAgency, ReporterType
@@ -199,6 +205,15 @@ def _build() -> Network:
         for enquiry in (sealed_s47, sibling_s47)
     ]
 
+    # A parent invited to each conference has asked the worker a question.
+    invitations = [
+        ConferenceInvitation.objects.create(conference=c, name="Dawn Parent", role="parent")
+        for c in conferences
+    ]
+    questions = [
+        FamilyQuestion.objects.create(invitation=i, text="Can I bring my sister?") for i in invitations
+    ]
+
     sealed_typed = {"given_name": "Zephyrine", "family_name": "Quillfeather", "date_of_birth": SEALED_DOB}
     sealed_public = make_contact(**sealed_typed, postcode=POSTCODE)
     agency = PartnerAgency.objects.create(name="Canary Police", agency_type=AgencyType.POLICE)
@@ -260,6 +275,8 @@ def _build() -> Network:
             "contact_id": [sealed_public.pk, sealed_api.pk, bait.pk, sibling_linked.pk, sibling_unlinked.pk],
             "request_id": [sar.pk for sar in sars],
             "conference_id": [c.pk for c in conferences],
+            "invitation_id": [i.pk for i in invitations],
+            "question_id": [q.pk for q in questions],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.
             "account_id": [named_worker.pk, roles[Role.SOCIAL_WORKER].pk],
