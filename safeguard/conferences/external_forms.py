@@ -81,8 +81,7 @@ class ReportForm(GovukForm):
     not_for_sharing = forms.BooleanField(
         label="This report must not be shared with the family",
         help_text=(
-            "For example, it would put someone at risk. "
-            "The chair will decide what is said at the conference."
+            "For example, it would put someone at risk. The chair will decide what is said at the conference."
         ),
         required=False,
     )

@@ -31,12 +31,13 @@ CACHE_SECONDS = 6 * 60 * 60
 
 
 def _latest_run() -> dict[str, Any] | None:
-    return (
+    run = (
         ReturnRun.objects.filter(kind=ReturnKind.CIN_CENSUS, status=RunStatus.SUCCEEDED)
         .order_by("-started_at")
         .values("pk", "period", "started_at", "rule_error_count", "schema_problem_count", "rule_query_count")
         .first()
     )
+    return dict(run) if run is not None else None
 
 
 def _by_worker(run_id: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
@@ -88,8 +89,8 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
         return []
     by_child: dict[uuid.UUID, list[Found]] = defaultdict(list)
     for row in rows:
-        found = Found.from_json(row)
-        by_child[found.child_id].append(found)
+        failure = Found.from_json(row)
+        by_child[failure.child_id].append(failure)
     references = person_references(viewer=user, people=Person.objects.filter(pk__in=by_child))
     items = []
     for child_id, found in by_child.items():
