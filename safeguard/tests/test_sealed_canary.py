@@ -67,6 +67,7 @@ from safeguard.people.tests.factories import AddressFactory, AdultFactory, Child
 from safeguard.people.validators import format_nhs_number, generate_nhs_number, generate_upn
 from safeguard.records.models import SubjectAccessRequest
 from safeguard.records.services import subject_access_prepare, subject_access_release
+from safeguard.returns.models import ReturnKind, ReturnRun, RunStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +258,17 @@ def _build() -> Network:
         reason="The mother is entitled to her own and her children's information.",
     )
 
+    # A census run (a finished 2025-26 build with no failures): its pages are outputs too.
+    census_run = ReturnRun.objects.create(
+        kind=ReturnKind.CIN_CENSUS,
+        period=2026,
+        spec_version="CIN_schema_2026.xsd",
+        requested_by=roles[Role.PERFORMANCE_ANALYST],
+        status=RunStatus.SUCCEEDED,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+
     network = Network(
         sealed=sealed,
         sibling=sibling,
@@ -277,6 +289,7 @@ def _build() -> Network:
             "conference_id": [c.pk for c in conferences],
             "invitation_id": [i.pk for i in invitations],
             "question_id": [q.pk for q in questions],
+            "run_id": [census_run.pk],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.
             "account_id": [named_worker.pk, roles[Role.SOCIAL_WORKER].pk],
