@@ -29,6 +29,12 @@ PUBLIC = {
     "frontdoor:api_docs",
     "frontdoor:api:openapi-json",
     "frontdoor:api:contact_create",
+    # Invited agencies and families, who have no account: a link and a separately sent code.
+    "conferences:portal_link_problem",
+    "conferences:portal",
+    "conferences:portal_report",
+    "conferences:family",
+    "conferences:family_feedback",
 }
 
 
