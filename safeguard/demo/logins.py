@@ -154,7 +154,7 @@ def waiting_for(user: User, today: dt.date) -> str:
         return _chair(today)
     if role in (Role.PERFORMANCE_ANALYST, Role.DIRECTOR):
         return _figures(today)
-    if role == Role.WORKFORCE_LEAD:
+    if role in (Role.WORKFORCE_LEAD, Role.HR_OFFICER):
         return _workforce()
     if role == Role.SYSTEM_ADMINISTRATOR:
         return _administrator()

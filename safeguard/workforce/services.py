@@ -823,3 +823,28 @@ def absence_record(
         },
         child_id=None,
     )
+
+
+def recruitment_update(
+    *,
+    actor: User,
+    recruitment: Recruitment,
+    stage: str,
+    on: dt.date,
+    applications: int | None = None,
+    candidate: str = "",
+    checks: dict[str, dt.date | None] | None = None,
+) -> Recruitment:
+    """The pipeline page's one change: any pre-employment checks recorded, then the move on."""
+    with transaction.atomic():
+        given = {name: day for name, day in (checks or {}).items() if day is not None}
+        if given:
+            recruitment_checks_record(actor=actor, recruitment=recruitment, **given)
+        return recruitment_advance(
+            actor=actor,
+            recruitment=recruitment,
+            stage=stage,
+            on=on,
+            applications=applications,
+            candidate=candidate,
+        )
