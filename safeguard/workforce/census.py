@@ -123,7 +123,9 @@ def council_rows(on: dt.date) -> Iterator[list[Cell]]:
         ("Vacancies (FTE)", figures.vacancy_fte(on)),
         (
             "Vacancies covered by agency workers (FTE)",
-            Decimal(vacancies.filter(cover=CoverKind.AGENCY).aggregate(t=Sum("fte"))["t"] or 0),
+            Decimal(vacancies.filter(cover=CoverKind.AGENCY).aggregate(t=Sum("fte"))["t"] or 0).quantize(
+                Decimal("0.01")
+            ),
         ),
         ("Agency workers (FTE)", agency_rate.numerator),
         ("Agency workers (headcount)", len(agency_ids)),
