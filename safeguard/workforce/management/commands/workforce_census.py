@@ -14,7 +14,7 @@ from safeguard.workforce.census import census_csv, reference_date
 
 
 class Command(BaseCommand):
-    help = "Write the workforce census CSV: one row per social worker, then the council's vacancy and agency figures."
+    help = "Write the workforce census CSV: one row per social worker, then the council's figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", type=Path, required=True, help="the CSV file to write")
