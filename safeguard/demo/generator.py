@@ -51,6 +51,7 @@ from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
+from safeguard.demo.workforce import add_workforce
 from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
     Address,
@@ -372,6 +373,7 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         generator.run()
         # Visits, notes, chronology, settled enquiries and the statutory clocks, from the rows above.
         generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
+        generator.counts.update(add_workforce(seed=options.seed, today=options.today))
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
 
 
