@@ -1,0 +1,110 @@
+"""Strategy discussion and section 47 pages."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.policy import Action
+from safeguard.audit.models import AccessKind
+from safeguard.casework import forms
+from safeguard.casework.clocks import running_clock_due
+from safeguard.casework.models import ClockKind
+from safeguard.casework.selectors import (
+    episode_get_for_user,
+    section_47_get_for_user,
+    strategy_discussion_get_for_user,
+)
+from safeguard.casework.services import enquiries
+from safeguard.casework.views.common import episode_url, late_hint, posted, save_or_none
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = episode_get_for_user(
+        user=request.user,
+        episode_id=episode_id,
+        action=Action.EDIT,
+        request=request,
+        what=AccessKind.STRATEGY_DISCUSSION,
+    )
+    form = forms.StrategyDiscussionForm(posted(request))
+    late_hint(form, running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
+    done = save_or_none(
+        request,
+        form,
+        lambda data: enquiries.strategy_discussion_record(
+            actor=request.user,
+            episode=episode,
+            held_on=data["held_on"],
+            agencies=data["agencies"],
+            information_shared=data["information_shared"],
+            safety_actions=data["safety_actions"],
+            start_section_47=data["start_section_47"] == "yes",
+            late_reason=data["late_reason"],
+        ),
+        success="The strategy discussion is recorded.",
+        then=lambda _: episode_url(episode.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "casework/strategy_discussion.html",
+        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section_47_outcome(request: AuthenticatedRequest, enquiry_id: uuid.UUID) -> HttpResponse:
+    enquiry = section_47_get_for_user(
+        user=request.user, enquiry_id=enquiry_id, action=Action.EDIT, request=request
+    )
+    episode = enquiry.episode
+    form = forms.Section47OutcomeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        enquiries.section_47_outcome_record(
+            actor=request.user, enquiry=enquiry, outcome=form.cleaned_data["outcome"]
+        )
+        messages.success(request, "The outcome of the enquiry is recorded.")
+        return HttpResponseRedirect(episode_url(episode.pk))
+    return render(
+        request,
+        "casework/section_47_outcome.html",
+        {"form": form, "episode": episode, "enquiry": enquiry, "back_url": episode_url(episode.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def strategy_record(request: AuthenticatedRequest, discussion_id: uuid.UUID) -> HttpResponse:
+    """Say when the record of a strategy discussion went to the agencies (meets its clock)."""
+    discussion = strategy_discussion_get_for_user(
+        user=request.user, discussion_id=discussion_id, action=Action.EDIT, request=request
+    )
+    episode = discussion.episode
+    form = forms.StrategyRecordForm(posted(request), initial={"circulated_on": timezone.localdate()})
+    done = save_or_none(
+        request,
+        form,
+        lambda data: enquiries.strategy_record_circulate(
+            actor=request.user,
+            discussion=discussion,
+            on=data["circulated_on"],
+            late_reason=data["late_reason"],
+        ),
+        success="The record of the strategy discussion is marked as sent.",
+        then=lambda _: episode_url(episode.pk),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "casework/strategy_record.html",
+        {"form": form, "episode": episode, "discussion": discussion, "back_url": episode_url(episode.pk)},
+    )
