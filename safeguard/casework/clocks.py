@@ -20,7 +20,13 @@ from safeguard.design_system.formatting import govuk_date
 
 
 class LateReasonNeeded(ValidationError):
-    """Something was done after its clock's due date and nobody has said why."""
+    """Something was done after its clock's due date and nobody has said why.
+
+    The error is the ``late_reason`` field's, so a form page shows it beside the box that
+    asks for the reason (at the top if the form has no such box)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"late_reason": [message]})
 
 
 def clock_start(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from safeguard.casework import forms
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS, SECTION_KEYS
 from safeguard.casework.clocks import assessment_clock
 from safeguard.casework.documents import pdf_response
-from safeguard.casework.models import AssessmentSection, AssessmentStatus
+from safeguard.casework.models import Assessment, AssessmentSection, AssessmentStatus
 from safeguard.casework.selectors import (
     assessment_authorise_refusal,
     assessment_get_for_user,
@@ -28,9 +28,10 @@ from safeguard.casework.selectors import (
     episode_get_for_user,
 )
 from safeguard.casework.services import assessments
-from safeguard.casework.views.common import add_errors, episode_url, posted, save_or_none
+from safeguard.casework.views.common import episode_url
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.formatting import govuk_date
+from safeguard.design_system.pages import add_service_errors, form_action, form_page, posted
 from safeguard.people.permissions import can
 
 
@@ -44,21 +45,15 @@ def assessment_start(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Ht
         what=AccessKind.ASSESSMENT,
     )
     form = forms.AssessmentStartForm(posted(request))
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: assessments.assessment_start(
+        template="casework/assessment_start.html",
+        save=lambda data: assessments.assessment_start(
             actor=request.user, episode=episode, start_date=data["start_date"]
         ),
-        success="",
         then=lambda made: reverse("casework:assessment", args=[made.pk]),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/assessment_start.html",
-        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+        context={"episode": episode, "back_url": episode_url(episode.pk)},
     )
 
 
@@ -138,6 +133,15 @@ def _conflict_message(clash: assessments.EditConflict, user: User) -> str:
     )
 
 
+class _NoLongerEditable(Exception):
+    """The assessment was sent for authorisation while the section's page was open."""
+
+    def __init__(self, error: ValidationError, text: str) -> None:
+        super().__init__(error.messages)
+        self.error = error
+        self.text = text
+
+
 @require_http_methods(["GET", "POST"])
 def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, key: str) -> HttpResponse:
     """One written section: editable while the assessment is in progress, read-only after."""
@@ -150,8 +154,7 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
         request=request,
     )
     section = _section_texts(item.pk).get(key)
-    conflict = None
-    unsaved = ""
+    conflict: list[AssessmentSection] = []
     form = forms.SectionForm(
         posted(request),
         initial={
@@ -160,32 +163,6 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
             "edit": _new_edit(),
         },
     )
-    if posting and form.is_valid():
-        try:
-            assessments.assessment_section_save(
-                actor=request.user,
-                assessment=item,
-                key=key,
-                text=form.cleaned_data["text"],
-                based_on_version=form.cleaned_data["version"],
-                edit=form.cleaned_data["edit"],
-            )
-        except assessments.EditConflict as clash:
-            conflict = clash.section
-            # The page now shows the newer words, so saving again is based on them: a new
-            # edit from their version, or the user could never get past the conflict.
-            data = request.POST.copy()
-            data["version"] = str(conflict.version)
-            data["edit"] = _new_edit()
-            form = forms.SectionForm(data)
-            form.is_valid()
-            form.add_error("text", _conflict_message(clash, request.user))
-        except ValidationError as error:
-            item.refresh_from_db(fields=["status"])
-            unsaved = form.cleaned_data["text"]
-            add_errors(form, error)
-        else:
-            return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
     context = {
         "assessment": item,
         "title": title,
@@ -194,10 +171,13 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
         "saved": section,
         "back_url": reverse("casework:assessment", args=[item.pk]),
     }
-    editable = item.status == AssessmentStatus.IN_PROGRESS and can(
-        request.user, Action.EDIT, item.episode.child
-    )
-    if not editable:
+
+    def editable() -> bool:
+        return item.status == AssessmentStatus.IN_PROGRESS and can(
+            request.user, Action.EDIT, item.episode.child
+        )
+
+    def read_only(unsaved: str = "") -> HttpResponse:
         # Sent for authorisation (or not this user's to change): the words as they stand,
         # and anything just typed shown back so it is not lost.
         return render(
@@ -206,16 +186,50 @@ def assessment_section(request: AuthenticatedRequest, assessment_id: uuid.UUID, 
             {**context, "form": form if form.errors else None, "unsaved": unsaved},
             status=409 if posting else 200,
         )
-    return render(
-        request,
-        "casework/assessment_section.html",
-        {
-            **context,
-            "form": form,
-            "conflict": conflict,
-            "autosave_url": reverse("casework:assessment_autosave", args=[item.pk, key]),
-        },
-    )
+
+    def save(data: dict[str, Any]) -> AssessmentSection:
+        try:
+            return assessments.assessment_section_save(
+                actor=request.user,
+                assessment=item,
+                key=key,
+                text=data["text"],
+                based_on_version=data["version"],
+                edit=data["edit"],
+            )
+        except assessments.EditConflict as clash:
+            conflict.append(clash.section)
+            # The page now shows the newer words, so saving again is based on them: a new
+            # edit from their version, or the user could never get past the conflict.
+            newer = request.POST.copy()
+            newer["version"] = str(clash.section.version)
+            newer["edit"] = _new_edit()
+            form.data = newer
+            raise ValidationError({"text": _conflict_message(clash, request.user)}) from None
+        except ValidationError as error:
+            item.refresh_from_db(fields=["status"])
+            if editable():
+                raise
+            raise _NoLongerEditable(error, data["text"]) from error
+
+    if not editable() and (not posting or not form.is_valid()):
+        return read_only()
+    try:
+        return form_page(
+            request,
+            form,
+            template="casework/assessment_section.html",
+            save=save,
+            then=reverse("casework:assessment", args=[item.pk]),
+            context=lambda: {
+                **context,
+                "conflict": conflict[0] if conflict else None,
+                "autosave_url": reverse("casework:assessment_autosave", args=[item.pk, key]),
+            },
+        )
+    except _NoLongerEditable as refused:
+        add_service_errors(form, refused.error)
+        return read_only(refused.text)
 
 
 @require_POST
@@ -278,10 +292,11 @@ def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) 
         "outcome": item.outcome,
     }
     form = forms.AssessmentDetailsForm(posted(request), initial=initial)
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: assessments.assessment_record_details(
+        template="casework/assessment_details.html",
+        save=lambda data: assessments.assessment_record_details(
             actor=request.user,
             assessment=item,
             fields={
@@ -291,15 +306,8 @@ def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) 
                 "outcome": data["outcome"],
             },
         ),
-        success="",
-        then=lambda _: reverse("casework:assessment", args=[item.pk]),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/assessment_details.html",
-        {"form": form, "assessment": item, "back_url": reverse("casework:assessment", args=[item.pk])},
+        then=reverse("casework:assessment", args=[item.pk]),
+        context={"assessment": item, "back_url": reverse("casework:assessment", args=[item.pk])},
     )
 
 
@@ -308,13 +316,22 @@ def assessment_submit(request: AuthenticatedRequest, assessment_id: uuid.UUID) -
     item = assessment_get_for_user(
         user=request.user, assessment_id=assessment_id, action=Action.EDIT, request=request
     )
-    try:
-        assessments.assessment_submit(actor=request.user, assessment=item, on=timezone.localdate())
-    except ValidationError as error:
-        messages.error(request, "The assessment is not complete: " + "; ".join(error.messages))
-    else:
-        messages.success(request, "The assessment has been sent to your manager to authorise.")
-    return HttpResponseRedirect(reverse("casework:assessment", args=[item.pk]))
+    back = reverse("casework:assessment", args=[item.pk])
+
+    def save(_data: dict[str, Any]) -> Assessment:
+        try:
+            return assessments.assessment_submit(actor=request.user, assessment=item, on=timezone.localdate())
+        except ValidationError as error:
+            raise ValidationError("The assessment is not complete: " + "; ".join(error.messages)) from error
+
+    return form_action(
+        request,
+        None,
+        save=save,
+        then=back,
+        back=back,
+        success="The assessment has been sent to your manager to authorise.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -331,25 +348,19 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
         form.fields[
             "late_reason"
         ].help_text = f"It was due on {govuk_date(clock.due_date)}, 45 working days after it started."
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: assessments.assessment_authorise(
+        template="casework/assessment_authorise.html",
+        save=lambda data: assessments.assessment_authorise(
             actor=request.user,
             assessment=item,
             on=data["authorised_on"],
             late_reason=data.get("late_reason", ""),
         ),
+        then=episode_url(item.episode_id),
         success="The assessment is authorised.",
-        then=lambda _: episode_url(item.episode_id),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/assessment_authorise.html",
-        {
-            "form": form,
+        context={
             "assessment": item,
             "refusal": assessment_authorise_refusal(actor=request.user, assessment=item),
             "back_url": reverse("casework:assessment", args=[item.pk]),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +20,8 @@ from safeguard.casework.selectors import (
     strategy_discussion_get_for_user,
 )
 from safeguard.casework.services import enquiries
-from safeguard.casework.views.common import episode_url, late_hint, posted, save_or_none
+from safeguard.casework.views.common import episode_url, late_hint
+from safeguard.design_system.pages import form_page, posted
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,10 +35,11 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
     )
     form = forms.StrategyDiscussionForm(posted(request))
     late_hint(form, running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: enquiries.strategy_discussion_record(
+        template="casework/strategy_discussion.html",
+        save=lambda data: enquiries.strategy_discussion_record(
             actor=request.user,
             episode=episode,
             held_on=data["held_on"],
@@ -49,15 +49,9 @@ def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) ->
             start_section_47=data["start_section_47"] == "yes",
             late_reason=data["late_reason"],
         ),
+        then=episode_url(episode.pk),
         success="The strategy discussion is recorded.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/strategy_discussion.html",
-        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+        context={"episode": episode, "back_url": episode_url(episode.pk)},
     )
 
 
@@ -67,17 +61,16 @@ def section_47_outcome(request: AuthenticatedRequest, enquiry_id: uuid.UUID) -> 
         user=request.user, enquiry_id=enquiry_id, action=Action.EDIT, request=request
     )
     episode = enquiry.episode
-    form = forms.Section47OutcomeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        enquiries.section_47_outcome_record(
-            actor=request.user, enquiry=enquiry, outcome=form.cleaned_data["outcome"]
-        )
-        messages.success(request, "The outcome of the enquiry is recorded.")
-        return HttpResponseRedirect(episode_url(episode.pk))
-    return render(
+    return form_page(
         request,
-        "casework/section_47_outcome.html",
-        {"form": form, "episode": episode, "enquiry": enquiry, "back_url": episode_url(episode.pk)},
+        forms.Section47OutcomeForm(posted(request)),
+        template="casework/section_47_outcome.html",
+        save=lambda data: enquiries.section_47_outcome_record(
+            actor=request.user, enquiry=enquiry, outcome=data["outcome"]
+        ),
+        then=episode_url(episode.pk),
+        success="The outcome of the enquiry is recorded.",
+        context={"episode": episode, "enquiry": enquiry, "back_url": episode_url(episode.pk)},
     )
 
 
@@ -89,22 +82,17 @@ def strategy_record(request: AuthenticatedRequest, discussion_id: uuid.UUID) -> 
     )
     episode = discussion.episode
     form = forms.StrategyRecordForm(posted(request), initial={"circulated_on": timezone.localdate()})
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: enquiries.strategy_record_circulate(
+        template="casework/strategy_record.html",
+        save=lambda data: enquiries.strategy_record_circulate(
             actor=request.user,
             discussion=discussion,
             on=data["circulated_on"],
             late_reason=data["late_reason"],
         ),
+        then=episode_url(episode.pk),
         success="The record of the strategy discussion is marked as sent.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/strategy_record.html",
-        {"form": form, "episode": episode, "discussion": discussion, "back_url": episode_url(episode.pk)},
+        context={"episode": episode, "discussion": discussion, "back_url": episode_url(episode.pk)},
     )

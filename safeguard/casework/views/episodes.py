@@ -6,10 +6,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,8 @@ from safeguard.casework.selectors import (
     team_caseloads,
 )
 from safeguard.casework.services import episodes
-from safeguard.casework.views.common import add_errors, episode_url, posted, save_or_none
+from safeguard.casework.views.common import episode_url
+from safeguard.design_system.pages import form_page, posted
 from safeguard.people.permissions import can
 
 
@@ -84,23 +84,16 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     teams = _allocation_teams(request.user, episode)
     loads = [load for _team, team_loads in team_caseloads(teams=teams) for load in team_loads]
     choices = [(str(c.worker.pk), _caseload_label(c)) for c in loads]
-    form = forms.AllocateForm(posted(request), workers=choices)
-    done = save_or_none(
+    return form_page(
         request,
-        form,
-        lambda data: episodes.episode_allocate(
+        forms.AllocateForm(posted(request), workers=choices),
+        template="casework/allocate.html",
+        save=lambda data: episodes.episode_allocate(
             actor=request.user, episode=episode, worker=User.objects.get(pk=data["worker"])
         ),
+        then=episode_url(episode.pk),
         success="The case is allocated.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/allocate.html",
-        {
-            "form": form,
+        context={
             "episode": episode,
             "teams": teams,
             "has_workers": bool(choices),
@@ -124,28 +117,21 @@ def _move_page(
     form: Form,
     move: Callable[[Team, str], CINEpisode],
     *,
-    heading: str,
-    button: str,
+    transferring: bool,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        team = receiving_teams().get(pk=form.cleaned_data["team"])
-        try:
-            move(team, form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"The referral is now with {team.name}, for its manager to allocate.")
-            return HttpResponseRedirect(episode_url(episode.pk))
-    return render(
+    def save(data: dict[str, Any]) -> Team:
+        team = receiving_teams().get(pk=data["team"])
+        move(team, data["reason"])
+        return team
+
+    return form_page(
         request,
-        "casework/move.html",
-        {
-            "form": form,
-            "episode": episode,
-            "heading": heading,
-            "button": button,
-            "back_url": episode_url(episode.pk),
-        },
+        form,
+        template="casework/move.html",
+        save=save,
+        then=episode_url(episode.pk),
+        success=lambda team: f"The referral is now with {team.name}, for its manager to allocate.",
+        context={"episode": episode, "transferring": transferring, "back_url": episode_url(episode.pk)},
     )
 
 
@@ -168,8 +154,7 @@ def send_to_team(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRe
         lambda team, reason: episodes.episode_send_to_team(
             actor=request.user, episode=episode, team=team, reason=reason
         ),
-        heading="Send the referral to a team",
-        button="Send the referral",
+        transferring=False,
     )
 
 
@@ -189,8 +174,7 @@ def transfer(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
         lambda team, reason: episodes.episode_transfer(
             actor=request.user, episode=episode, team=team, reason=reason
         ),
-        heading="Transfer the case to another team",
-        button="Transfer the case",
+        transferring=True,
     )
 
 
@@ -212,22 +196,16 @@ def close(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_get_for_user(
         user=request.user, episode_id=episode_id, action=Action.EDIT, request=request
     )
-    form = forms.CloseForm(posted(request))
-    done = save_or_none(
+    return form_page(
         request,
-        form,
-        lambda data: episodes.episode_close(
+        forms.CloseForm(posted(request)),
+        template="casework/close.html",
+        save=lambda data: episodes.episode_close(
             actor=request.user, episode=episode, closure_date=data["closure_date"], reason=data["reason"]
         ),
+        then=episode_url(episode.pk),
         success="The episode is closed.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/close.html",
-        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+        context={"episode": episode, "back_url": episode_url(episode.pk)},
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +16,8 @@ from safeguard.casework.clocks import running_clock_due
 from safeguard.casework.models import ClockKind
 from safeguard.casework.selectors import episode_get_for_user
 from safeguard.casework.services import plans
-from safeguard.casework.views.common import episode_url, late_hint, posted, save_or_none
+from safeguard.casework.views.common import episode_url, late_hint
+from safeguard.design_system.pages import form_page, posted
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,27 +32,20 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     )
     current = episode.cin_plans.filter(end_date__isnull=True).first()
     form = forms.PlanDateForm(posted(request), initial={"on": timezone.localdate()})
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: (
+        template="casework/cin_plan.html",
+        save=lambda data: (
             plans.cin_plan_start(actor=request.user, episode=episode, start_date=data["on"])
             if current is None
             else plans.cin_plan_end(actor=request.user, plan=current, end_date=data["on"])
         ),
+        then=episode_url(episode.pk),
         success="The child in need plan is updated.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    heading = "Start a child in need plan" if current is None else "End the child in need plan"
-    return render(
-        request,
-        "casework/cin_plan.html",
-        {
-            "form": form,
+        context={
             "episode": episode,
-            "heading": heading,
+            "current": current,
             "back_url": episode_url(episode.pk),
         },
     )
@@ -72,23 +65,18 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
         raise Http404("No child in need plan")
     form = forms.CINPlanReviewForm(posted(request))
     late_hint(form, running_clock_due(episode, ClockKind.CIN_REVIEW), "the review")
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: plans.cin_plan_review_record(
+        template="casework/cin_plan_review.html",
+        save=lambda data: plans.cin_plan_review_record(
             actor=request.user,
             plan=plan,
             held_on=data["held_on"],
             summary=data["summary"],
             late_reason=data["late_reason"],
         ),
+        then=episode_url(episode.pk),
         success="The review is recorded.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/cin_plan_review.html",
-        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+        context={"episode": episode, "back_url": episode_url(episode.pk)},
     )

@@ -19,8 +19,9 @@ from safeguard.casework.documents import pdf_response
 from safeguard.casework.models import VisitKind
 from safeguard.casework.selectors import chronology_for, episode_get_for_user
 from safeguard.casework.services import recording
-from safeguard.casework.views.common import episode_url, posted, save_or_none
+from safeguard.casework.views.common import episode_url
 from safeguard.design_system.formatting import govuk_date
+from safeguard.design_system.pages import form_page, posted
 from safeguard.people.access import child_read
 from safeguard.people.permissions import can
 
@@ -35,24 +36,6 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
         what=AccessKind.VISIT,
     )
     form = forms.VisitForm(posted(request))
-    done = save_or_none(
-        request,
-        form,
-        lambda data: recording.visit_record(
-            actor=request.user,
-            episode=episode,
-            visit_date=data["visit_date"],
-            kind=data["kind"],
-            child_seen=data["child_seen"] == "yes",
-            child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
-            observations=data["observations"],
-            late_reason=data["late_reason"],
-        ),
-        success="The visit is recorded.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
     due = [
         (label, clock.due_date)
         for label, clock in (
@@ -65,10 +48,23 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
         form.fields["late_reason"].help_text = "Only if it was after its due date: " + "; ".join(
             f"the next {label} visit is due by {govuk_date(day)}" for label, day in due
         )
-    return render(
+    return form_page(
         request,
-        "casework/visit_new.html",
-        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+        form,
+        template="casework/visit_new.html",
+        save=lambda data: recording.visit_record(
+            actor=request.user,
+            episode=episode,
+            visit_date=data["visit_date"],
+            kind=data["kind"],
+            child_seen=data["child_seen"] == "yes",
+            child_seen_alone={"yes": True, "no": False}.get(data["child_seen_alone"]),
+            observations=data["observations"],
+            late_reason=data["late_reason"],
+        ),
+        then=episode_url(episode.pk),
+        success="The visit is recorded.",
+        context={"episode": episode, "back_url": episode_url(episode.pk)},
     )
 
 
@@ -82,21 +78,16 @@ def note_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
         what=AccessKind.CASE_NOTE,
     )
     form = forms.CaseNoteForm(posted(request), initial={"written_on": timezone.localdate()})
-    done = save_or_none(
+    return form_page(
         request,
         form,
-        lambda data: recording.case_note_add(
+        template="casework/note_new.html",
+        save=lambda data: recording.case_note_add(
             actor=request.user, episode=episode, written_on=data["written_on"], text=data["text"]
         ),
+        then=episode_url(episode.pk),
         success="The note is saved.",
-        then=lambda _: episode_url(episode.pk),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "casework/note_new.html",
-        {"form": form, "episode": episode, "back_url": episode_url(episode.pk)},
+        context={"episode": episode, "back_url": episode_url(episode.pk)},
     )
 
 
@@ -125,10 +116,12 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
         scope=Action.EDIT,
     )
     form = forms.ChronologyEntryForm(posted(request))
-    done = save_or_none(
+    back = reverse("casework:chronology", args=[child.pk])
+    return form_page(
         request,
         form,
-        lambda data: recording.chronology_entry_add(
+        template="casework/chronology_new.html",
+        save=lambda data: recording.chronology_entry_add(
             actor=request.user,
             child=child,
             happened_on=data["happened_on"],
@@ -136,13 +129,9 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
             source=data["source"],
             analysis=data["analysis"],
         ),
-        success="",
-        then=lambda _: reverse("casework:chronology", args=[child.pk]),
+        then=back,
+        context={"child": child, "back_url": back},
     )
-    if done:
-        return done
-    back = reverse("casework:chronology", args=[child.pk])
-    return render(request, "casework/chronology_new.html", {"form": form, "child": child, "back_url": back})
 
 
 @require_GET
