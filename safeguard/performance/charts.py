@@ -323,8 +323,9 @@ def line_chart(
             f'<text transform="translate(16 {_num(top + plot_h / 2)}) rotate(-90)" text-anchor="middle" '
             f'font-size="13" fill="{TEXT_COLOUR}">{escape(y_label)}</text>'
         )
-    # x axis labels: at most about 12
-    step = max(1, math.ceil(n / 12))
+    # x axis labels: as many as fit side by side (about 7 pixels a character)
+    fit = max(1, int(plot_w // (7 * max(len(label) for label in labels) + 12)))
+    step = max(1, math.ceil(n / fit))
     for i in range(0, n, step):
         parts.append(_text(x_at(i), top + plot_h + 20, labels[i], anchor="middle", size=12))
     parts.append(_line(left, top + plot_h, width - right, top + plot_h, AXIS_COLOUR, 1.5))
