@@ -13,7 +13,7 @@ error is the mean absolute percentage error (MAPE) over those 12 months. The bac
 needs 36 months (24 to fit, 12 to test).
 
 Only whole months are used: the month in progress is left out, and so is the first month
-with any record (the records may start part way through it).
+with any record of the series (the records may start part way through it).
 
 Results are cached by the series they were worked out from, so a forecast is fitted once
 for each new month of figures, not on every page view.
@@ -100,9 +100,12 @@ def seasonal_naive(history: Sequence[float], horizon: int = HORIZON) -> list[flo
 def whole_months(
     months: Sequence[dt.date], counts: Sequence[int], *, today: dt.date
 ) -> tuple[list[dt.date], list[int]]:
-    """The series without the month in progress and without the first month recorded."""
+    """The series from the month after its first non-zero month (which may be part of a
+    month) to the last month before ``today``'s (which is still going on)."""
     pairs = [(m, c) for m, c in zip(months, counts, strict=True) if m < today.replace(day=1)]
-    return [m for m, _c in pairs[1:]], [c for _m, c in pairs[1:]]
+    first = next((i for i, (_m, c) in enumerate(pairs) if c), len(pairs))
+    kept = pairs[first + 1 :]
+    return [m for m, _c in kept], [c for _m, c in kept]
 
 
 @dataclass(frozen=True)
