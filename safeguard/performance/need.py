@@ -297,8 +297,16 @@ def _district(postcode: Combinable) -> Combinable:
     return NullIf(Trim(Left(tidy, Length(tidy) - 3)), Value(""))
 
 
-def _child_postcode(child: str, day: str) -> Subquery:
-    return Subquery(_address_at(child, day).order_by("-start_date", "-created_at").values("postcode")[:1])
+def _child_postcode(child: str, day: str) -> Coalesce:
+    """The postcode the child lived at on ``day``; if the record holds no address for that
+    day (it was recorded later), their current one."""
+    then = Subquery(_address_at(child, day).order_by("-start_date", "-created_at").values("postcode")[:1])
+    now = Subquery(
+        Address.objects.filter(person=OuterRef(child), end_date__isnull=True)
+        .order_by("-start_date", "-created_at")
+        .values("postcode")[:1]
+    )
+    return Coalesce(then, now)
 
 
 def _withheld(child: str) -> Exists:
@@ -401,8 +409,8 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
                 qs, "child", "received_on", wards=False, fallback_postcode="child_postcode"
             ),
             population_kind=PopulationKind.DISTRICT,
-            note="Where the child lived when referred. Children whose address must not be "
-            "disclosed are counted under Not known.",
+            note="Where the child lived when referred (or lives now, if the record has no "
+            "address for then). Children whose address must not be disclosed are counted under Not known.",
         ),
     ]
     if wards:

@@ -2,7 +2,8 @@
 
 The method is exponential smoothing with a damped additive trend and additive monthly
 seasonality (ETS(A,Ad,A), ``statsmodels``' ``ETSModel``), fitted by maximum likelihood;
-its 80% and 95% prediction intervals are the model's own. It needs at least 24 whole
+its 80% and 95% prediction intervals are the model's own. The starting states are set
+by the usual heuristic from the first two years. It needs at least 24 whole
 months of history (two of each calendar month) to learn the seasons: with fewer, the page
 says so and shows no forecast.
 
@@ -128,7 +129,15 @@ def _fit_and_forecast(start: dt.date, values: Sequence[int], horizon: int) -> _F
         # Convergence and frequency notices are about the optimiser, not the figures.
         warnings.simplefilter("ignore")
         model = ETSModel(
-            series, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON
+            series,
+            error="add",
+            trend="add",
+            damped_trend=True,
+            seasonal="add",
+            seasonal_periods=SEASON,
+            # The starting level, trend and seasons from the first two years (Hyndman and
+            # others' heuristic) rather than fitted: ten times quicker, and as good here.
+            initialization_method="heuristic",
         )
         fitted = model.fit(disp=False)
         prediction = fitted.get_prediction(start=len(values), end=len(values) + horizon - 1)

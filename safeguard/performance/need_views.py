@@ -18,6 +18,8 @@ from safeguard.performance.need_selectors import NeedPage, need_page_for_user
 
 def _context(page: NeedPage) -> dict[str, object]:
     analysis = page.analysis
+    this_month = timezone.localdate().replace(day=1)
+    whole = [m for m in analysis.months if m.month < this_month]
     return {
         "page": page,
         "analysis": analysis,
@@ -31,8 +33,8 @@ def _context(page: NeedPage) -> dict[str, object]:
             }
             for forecast in (page.contacts_forecast, page.referrals_forecast)
         ],
-        "seasons_chart": need_charts.seasons_chart(analysis.months),
-        "schools_chart": need_charts.seasons_chart(analysis.months, schools=True),
+        "seasons_chart": need_charts.seasons_chart(whole),
+        "schools_chart": need_charts.seasons_chart(whole, schools=True),
         "breakdowns": [(b, need_charts.breakdown_chart(b)) for b in analysis.breakdowns],
         "factors_chart": need_charts.factors_chart(analysis.factors),
         "primary_need_chart": need_charts.counts_chart(

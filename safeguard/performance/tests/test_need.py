@@ -84,8 +84,18 @@ def test_locality_is_where_the_child_lived_when_referred_and_a_withheld_address_
     AddressFactory(person=moved, postcode="HM1 4AB", start_date=dt.date(2026, 3, 1))
     _refer(moved, dt.date(2026, 2, 10))
     _refer(_child("HM3 2AA", given_name="Fin", is_sealed=True))
+    late = _child(None, given_name="Gil")  # the address was recorded after the referral
+    AddressFactory(person=late, postcode="HM4 1AA", start_date=dt.date(2026, 6, 1))
+    _refer(late)
     groups = _groups(need._with_locality(need.referrals_in(PERIOD), "child", "referral_date", wards=False))
-    assert groups == {"Ada": "HM1", "Ben": "HM2", "Cai": "Not known", "Dee": "Not known", "Eve": "HM9"}
+    assert groups == {
+        "Ada": "HM1",
+        "Ben": "HM2",
+        "Cai": "Not known",
+        "Dee": "Not known",
+        "Eve": "HM9",
+        "Gil": "HM4",
+    }
 
 
 def test_a_child_with_any_withheld_address_is_never_placed_even_by_an_old_one() -> None:
