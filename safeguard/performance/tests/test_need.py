@@ -217,7 +217,7 @@ def test_breakdown_counts_hides_small_groups_and_gives_rates_where_a_population_
     _refer(_child("HM1 4AB", is_sealed=True))
     ChildPopulation.objects.create(kind=PopulationKind.DISTRICT, group="HM1", children=1400)
     dim = next(d for d in need._dimensions(wards=False) if d.key == "district")
-    breakdown = need._breakdown(dim, PERIOD)
+    breakdown = need._breakdown(dim, need._cubes(PERIOD, [dim]))
     rows = {r.label: r for r in breakdown.rows}
     assert [r.label for r in breakdown.rows] == ["HM2", "HM1", "HM10", "Not known"]
     assert rows["HM2"].referrals == 8
@@ -257,7 +257,7 @@ def test_primary_need_counts_referrals() -> None:
         _refer(_child(), primary_need=PrimaryNeed.N1)
     for _ in range(5):
         _refer(_child(), primary_need=PrimaryNeed.N4)
-    rows = need.primary_need(PERIOD)
+    rows = need._primary_need(need._cubes(PERIOD, []))
     assert rows == [
         need.CountRow("Abuse, neglect and exploitation", 6, 54.5),
         need.CountRow("Family in acute stress", 5, 45.5),
