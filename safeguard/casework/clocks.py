@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from safeguard.accounts.models import User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.models import Assessment, CINEpisode, ClockKind, StatutoryClock, VisitKind
 from safeguard.casework.selectors import open_cp_plan
 from safeguard.casework.timescales import TIMESCALES, Timescale
@@ -42,27 +42,24 @@ def clock_start(
     kind's interval depends on what came before (a later review conference is due 6 months
     after the previous one, the first 3 months after the plan starts)."""
     timescale = timescale or TIMESCALES[ClockKind(kind)]()
-    clock = StatutoryClock.objects.create(
-        kind=kind,
-        child_id=episode.child_id,
-        episode=episode,
-        source_type=source._meta.label_lower,
-        source_id=source.pk,
-        start_date=start_date,
-        working_days=timescale.working_days,
-        months=timescale.months,
-        due_date=timescale.due(start_date),
-        created_by=actor,
-        modified_by=actor,
-    )
-    audit_event_record(
+    return audited_create(
+        StatutoryClock,
         actor=actor,
         action="clock_start",
-        instance=clock,
-        changes=diff({}, snapshot(clock, ["kind", "start_date", "due_date"])),
+        values={
+            "kind": kind,
+            "child_id": episode.child_id,
+            "episode": episode,
+            "source_type": source._meta.label_lower,
+            "source_id": source.pk,
+            "start_date": start_date,
+            "working_days": timescale.working_days,
+            "months": timescale.months,
+            "due_date": timescale.due(start_date),
+        },
+        audit=["kind", "start_date", "due_date"],
         child_id=episode.child_id,
     )
-    return clock
 
 
 def clock_stop(
@@ -77,17 +74,11 @@ def clock_stop(
     being met (``stopped_reason``, e.g. "no conference needed")."""
     if met_date is not None and met_date > clock.due_date and not late_reason.strip():
         raise LateReasonNeeded("Give the reason this was late: it was due on " + govuk_date(clock.due_date))
-    before = snapshot(clock, ["met_date", "late_reason", "stopped_reason"])
-    clock.met_date = met_date
-    clock.late_reason = late_reason.strip()
-    clock.stopped_reason = stopped_reason
-    clock.modified_by = actor
-    clock.save(update_fields=["met_date", "late_reason", "stopped_reason", "modified_by", "modified_at"])
-    audit_event_record(
+    audited_update(
+        clock,
         actor=actor,
         action="clock_stop",
-        instance=clock,
-        changes=diff(before, snapshot(clock, ["met_date", "late_reason", "stopped_reason"])),
+        values={"met_date": met_date, "late_reason": late_reason.strip(), "stopped_reason": stopped_reason},
         child_id=clock.child_id,
     )
     return clock
@@ -100,14 +91,14 @@ def clocks_recompute(*, actor: User | None) -> int:
         timescale = Timescale(working_days=clock.working_days, months=clock.months)
         due = timescale.due(clock.start_date)
         if due != clock.due_date:
-            before = snapshot(clock, ["due_date"])
-            clock.due_date = due
-            clock.save(update_fields=["due_date", "modified_at"])
-            audit_event_record(
+            # Re-timing is the calendar's doing, not a person's: whoever last changed the
+            # clock stays its last modifier.
+            audited_update(
+                clock,
                 actor=actor,
                 action="clock_retime",
-                instance=clock,
-                changes=diff(before, snapshot(clock, ["due_date"])),
+                values={"due_date": due, "modified_by": clock.modified_by},
+                audit=["due_date"],
                 child_id=clock.child_id,
             )
             moved += 1

@@ -38,14 +38,12 @@ from safeguard.core.calendar import working_days_between
 from safeguard.core.codes import ReasonForClosure
 from safeguard.people.access import child_read, record_get_for_user
 from safeguard.people.models import Address, Person
-from safeguard.people.permissions import children_for
+from safeguard.people.permissions import children_for, sealed_records_open_to
 
 
 def _unsealed_or_open_to(user: User) -> Q:
     """Leave out sealed children, except those ``user`` is named on or has a grant for
     (a worker named on a seal still needs the child on their list and their clocks)."""
-    from safeguard.people.permissions import sealed_records_open_to
-
     return Q(child__is_sealed=False) | Q(child__in=sealed_records_open_to(user))
 
 

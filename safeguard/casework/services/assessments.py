@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.assessment_sections import SECTION_KEYS
 from safeguard.casework.clocks import assessment_clock, clock_start, clock_stop, running_clock
 from safeguard.casework.models import (
@@ -47,18 +47,16 @@ def assessment_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -
             .values_list("factors", flat=True)
             .first()
         )
-        assessment = Assessment.objects.create(
-            episode=episode,
-            start_date=start_date,
-            factors=[f for f in (previous or []) if f != "21"],
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
+        assessment = audited_create(
+            Assessment,
             actor=actor,
             action="assessment_start",
-            instance=assessment,
-            changes=diff({}, snapshot(assessment, ["episode_id", "start_date"])),
+            values={
+                "episode": episode,
+                "start_date": start_date,
+                "factors": [f for f in (previous or []) if f != "21"],
+            },
+            audit=["episode", "start_date"],
             child_id=episode.child_id,
         )
         _assessment_clock_attach(actor=actor, episode=episode, assessment=assessment)
@@ -69,16 +67,11 @@ def _assessment_clock_attach(*, actor: User, episode: CINEpisode, assessment: As
     waiting = running_clock(episode, ClockKind.ASSESSMENT, episode)
     if waiting is not None:
         # The referral's clock becomes this assessment's: same start, same due date.
-        before = snapshot(waiting, ["source_type", "source_id"])
-        waiting.source_type = assessment._meta.label_lower
-        waiting.source_id = assessment.pk
-        waiting.modified_by = actor
-        waiting.save(update_fields=["source_type", "source_id", "modified_by", "modified_at"])
-        audit_event_record(
+        audited_update(
+            waiting,
             actor=actor,
             action="clock_attach",
-            instance=waiting,
-            changes=diff(before, snapshot(waiting, ["source_type", "source_id"])),
+            values={"source_type": assessment._meta.label_lower, "source_id": assessment.pk},
             child_id=episode.child_id,
         )
         return
@@ -147,21 +140,16 @@ def assessment_section_save(
             raise EditConflict(section)
         if section.text == text:
             return section
-        before = {"text": section.text}
-        section.text = text
-        section.version += 1
-        section.edit = edit
-        section.modified_by = actor
-        section.save(update_fields=["text", "version", "edit", "modified_by", "modified_at"])
-        # Every writer is kept, not just the last: none of them may authorise (four eyes).
-        section.authors.add(actor)
-        audit_event_record(
+        audited_update(
+            section,
             actor=actor,
             action="assessment_section_save",
-            instance=section,
-            changes=diff(before, {"text": text}),
+            values={"text": text, "version": section.version + 1, "edit": edit},
+            audit=["text"],
             child_id=assessment.episode.child_id,
         )
+        # Every writer is kept, not just the last: none of them may authorise (four eyes).
+        section.authors.add(actor)
     return section
 
 
@@ -173,24 +161,19 @@ def assessment_record_details(
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         # What the manager authorises must be what was submitted.
         raise ValidationError("This assessment has been submitted and can no longer be changed")
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValueError(unknown[0])
     with transaction.atomic():
-        before = snapshot(assessment, sorted(fields))
-        for name, value in fields.items():
-            if name not in allowed:
-                raise ValueError(name)
-            setattr(assessment, name, value)
-        assessment.modified_by = actor
-        assessment.save()
-        changes = diff(before, snapshot(assessment, sorted(fields)))
-        if changes:
-            assessment.details_recorded_by.add(actor)
-        audit_event_record(
+        event = audited_update(
+            assessment,
             actor=actor,
             action="assessment_record_details",
-            instance=assessment,
-            changes=changes,
+            values=fields,
             child_id=assessment.episode.child_id,
         )
+        if event.changes:
+            assessment.details_recorded_by.add(actor)
     return assessment
 
 
@@ -205,21 +188,12 @@ def assessment_submit(*, actor: User, assessment: Assessment, on: dt.date) -> As
         missing = assessment_missing(assessment)
         if missing:
             raise ValidationError(missing)
-        assessment.status = AssessmentStatus.SUBMITTED
-        assessment.submitted_date = on
-        assessment.submitted_by = actor
-        assessment.modified_by = actor
-        assessment.save(
-            update_fields=["status", "submitted_date", "submitted_by", "modified_by", "modified_at"]
-        )
-        audit_event_record(
+        audited_update(
+            assessment,
             actor=actor,
             action="assessment_submit",
-            instance=assessment,
-            changes={
-                "status": {"before": "in_progress", "after": "submitted"},
-                "submitted_by_id": {"before": None, "after": str(actor.pk)},
-            },
+            values={"status": AssessmentStatus.SUBMITTED, "submitted_date": on, "submitted_by": actor},
+            audit=["status", "submitted_by"],
             child_id=assessment.episode.child_id,
         )
     return assessment
@@ -242,18 +216,12 @@ def assessment_authorise(
         clock = assessment_clock(assessment)
         if clock is not None:
             clock_stop(actor=actor, clock=clock, met_date=on, late_reason=late_reason)
-        assessment.status = AssessmentStatus.AUTHORISED
-        assessment.authorised_date = on
-        assessment.authorised_by = actor
-        assessment.modified_by = actor
-        assessment.save(
-            update_fields=["status", "authorised_date", "authorised_by", "modified_by", "modified_at"]
-        )
-        audit_event_record(
+        audited_update(
+            assessment,
             actor=actor,
             action="assessment_authorise",
-            instance=assessment,
-            changes={"authorised_date": {"before": None, "after": on.isoformat()}},
+            values={"status": AssessmentStatus.AUTHORISED, "authorised_date": on, "authorised_by": actor},
+            audit=["authorised_date"],
             child_id=assessment.episode.child_id,
         )
     return assessment

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.clocks import clock_start, clock_stop, late_reason_check, running_clock
 from safeguard.casework.models import (
     CINEpisode,
@@ -84,21 +84,19 @@ def strategy_discussion_record(
         requested = None  # an earlier discussion recorded late does not answer a later decision
     late_reason_check(requested, held_on, late_reason, "the strategy discussion")
     with transaction.atomic():
-        discussion = StrategyDiscussion.objects.create(
-            episode=episode,
-            held_on=held_on,
-            agencies=sorted(agencies),
-            information_shared=information_shared,
-            safety_actions=safety_actions,
-            section_47_started=start_section_47,
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
+        discussion = audited_create(
+            StrategyDiscussion,
             actor=actor,
             action="strategy_discussion_record",
-            instance=discussion,
-            changes=diff({}, snapshot(discussion, ["held_on", "agencies", "section_47_started"])),
+            values={
+                "episode": episode,
+                "held_on": held_on,
+                "agencies": sorted(agencies),
+                "information_shared": information_shared,
+                "safety_actions": safety_actions,
+                "section_47_started": start_section_47,
+            },
+            audit=["held_on", "agencies", "section_47_started"],
             child_id=episode.child_id,
         )
         if requested is not None:
@@ -126,14 +124,11 @@ def strategy_record_circulate(
     clock = running_clock(discussion.episode, ClockKind.STRATEGY_RECORD, discussion)
     late_reason_check(clock, on, late_reason, "the record")
     with transaction.atomic():
-        discussion.record_circulated_on = on
-        discussion.modified_by = actor
-        discussion.save(update_fields=["record_circulated_on", "modified_by", "modified_at"])
-        audit_event_record(
+        audited_update(
+            discussion,
             actor=actor,
             action="strategy_record_circulate",
-            instance=discussion,
-            changes={"record_circulated_on": {"before": None, "after": on.isoformat()}},
+            values={"record_circulated_on": on},
             child_id=discussion.episode.child_id,
         )
         if clock is not None:
@@ -168,29 +163,29 @@ def _section_47_start(*, actor: User, discussion: StrategyDiscussion) -> Section
             stopped_reason="Superseded by a later strategy discussion",
         )
     enquiry = _open_section_47(episode)
+    due = icpc_timescale().due(discussion.held_on)
     if enquiry is not None:
-        before = snapshot(enquiry, ["strategy_discussion_id", "icpc_target_date"])
-        enquiry.strategy_discussion = discussion
-        enquiry.icpc_target_date = icpc_timescale().due(discussion.held_on)
-        enquiry.modified_by = actor
-        enquiry.save(update_fields=["strategy_discussion", "icpc_target_date", "modified_by", "modified_at"])
-        action, changes = (
-            "section_47_continue",
-            diff(before, snapshot(enquiry, ["strategy_discussion_id", "icpc_target_date"])),
+        audited_update(
+            enquiry,
+            actor=actor,
+            action="section_47_continue",
+            values={"strategy_discussion": discussion, "icpc_target_date": due},
+            child_id=episode.child_id,
         )
     else:
-        enquiry = Section47Enquiry.objects.create(
-            episode=episode,
-            strategy_discussion=discussion,
-            start_date=discussion.held_on,
-            icpc_target_date=icpc_timescale().due(discussion.held_on),
-            created_by=actor,
-            modified_by=actor,
+        enquiry = audited_create(
+            Section47Enquiry,
+            actor=actor,
+            action="section_47_start",
+            values={
+                "episode": episode,
+                "strategy_discussion": discussion,
+                "start_date": discussion.held_on,
+                "icpc_target_date": due,
+            },
+            audit=["start_date", "icpc_target_date"],
+            child_id=episode.child_id,
         )
-        action, changes = "section_47_start", diff({}, snapshot(enquiry, ["start_date", "icpc_target_date"]))
-    audit_event_record(
-        actor=actor, action=action, instance=enquiry, changes=changes, child_id=episode.child_id
-    )
     clock_start(
         actor=actor, kind=ClockKind.ICPC, episode=episode, source=enquiry, start_date=discussion.held_on
     )
@@ -200,16 +195,11 @@ def _section_47_start(*, actor: User, discussion: StrategyDiscussion) -> Section
 def section_47_outcome_record(*, actor: User, enquiry: Section47Enquiry, outcome: str) -> Section47Enquiry:
     """Record the enquiry's outcome; without a conference the ICPC clock stops unmet."""
     with transaction.atomic():
-        before = snapshot(enquiry, ["outcome", "icpc_not_required"])
-        enquiry.outcome = outcome
-        enquiry.icpc_not_required = outcome != Section47Outcome.ICPC
-        enquiry.modified_by = actor
-        enquiry.save(update_fields=["outcome", "icpc_not_required", "modified_by", "modified_at"])
-        audit_event_record(
+        audited_update(
+            enquiry,
             actor=actor,
             action="section_47_outcome_record",
-            instance=enquiry,
-            changes=diff(before, snapshot(enquiry, ["outcome", "icpc_not_required"])),
+            values={"outcome": outcome, "icpc_not_required": outcome != Section47Outcome.ICPC},
             child_id=enquiry.episode.child_id,
         )
         clock = running_clock(enquiry.episode, ClockKind.ICPC, enquiry)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, User
 from safeguard.accounts.policy import FRONT_DOOR_ROLES, Action, Scope, scope_for
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.clocks import clock_start, clock_stop
 from safeguard.casework.models import CINEpisode, ClockKind, StatutoryClock
 from safeguard.casework.selectors import episode_close_problems, is_with_front_door
@@ -43,23 +43,20 @@ def episode_open(
     if CINEpisode.objects.filter(child=child, closure_date__isnull=True).exists():
         raise ValidationError("This child already has an open episode: add the referral to it")
     with transaction.atomic():
-        episode = CINEpisode(
-            child=child,
-            referral_date=referral_date,
-            referral_source=referral_source,
-            primary_need=primary_need,
-            team=team,
-            team_since=timezone.localdate() if team is not None else None,
-            created_by=actor,
-            modified_by=actor,
-        )
-        episode.full_clean()
-        episode.save()
-        audit_event_record(
+        episode = audited_create(
+            CINEpisode,
             actor=actor,
             action="episode_open",
-            instance=episode,
-            changes=diff({}, snapshot(episode, _EPISODE_FIELDS)),
+            values={
+                "child": child,
+                "referral_date": referral_date,
+                "referral_source": referral_source,
+                "primary_need": primary_need,
+                "team": team,
+                "team_since": timezone.localdate() if team is not None else None,
+            },
+            audit=_EPISODE_FIELDS,
+            validate=True,
             child_id=child.pk,
         )
         clock_start(
@@ -88,18 +85,14 @@ def _locked(episode: CINEpisode) -> CINEpisode:
 
 
 def _move(*, actor: User, episode: CINEpisode, team: Team, action: str, reason: str) -> CINEpisode:
-    before = snapshot(episode, _HANDOFF_FIELDS)
-    episode.team = team
-    episode.worker = None
-    episode.team_since = timezone.localdate()
-    episode.modified_by = actor
     # Clocks belong to the child's episode, not to a team: they run on across the move.
-    episode.save(update_fields=["team", "worker", "team_since", "modified_by", "modified_at"])
-    changes = diff(before, snapshot(episode, _HANDOFF_FIELDS))
-    if reason.strip():
-        changes["reason"] = {"before": None, "after": reason.strip()}
-    audit_event_record(
-        actor=actor, action=action, instance=episode, changes=changes, child_id=episode.child_id
+    audited_update(
+        episode,
+        actor=actor,
+        action=action,
+        values={"team": team, "worker": None, "team_since": timezone.localdate()},
+        also={"reason": {"before": None, "after": reason.strip()}} if reason.strip() else None,
+        child_id=episode.child_id,
     )
     return episode
 
@@ -164,18 +157,15 @@ def episode_allocate(*, actor: User, episode: CINEpisode, worker: User) -> CINEp
                 "You can only allocate to workers in the child's team: "
                 "ask a service manager to transfer the case"
             )
-        before = snapshot(episode, _HANDOFF_FIELDS)
+        values: dict[str, object] = {"worker": worker, "team": worker.team}
         if worker.team_id != episode.team_id:
-            episode.team_since = timezone.localdate()
-        episode.worker = worker
-        episode.team = worker.team
-        episode.modified_by = actor
-        episode.save(update_fields=["worker", "team", "team_since", "modified_by", "modified_at"])
-        audit_event_record(
+            values["team_since"] = timezone.localdate()
+        audited_update(
+            episode,
             actor=actor,
             action="episode_allocate",
-            instance=episode,
-            changes=diff(before, snapshot(episode, _HANDOFF_FIELDS)),
+            values=values,
+            audit=_HANDOFF_FIELDS,
             child_id=episode.child_id,
         )
     return episode
@@ -191,18 +181,13 @@ def episode_close(*, actor: User, episode: CINEpisode, closure_date: dt.date, re
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        before = snapshot(episode, ["closure_date", "reason_for_closure"])
-        episode.closure_date = closure_date
-        episode.reason_for_closure = reason
-        episode.modified_by = actor
-        episode.save(update_fields=["closure_date", "reason_for_closure", "modified_by", "modified_at"])
         for clock in StatutoryClock.objects.filter(episode=episode, met_date__isnull=True, stopped_reason=""):
             clock_stop(actor=actor, clock=clock, met_date=None, stopped_reason="Episode closed")
-        audit_event_record(
+        audited_update(
+            episode,
             actor=actor,
             action="episode_close",
-            instance=episode,
-            changes=diff(before, snapshot(episode, ["closure_date", "reason_for_closure"])),
+            values={"closure_date": closure_date, "reason_for_closure": reason},
             child_id=episode.child_id,
         )
     return episode

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.clocks import (
     clock_meet_and_restart,
     clock_start,
@@ -41,14 +41,12 @@ def cin_plan_start(*, actor: User, episode: CINEpisode, start_date: dt.date) -> 
     if open_cp_plan(episode.child) is not None:
         raise ValidationError("The child is on a child protection plan, which replaces a child in need plan")
     with transaction.atomic():
-        plan = CINPlan.objects.create(
-            episode=episode, start_date=start_date, created_by=actor, modified_by=actor
-        )
-        audit_event_record(
+        plan = audited_create(
+            CINPlan,
             actor=actor,
             action="cin_plan_start",
-            instance=plan,
-            changes=diff({}, snapshot(plan, ["start_date"])),
+            values={"episode": episode, "start_date": start_date},
+            audit=["start_date"],
             child_id=episode.child_id,
         )
         # Both clocks run from the plan's start (local policy, see timescales.py).
@@ -62,25 +60,23 @@ def cin_plan_end(*, actor: User, plan: CINPlan, end_date: dt.date) -> CINPlan:
         raise ValidationError("This plan has already ended")
     if end_date < plan.start_date or end_date > timezone.localdate():
         raise ValidationError("The plan must end between its start date and today")
-    with transaction.atomic():
-        plan.end_date = end_date
-        _plan_ended(actor=actor, plan=plan, kinds=[ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT])
+    _plan_end(actor=actor, plan=plan, end_date=end_date, kinds=[ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT])
     return plan
 
 
-def _plan_ended(*, actor: User, plan: CINPlan | ChildProtectionPlan, kinds: list[str]) -> None:
+def _plan_end(
+    *, actor: User, plan: CINPlan | ChildProtectionPlan, end_date: dt.date, kinds: list[str]
+) -> None:
     """Save a plan's end: audited, and its visit and review clocks stop (no more are due)."""
-    assert plan.end_date is not None
-    plan.modified_by = actor
-    plan.save(update_fields=["end_date", "modified_by", "modified_at"])
-    audit_event_record(
-        actor=actor,
-        action="cin_plan_end" if isinstance(plan, CINPlan) else "cp_plan_end",
-        instance=plan,
-        changes={"end_date": {"before": None, "after": plan.end_date.isoformat()}},
-        child_id=plan.episode.child_id,
-    )
-    clocks_stop(actor=actor, episode=plan.episode, kinds=kinds, reason="Plan ended")
+    with transaction.atomic():
+        audited_update(
+            plan,
+            actor=actor,
+            action="cin_plan_end" if isinstance(plan, CINPlan) else "cp_plan_end",
+            values={"end_date": end_date},
+            child_id=plan.episode.child_id,
+        )
+        clocks_stop(actor=actor, episode=plan.episode, kinds=kinds, reason="Plan ended")
 
 
 def cin_plan_review_record(
@@ -97,14 +93,12 @@ def cin_plan_review_record(
     times = plan.end_date is None and not (running is not None and held_on < running.start_date)
     late_reason_check(running if times else None, held_on, late_reason, "the review")
     with transaction.atomic():
-        review = CINPlanReview.objects.create(
-            plan=plan, held_on=held_on, summary=summary, created_by=actor, modified_by=actor
-        )
-        audit_event_record(
+        review = audited_create(
+            CINPlanReview,
             actor=actor,
             action="cin_plan_review_record",
-            instance=review,
-            changes=diff({}, snapshot(review, ["held_on", "summary"])),
+            values={"plan": plan, "held_on": held_on, "summary": summary},
+            audit=["held_on", "summary"],
             child_id=plan.episode.child_id,
         )
         if times:
@@ -139,21 +133,20 @@ def cp_plan_start(
     if episode.cin_plans.filter(end_date__isnull=True).exists():
         raise ValidationError("End the child in need plan first: a child protection plan replaces it")
     with transaction.atomic():
-        plan = ChildProtectionPlan.objects.create(
-            episode=episode,
-            child_id=episode.child_id,
-            start_date=start_date,
-            initial_category=category,
-            latest_category=category,
-            number_of_previous_plans=ChildProtectionPlan.objects.filter(child_id=episode.child_id).count(),
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
+        previous = ChildProtectionPlan.objects.filter(child_id=episode.child_id).count()
+        plan = audited_create(
+            ChildProtectionPlan,
             actor=actor,
             action="cp_plan_start",
-            instance=plan,
-            changes=diff({}, snapshot(plan, ["start_date", "initial_category"])),
+            values={
+                "episode": episode,
+                "child_id": episode.child_id,
+                "start_date": start_date,
+                "initial_category": category,
+                "latest_category": category,
+                "number_of_previous_plans": previous,
+            },
+            audit=["start_date", "initial_category"],
             child_id=episode.child_id,
         )
         for kind in (ClockKind.CP_VISIT, ClockKind.CP_REVIEW):
@@ -167,9 +160,7 @@ def cp_plan_end(*, actor: User, plan: ChildProtectionPlan, end_date: dt.date) ->
         raise ValidationError("This plan has already ended")
     if end_date <= plan.start_date or end_date > timezone.localdate():
         raise ValidationError("The plan must end after its start date and not after today")
-    with transaction.atomic():
-        plan.end_date = end_date
-        _plan_ended(actor=actor, plan=plan, kinds=[ClockKind.CP_VISIT, ClockKind.CP_REVIEW])
+    _plan_end(actor=actor, plan=plan, end_date=end_date, kinds=[ClockKind.CP_VISIT, ClockKind.CP_REVIEW])
     return plan
 
 
@@ -187,14 +178,12 @@ def cp_review_record(
     backdated = running is not None and held_on < running.start_date
     late_reason_check(None if backdated else running, held_on, late_reason, "the review conference")
     with transaction.atomic():
-        review = ChildProtectionReview.objects.create(
-            plan=plan, held_on=held_on, created_by=actor, modified_by=actor
-        )
-        audit_event_record(
+        review = audited_create(
+            ChildProtectionReview,
             actor=actor,
             action="cp_review_record",
-            instance=review,
-            changes=diff({}, snapshot(review, ["held_on"])),
+            values={"plan": plan, "held_on": held_on},
+            audit=["held_on"],
             child_id=plan.child_id,
         )
         if not backdated:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import User
-from safeguard.audit.services import audit_event_record, diff, snapshot
+from safeguard.audit.services import audited_create
 from safeguard.casework.clocks import (
     clock_meet_and_restart,
     late_reason_check,
@@ -56,25 +56,21 @@ def visit_record(
     late_reason_check(running, visit_date, late_reason, "the visit")
     late = running is not None and visit_date > running.due_date
     with transaction.atomic():
-        visit = Visit.objects.create(
-            episode=episode,
-            child_id=episode.child_id,
-            visit_date=visit_date,
-            kind=kind,
-            child_seen=child_seen,
-            child_seen_alone=child_seen_alone if child_seen else None,
-            observations=observations,
-            late_reason=late_reason.strip() if late else "",
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
+        visit = audited_create(
+            Visit,
             actor=actor,
             action="visit_record",
-            instance=visit,
-            changes=diff(
-                {}, snapshot(visit, ["visit_date", "kind", "child_seen", "child_seen_alone", "late_reason"])
-            ),
+            values={
+                "episode": episode,
+                "child_id": episode.child_id,
+                "visit_date": visit_date,
+                "kind": kind,
+                "child_seen": child_seen,
+                "child_seen_alone": child_seen_alone if child_seen else None,
+                "observations": observations,
+                "late_reason": late_reason.strip() if late else "",
+            },
+            audit=["visit_date", "kind", "child_seen", "child_seen_alone", "late_reason"],
             child_id=episode.child_id,
         )
         if clock_kind is not None:
@@ -92,23 +88,14 @@ def visit_record(
 def case_note_add(*, actor: User, episode: CINEpisode, written_on: dt.date, text: str) -> CaseNote:
     if written_on > timezone.localdate():
         raise ValidationError("The note's date cannot be in the future")
-    with transaction.atomic():
-        note = CaseNote.objects.create(
-            episode=episode,
-            child_id=episode.child_id,
-            written_on=written_on,
-            text=text,
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
-            actor=actor,
-            action="case_note_add",
-            instance=note,
-            changes=diff({}, snapshot(note, ["written_on", "text"])),
-            child_id=episode.child_id,
-        )
-    return note
+    return audited_create(
+        CaseNote,
+        actor=actor,
+        action="case_note_add",
+        values={"episode": episode, "child_id": episode.child_id, "written_on": written_on, "text": text},
+        audit=["written_on", "text"],
+        child_id=episode.child_id,
+    )
 
 
 def chronology_entry_add(
@@ -116,21 +103,17 @@ def chronology_entry_add(
 ) -> ChronologyEntry:
     if happened_on > timezone.localdate():
         raise ValidationError("The date cannot be in the future")
-    with transaction.atomic():
-        entry = ChronologyEntry.objects.create(
-            child=child,
-            happened_on=happened_on,
-            event=event,
-            source=source,
-            analysis=analysis,
-            created_by=actor,
-            modified_by=actor,
-        )
-        audit_event_record(
-            actor=actor,
-            action="chronology_entry_add",
-            instance=entry,
-            changes=diff({}, snapshot(entry, ["happened_on", "event", "source", "analysis"])),
-            child_id=child.pk,
-        )
-    return entry
+    return audited_create(
+        ChronologyEntry,
+        actor=actor,
+        action="chronology_entry_add",
+        values={
+            "child": child,
+            "happened_on": happened_on,
+            "event": event,
+            "source": source,
+            "analysis": analysis,
+        },
+        audit=["happened_on", "event", "source", "analysis"],
+        child_id=child.pk,
+    )

@@ -193,7 +193,7 @@ def test_a_failed_move_saves_nothing(front_door, referral, social_worker, monkey
     def broken(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr("safeguard.casework.services.episodes.audit_event_record", broken)
+    monkeypatch.setattr("safeguard.audit.services.audit_event_record", broken)
     with pytest.raises(RuntimeError):
         episode_send_to_team(actor=front_door, episode=referral, team=social_worker.team)
     fresh = type(referral).objects.get(pk=referral.pk)

@@ -25,10 +25,9 @@ from safeguard.casework.selectors import (
     assessment_authorise_refusal,
     assessment_get_for_user,
     assessment_missing,
-    episode_get_for_user,
 )
 from safeguard.casework.services import assessments
-from safeguard.casework.views.common import episode_url
+from safeguard.casework.views.common import episode_to_record_on, episode_url
 from safeguard.core.codes import AssessmentFactor
 from safeguard.design_system.formatting import govuk_date
 from safeguard.design_system.pages import add_service_errors, form_action, form_page, posted
@@ -37,13 +36,7 @@ from safeguard.people.permissions import can
 
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
-    episode = episode_get_for_user(
-        user=request.user,
-        episode_id=episode_id,
-        action=Action.EDIT,
-        request=request,
-        what=AccessKind.ASSESSMENT,
-    )
+    episode = episode_to_record_on(request, episode_id, AccessKind.ASSESSMENT)
     form = forms.AssessmentStartForm(posted(request))
     return form_page(
         request,

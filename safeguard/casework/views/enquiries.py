@@ -15,24 +15,17 @@ from safeguard.casework import forms
 from safeguard.casework.clocks import running_clock_due
 from safeguard.casework.models import ClockKind
 from safeguard.casework.selectors import (
-    episode_get_for_user,
     section_47_get_for_user,
     strategy_discussion_get_for_user,
 )
 from safeguard.casework.services import enquiries
-from safeguard.casework.views.common import episode_url, late_hint
+from safeguard.casework.views.common import episode_to_record_on, episode_url, late_hint
 from safeguard.design_system.pages import form_page, posted
 
 
 @require_http_methods(["GET", "POST"])
 def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
-    episode = episode_get_for_user(
-        user=request.user,
-        episode_id=episode_id,
-        action=Action.EDIT,
-        request=request,
-        what=AccessKind.STRATEGY_DISCUSSION,
-    )
+    episode = episode_to_record_on(request, episode_id, AccessKind.STRATEGY_DISCUSSION)
     form = forms.StrategyDiscussionForm(posted(request))
     late_hint(form, running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
     return form_page(

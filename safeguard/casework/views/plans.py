@@ -9,27 +9,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.middleware import AuthenticatedRequest
-from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessKind
 from safeguard.casework import forms
 from safeguard.casework.clocks import running_clock_due
 from safeguard.casework.models import ClockKind
-from safeguard.casework.selectors import episode_get_for_user
 from safeguard.casework.services import plans
-from safeguard.casework.views.common import episode_url, late_hint
+from safeguard.casework.views.common import episode_to_record_on, episode_url, late_hint
 from safeguard.design_system.pages import form_page, posted
 
 
 @require_http_methods(["GET", "POST"])
 def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Start the episode's child in need plan, or end the open one."""
-    episode = episode_get_for_user(
-        user=request.user,
-        episode_id=episode_id,
-        action=Action.EDIT,
-        request=request,
-        what=AccessKind.PLAN,
-    )
+    episode = episode_to_record_on(request, episode_id, AccessKind.PLAN)
     current = episode.cin_plans.filter(end_date__isnull=True).first()
     form = forms.PlanDateForm(posted(request), initial={"on": timezone.localdate()})
     return form_page(
@@ -53,13 +45,7 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
-    episode = episode_get_for_user(
-        user=request.user,
-        episode_id=episode_id,
-        action=Action.EDIT,
-        request=request,
-        what=AccessKind.PLAN,
-    )
+    episode = episode_to_record_on(request, episode_id, AccessKind.PLAN)
     plan = episode.cin_plans.order_by("-start_date").first()
     if plan is None:
         raise Http404("No child in need plan")
@@ -69,13 +55,8 @@ def cin_plan_review(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Htt
         request,
         form,
         template="casework/cin_plan_review.html",
-        save=lambda data: plans.cin_plan_review_record(
-            actor=request.user,
-            plan=plan,
-            held_on=data["held_on"],
-            summary=data["summary"],
-            late_reason=data["late_reason"],
-        ),
+        # The form's fields are the service's arguments: held_on, summary, late_reason.
+        save=lambda data: plans.cin_plan_review_record(actor=request.user, plan=plan, **data),
         then=episode_url(episode.pk),
         success="The review is recorded.",
         context={"episode": episode, "back_url": episode_url(episode.pk)},

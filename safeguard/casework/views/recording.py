@@ -17,9 +17,9 @@ from safeguard.casework import forms
 from safeguard.casework.clocks import visit_due
 from safeguard.casework.documents import pdf_response
 from safeguard.casework.models import VisitKind
-from safeguard.casework.selectors import chronology_for, episode_get_for_user
+from safeguard.casework.selectors import chronology_for
 from safeguard.casework.services import recording
-from safeguard.casework.views.common import episode_url
+from safeguard.casework.views.common import episode_to_record_on, episode_url
 from safeguard.design_system.formatting import govuk_date
 from safeguard.design_system.pages import form_page, posted
 from safeguard.people.access import child_read
@@ -28,13 +28,7 @@ from safeguard.people.permissions import can
 
 @require_http_methods(["GET", "POST"])
 def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
-    episode = episode_get_for_user(
-        user=request.user,
-        episode_id=episode_id,
-        action=Action.EDIT,
-        request=request,
-        what=AccessKind.VISIT,
-    )
+    episode = episode_to_record_on(request, episode_id, AccessKind.VISIT)
     form = forms.VisitForm(posted(request))
     due = [
         (label, clock.due_date)
@@ -70,13 +64,7 @@ def visit_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def note_new(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
-    episode = episode_get_for_user(
-        user=request.user,
-        episode_id=episode_id,
-        action=Action.EDIT,
-        request=request,
-        what=AccessKind.CASE_NOTE,
-    )
+    episode = episode_to_record_on(request, episode_id, AccessKind.CASE_NOTE)
     form = forms.CaseNoteForm(posted(request), initial={"written_on": timezone.localdate()})
     return form_page(
         request,
@@ -121,14 +109,8 @@ def chronology_new(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpRe
         request,
         form,
         template="casework/chronology_new.html",
-        save=lambda data: recording.chronology_entry_add(
-            actor=request.user,
-            child=child,
-            happened_on=data["happened_on"],
-            event=data["event"],
-            source=data["source"],
-            analysis=data["analysis"],
-        ),
+        # The form's fields are the service's arguments: happened_on, event, source, analysis.
+        save=lambda data: recording.chronology_entry_add(actor=request.user, child=child, **data),
         then=back,
         context={"child": child, "back_url": back},
     )
