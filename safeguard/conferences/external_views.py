@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.casework.documents import pdf_response
 from safeguard.conferences import external_forms as forms
-from safeguard.conferences import invitations
-from safeguard.conferences.models import ConferenceInvitation, ConferenceStatus, FamilyQuestion
+from safeguard.conferences import invitations, voice
+from safeguard.conferences.models import ChildViews, ConferenceInvitation, ConferenceStatus, FamilyQuestion
 from safeguard.conferences.portal import (
     LinkState,
     code_check,
@@ -130,6 +130,52 @@ def question_answered(request: AuthenticatedRequest, question_id: uuid.UUID) -> 
     )
 
 
+@require_http_methods(["GET", "POST"])
+def child_views(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpResponse:
+    """The child's views, typed in by the worker (or chair) sitting with the child."""
+    conference = conference_get_for_user(user=request.user, conference_id=conference_id, request=request)
+    back = _detail_url(conference.pk)
+    if ChildViews.objects.filter(conference=conference).exists():
+        return HttpResponseRedirect(back + "#child-views")
+    if not voice.may_enter_views(request.user, conference):
+        raise PermissionDenied("You cannot give the child's views for this conference")
+    return form_page(
+        request,
+        forms.ChildViewsForm(posted(request)),
+        template="conferences/child_views.html",
+        save=lambda data: voice.child_views_submit(
+            actor=request.user, conference=conference, values=data, site_url=_site_url(request)
+        ),
+        then=back + "#child-views",
+        success=lambda v: (
+            "The child's views are saved. They say they feel unsafe at home: "
+            "their worker and manager have been told."
+            if v.feels_unsafe
+            else "The child's views are saved for the chair."
+        ),
+        context={"conference": conference, "child": conference.child, "back_url": back},
+    )
+
+
+@require_POST
+def child_views_seen(request: AuthenticatedRequest, views_id: uuid.UUID) -> HttpResponse:
+    views = ChildViews.objects.filter(pk=views_id).first()
+    if views is None:
+        raise Http404("No such views")
+    views.conference = conference_get_for_user(
+        user=request.user, conference_id=views.conference_id, request=request
+    )
+    back = _detail_url(views.conference_id) + "#child-views"
+    return form_action(
+        request,
+        None,
+        save=lambda _d: voice.child_views_alert_seen(actor=request.user, views=views),
+        then=back,
+        back=back,
+        success="The alert is marked as seen.",
+    )
+
+
 # -- public pages: a link and its code ------------------------------------------------
 
 PortalView = Callable[[HttpRequest, ConferenceInvitation, str], HttpResponse]
@@ -231,6 +277,7 @@ def family(request: HttpRequest, invitation: ConferenceInvitation, token: str) -
             "released": today >= report_due(conference),
             "held": conference.status == ConferenceStatus.HELD,
             "given_feedback": hasattr(invitation, "feedback"),
+            "may_give_views": invitation.role in voice.VIEWS_ROLES,
             "token": token,
         },
     )
@@ -252,4 +299,34 @@ def family_feedback(request: HttpRequest, invitation: ConferenceInvitation, toke
         then=here,
         success="Thank you for your feedback.",
         context={"invitation": invitation, "back_url": here},
+    )
+
+
+@_opened
+@require_http_methods(["GET", "POST"])
+def child_views_link(request: HttpRequest, invitation: ConferenceInvitation, token: str) -> HttpResponse:
+    """The child's own form, through the child's or their advocate's link."""
+    here = reverse("conferences:child_views_link", kwargs={"token": token})
+    family_url = reverse("conferences:family", kwargs={"token": token})
+    if invitation.role not in voice.VIEWS_ROLES:
+        return HttpResponseRedirect(family_url)
+    conference = invitation.conference
+    context = {
+        "invitation": invitation,
+        "child_first_name": conference.child.given_name,
+        "back_url": family_url,
+    }
+    sent = ChildViews.objects.filter(conference=conference).first()
+    if sent is not None or conference.status not in (ConferenceStatus.PROPOSED, ConferenceStatus.SCHEDULED):
+        return render(request, "conferences/child_views_done.html", {**context, "sent": sent})
+    return form_page(
+        request,
+        forms.ChildViewsForm(posted(request)),
+        template="conferences/child_views_link.html",
+        save=lambda data: voice.child_views_submit(
+            actor=None, conference=conference, values=data, invitation=invitation, site_url=_site_url(request)
+        ),
+        then=here,
+        success="Thank you. The person running the meeting will read what you said.",
+        context=context,
     )

@@ -235,3 +235,61 @@ class FamilyFeedback(BaseModel):
     understood = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
     reports_in_time = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
     anything_else = models.TextField(blank=True)
+
+
+# -- the child's views ------------------------------------------------------------------
+
+
+class SafeAtHome(models.IntegerChoices):
+    """How safe the child feels at home, on a five-point scale (1 is the least safe)."""
+
+    NOT_SAFE = 1, "Not safe at all"
+    NOT_VERY_SAFE = 2, "Not very safe"
+    SOMETIMES = 3, "Sometimes safe"
+    SAFE = 4, "Safe"
+    VERY_SAFE = 5, "Very safe"
+
+
+# A child answering this low feels unsafe: their worker and manager are told at once.
+UNSAFE_AT_OR_BELOW = SafeAtHome.NOT_VERY_SAFE
+
+
+class ViewsHelper(models.TextChoices):
+    ON_MY_OWN = "own", "On my own"
+    WORKER = "worker", "With my social worker"
+    ADVOCATE = "advocate", "With an advocate"
+
+
+class ChildViews(BaseModel):
+    """What the child wants the conference to know, in their own words. One set for each
+    conference; the chair reads it before the meeting and it stays on the child's record."""
+
+    conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="child_views")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conference_views")
+    invitation = models.ForeignKey(
+        ConferenceInvitation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The child's or advocate's link it came through (blank: entered by staff).",
+    )
+    helped_by = models.CharField(max_length=8, choices=ViewsHelper.choices)
+    going_well = models.TextField(blank=True)
+    worries = models.TextField(blank=True)
+    safe_at_home = models.PositiveSmallIntegerField(choices=SafeAtHome.choices)
+    would_like_to_happen = models.TextField(blank=True)
+    would_like_there = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    # The alert a child who feels unsafe raises, until the worker or manager has acted.
+    alert_seen_at = models.DateTimeField(null=True, blank=True)
+    alert_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "child's views"
+
+    @property
+    def feels_unsafe(self) -> bool:
+        return self.safe_at_home <= UNSAFE_AT_OR_BELOW

@@ -20,6 +20,8 @@ URL_POLICY: dict[str, UrlRule] = {
     "conferences:invitation_revoke": PostOnly(),
     "conferences:invitation_letter": PostOnly(),
     "conferences:question_answered": PostOnly(),
+    "conferences:child_views": ObjectPage(),
+    "conferences:child_views_seen": PostOnly(),
     # Reached by a link and a separately sent code, with no account (portal.py): a link
     # that does not work, or whose code this browser has not given, goes to the code page
     # or to the page saying the link no longer works (302), never to the conference.
@@ -28,4 +30,5 @@ URL_POLICY: dict[str, UrlRule] = {
     "conferences:portal_report": Public(),
     "conferences:family": Public(),
     "conferences:family_feedback": Public(),
+    "conferences:child_views_link": Public(),
 }

@@ -21,9 +21,12 @@ urlpatterns = [
     path(
         "questions/<uuid:question_id>/answered/", external_views.question_answered, name="question_answered"
     ),
+    path("<uuid:conference_id>/child-views/", external_views.child_views, name="child_views"),
+    path("child-views/<uuid:views_id>/seen/", external_views.child_views_seen, name="child_views_seen"),
     path("link/", external_views.portal_link_problem, name="portal_link_problem"),
     path("link/<str:token>/", external_views.portal, name="portal"),
     path("link/<str:token>/report/", external_views.portal_report, name="portal_report"),
     path("link/<str:token>/family/", external_views.family, name="family"),
     path("link/<str:token>/feedback/", external_views.family_feedback, name="family_feedback"),
+    path("link/<str:token>/my-views/", external_views.child_views_link, name="child_views_link"),
 ]

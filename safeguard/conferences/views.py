@@ -15,7 +15,7 @@ from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
 from safeguard.casework.selectors import section_47_get_for_user
-from safeguard.conferences import forms, services
+from safeguard.conferences import forms, services, voice
 from safeguard.conferences.invitations import invitation_context
 from safeguard.conferences.models import Conference
 from safeguard.conferences.selectors import (
@@ -58,6 +58,7 @@ def detail(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRespo
             "may_schedule": may_schedule(request.user, conference),
             "may_record": may_record(request.user, conference),
             **invitation_context(request.user, conference),
+            **voice.views_context(request.user, conference),
         },
     )
 

@@ -1,16 +1,43 @@
-"""Conference work on the home page: the family's questions, for the child's allocated
-worker, until the worker marks them answered."""
+"""Conference work on the home page: a child who says they feel unsafe (for their worker
+and manager, at once, until one of them marks it seen), and the family's questions, for
+the child's allocated worker, until the worker marks them answered."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.accounts.models import User
-from safeguard.conferences.models import FamilyQuestion
+from safeguard.accounts.models import Role, User
+from safeguard.accounts.policy import Action
+from safeguard.conferences.models import UNSAFE_AT_OR_BELOW, ChildViews, FamilyQuestion
 from safeguard.core.worklist import WorkItem
+from safeguard.people.permissions import children_for
+
+
+def _unsafe_alerts(user: User) -> list[WorkItem]:
+    mine = Q(conference__episode__worker=user)
+    if user.role == Role.TEAM_MANAGER and user.team_id is not None:
+        team = user.team_id
+        mine |= Q(conference__episode__team_id=team) | Q(conference__episode__worker__team_id=team)
+    alerts = (
+        ChildViews.objects.filter(mine, safe_at_home__lte=UNSAFE_AT_OR_BELOW, alert_seen_at__isnull=True)
+        .filter(conference__episode__closure_date__isnull=True, child__in=children_for(user, Action.VIEW))
+        .select_related("child")
+        .order_by("submitted_at")
+    )
+    return [
+        WorkItem(
+            group="A child says they feel unsafe",
+            title=f"{v.child.full_name} says they feel {v.get_safe_at_home_display().lower()} at home",
+            href=reverse("conferences:detail", args=[v.conference_id]) + "#child-views",
+            detail=f"In their views for their conference, {timezone.localtime(v.submitted_at):%d %B %Y}",
+            urgent=True,
+        )
+        for v in alerts
+    ]
 
 
 def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
@@ -24,7 +51,7 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
         .select_related("invitation__conference__child")
         .order_by("created_at")
     )
-    return [
+    return _unsafe_alerts(user) + [
         WorkItem(
             group="Questions from families",
             title=f"{q.invitation.name} asked about {q.invitation.conference.child.full_name}'s conference",

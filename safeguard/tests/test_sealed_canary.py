@@ -44,6 +44,7 @@ from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Section47Enquiry
 from safeguard.casework.tests.factories import CPPlanFactory
 from safeguard.conferences.models import (
+    ChildViews,
     Conference,
     ConferenceInvitation,
     ConferenceKind,
@@ -214,6 +215,13 @@ def _build() -> Network:
     questions = [
         FamilyQuestion.objects.create(invitation=i, text="Can I bring my sister?") for i in invitations
     ]
+    # Each child has said they feel unsafe at home: an alert for their worker and manager.
+    child_views = [
+        ChildViews.objects.create(
+            conference=c, child=c.child, helped_by="worker", safe_at_home=1, submitted_at=timezone.now()
+        )
+        for c in conferences
+    ]
 
     sealed_typed = {"given_name": "Zephyrine", "family_name": "Quillfeather", "date_of_birth": SEALED_DOB}
     sealed_public = make_contact(**sealed_typed, postcode=POSTCODE)
@@ -289,6 +297,7 @@ def _build() -> Network:
             "conference_id": [c.pk for c in conferences],
             "invitation_id": [i.pk for i in invitations],
             "question_id": [q.pk for q in questions],
+            "views_id": [v.pk for v in child_views],
             "run_id": [census_run.pk],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.

@@ -35,6 +35,7 @@ PUBLIC = {
     "conferences:portal_report",
     "conferences:family",
     "conferences:family_feedback",
+    "conferences:child_views_link",
 }
 
 
