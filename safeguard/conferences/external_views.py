@@ -112,6 +112,20 @@ def invitation_letter(request: AuthenticatedRequest, invitation_id: uuid.UUID) -
 
 
 @require_POST
+def interpreter_booked(request: AuthenticatedRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    invitation = _staff_invitation(request, invitation_id)
+    back = _detail_url(invitation.conference_id)
+    return form_action(
+        request,
+        None,
+        save=lambda _d: invitations.invitation_interpreter_booked(actor=request.user, invitation=invitation),
+        then=back,
+        back=back,
+        success=f"The interpreter for {invitation.name} is booked.",
+    )
+
+
+@require_POST
 def question_answered(request: AuthenticatedRequest, question_id: uuid.UUID) -> HttpResponse:
     question = FamilyQuestion.objects.select_related("invitation").filter(pk=question_id).first()
     if question is None:

@@ -179,3 +179,13 @@ def _attendance_fields() -> dict[str, forms.Field]:
 # Declared on the class (not added per form in __init__), so that GovukForm's cleaning of
 # unusual characters, which runs first in __init__, covers the attendance rows too.
 RecordForm.base_fields.update(_attendance_fields())
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the conference cancelled?",
+        help_text="Everyone invited is told, and their links stop working",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Give the reason the conference is cancelled"},
+    )

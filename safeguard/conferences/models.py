@@ -86,6 +86,15 @@ class Conference(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     dissent = models.TextField(blank=True, help_text="Who disagreed with the decision, and why.")
+    # After the conference: the outcome letter to the family and agencies within 1 working
+    # day, and the full record within 15 (local policy), both on the chair's work list.
+    letter_due = models.DateField(null=True, blank=True)
+    letter_sent_on = models.DateField(null=True, blank=True)
+    record_due = models.DateField(null=True, blank=True)
+    record_completed_on = models.DateField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    # Bumped each time it moves, so calendars replace the event rather than add one.
+    calendar_sequence = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at", "target_date"]
@@ -182,6 +191,7 @@ class ConferenceInvitation(BaseModel):
     language = models.CharField(max_length=60, default="English")
     interpreter_needed = models.BooleanField(default=False)
     accessibility_needs = models.TextField(blank=True)
+    interpreter_booked = models.BooleanField(default=False)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     code_hash = models.CharField(max_length=128, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

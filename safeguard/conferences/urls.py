@@ -10,6 +10,9 @@ urlpatterns = [
     path("<uuid:conference_id>/", views.detail, name="detail"),
     path("<uuid:conference_id>/schedule/", views.schedule, name="schedule"),
     path("<uuid:conference_id>/record/", views.record, name="record"),
+    path("<uuid:conference_id>/cancel/", views.cancel, name="cancel"),
+    path("<uuid:conference_id>/letter-sent/", views.letter_sent, name="letter_sent"),
+    path("<uuid:conference_id>/record-complete/", views.record_complete, name="record_complete"),
     # Invitations (staff) and the pages for people outside the council (a link and a code).
     path("<uuid:conference_id>/invite/", external_views.invite, name="invite"),
     path(
@@ -17,6 +20,11 @@ urlpatterns = [
     ),
     path(
         "invitations/<uuid:invitation_id>/letter/", external_views.invitation_letter, name="invitation_letter"
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/interpreter-booked/",
+        external_views.interpreter_booked,
+        name="interpreter_booked",
     ),
     path(
         "questions/<uuid:question_id>/answered/", external_views.question_answered, name="question_answered"

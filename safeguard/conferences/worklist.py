@@ -12,9 +12,15 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
 from safeguard.accounts.policy import Action
-from safeguard.conferences.models import UNSAFE_AT_OR_BELOW, ChildViews, FamilyQuestion
+from safeguard.conferences.models import (
+    UNSAFE_AT_OR_BELOW,
+    ChildViews,
+    Conference,
+    ConferenceStatus,
+    FamilyQuestion,
+)
 from safeguard.core.worklist import WorkItem
-from safeguard.people.permissions import children_for
+from safeguard.people.permissions import children_for, sealed_records_open_to
 
 
 def _unsafe_alerts(user: User) -> list[WorkItem]:
@@ -40,6 +46,46 @@ def _unsafe_alerts(user: User) -> list[WorkItem]:
     ]
 
 
+def _after_the_conference(user: User) -> list[WorkItem]:
+    """The chair's outcome letters (1 working day) and full records (15) still to do."""
+    if user.role != Role.CONFERENCE_CHAIR:
+        return []
+    held = (
+        Conference.objects.filter(chair=user, status=ConferenceStatus.HELD)
+        .filter(
+            Q(letter_sent_on__isnull=True, letter_due__isnull=False)
+            | Q(record_completed_on__isnull=True, record_due__isnull=False)
+        )
+        .filter(Q(child__is_sealed=False) | Q(child__in=sealed_records_open_to(user)))
+        .select_related("child")
+    )
+    items: list[WorkItem] = []
+    for c in held:
+        href = reverse("conferences:detail", args=[c.pk])
+        held_on = f"Conference held on {c.held_on:%d %B %Y}" if c.held_on else ""
+        if c.letter_sent_on is None and c.letter_due is not None:
+            items.append(
+                WorkItem(
+                    group="Outcome letters to send",
+                    title=f"Send the outcome letter for {c.child.full_name}'s conference",
+                    href=href,
+                    detail=held_on,
+                    due=c.letter_due,
+                )
+            )
+        if c.record_completed_on is None and c.record_due is not None:
+            items.append(
+                WorkItem(
+                    group="Conference records to finish",
+                    title=f"Finish the record of {c.child.full_name}'s conference",
+                    href=href,
+                    detail=held_on,
+                    due=c.record_due,
+                )
+            )
+    return items
+
+
 def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
     questions = (
         FamilyQuestion.objects.filter(
@@ -51,12 +97,18 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
         .select_related("invitation__conference__child")
         .order_by("created_at")
     )
-    return _unsafe_alerts(user) + [
-        WorkItem(
-            group="Questions from families",
-            title=f"{q.invitation.name} asked about {q.invitation.conference.child.full_name}'s conference",
-            href=reverse("conferences:detail", args=[q.invitation.conference_id]),
-            detail=f"Asked on {timezone.localtime(q.created_at):%d %B %Y}",
-        )
-        for q in questions
-    ]
+    return (
+        _unsafe_alerts(user)
+        + _after_the_conference(user)
+        + [
+            WorkItem(
+                group="Questions from families",
+                title=(
+                    f"{q.invitation.name} asked about {q.invitation.conference.child.full_name}'s conference"
+                ),
+                href=reverse("conferences:detail", args=[q.invitation.conference_id]),
+                detail=f"Asked on {timezone.localtime(q.created_at):%d %B %Y}",
+            )
+            for q in questions
+        ]
+    )

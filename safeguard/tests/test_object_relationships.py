@@ -165,6 +165,7 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:record": Spec(_conference, None),
     "conferences:invite": Spec(_conference, Action.EDIT),
     "conferences:child_views": Spec(_conference, Action.EDIT),
+    "conferences:cancel": Spec(_conference, Action.DECIDE),
     "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
     "frontdoor:contact_detail": Spec(_contact),
     "frontdoor:contact_decide": Spec(_contact, roles=FRONT_DOOR_ROLES),
