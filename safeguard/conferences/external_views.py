@@ -17,12 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.casework.documents import pdf_response
 from safeguard.conferences import external_forms as forms
-from safeguard.conferences import invitations, voice
+from safeguard.conferences import invitations, plan_views, plans, voice
 from safeguard.conferences.models import ChildViews, ConferenceInvitation, ConferenceStatus, FamilyQuestion
 from safeguard.conferences.portal import (
     LinkState,
@@ -292,6 +292,9 @@ def family(request: HttpRequest, invitation: ConferenceInvitation, token: str) -
             "held": conference.status == ConferenceStatus.HELD,
             "given_feedback": hasattr(invitation, "feedback"),
             "may_give_views": invitation.role in voice.VIEWS_ROLES,
+            "plan_view": plans.plan_view(conference.plan)
+            if conference.status == ConferenceStatus.HELD and conference.plan is not None
+            else None,
             "token": token,
         },
     )
@@ -343,4 +346,20 @@ def child_views_link(request: HttpRequest, invitation: ConferenceInvitation, tok
         then=here,
         success="Thank you. The person running the meeting will read what you said.",
         context=context,
+    )
+
+
+@_opened
+@require_GET
+def family_plan_pdf(request: HttpRequest, invitation: ConferenceInvitation, token: str) -> HttpResponse:
+    """The family's copy of the plan the conference made, through their own link."""
+    conference = invitation.conference
+    if not invitation.is_family:
+        raise PermissionDenied("The plan is sent to the family")
+    if conference.status != ConferenceStatus.HELD or conference.plan is None:
+        return HttpResponseRedirect(reverse("conferences:family", kwargs={"token": token}))
+    return pdf_response(
+        template="conferences/plan_pdf.html",
+        context=plan_views.plan_context(conference.plan),
+        filename="child-protection-plan.pdf",
     )

@@ -303,3 +303,49 @@ class ChildViews(BaseModel):
     @property
     def feels_unsafe(self) -> bool:
         return self.safe_at_home <= UNSAFE_AT_OR_BELOW
+
+
+# -- the child protection plan the family can read ---------------------------------------
+# The plan itself is casework's (census ChildProtectionPlans); what it says, its core group
+# meetings and how it ended are written here.
+
+
+class PlanOutcome(BaseModel):
+    """One outcome of the plan, in words the family can read."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="outcomes")
+    what_needs_to_change = models.TextField()
+    who_does_what = models.TextField()
+    by_when = models.DateField()
+    how_we_will_know = models.TextField()
+
+    class Meta:
+        ordering = ["by_when", "created_at"]
+
+
+class CoreGroupMeeting(BaseModel):
+    """A meeting of the plan's core group (the first within 10 working days of the
+    initial conference, on its clock)."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_groups")
+    held_on = models.DateField()
+    attended = models.TextField(blank=True, help_text="Who came, one a line.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["held_on"]
+
+
+class PlanEndReason(models.TextChoices):
+    RISK_REDUCED = "risk_reduced", "The risk of harm has reduced: no longer at risk of significant harm"
+    MOVED_AWAY = "moved_away", "The child moved to another council"
+    IN_CARE = "in_care", "The child is looked after"
+    ADULT = "adult", "The child turned 18"
+    OTHER = "other", "Another reason"
+
+
+class PlanEnding(BaseModel):
+    plan = models.OneToOneField(ChildProtectionPlan, on_delete=models.CASCADE, related_name="ending")
+    reason = models.CharField(max_length=16, choices=PlanEndReason.choices)
+    detail = models.TextField(blank=True)
+    stepped_down_to_cin = models.BooleanField(default=False)

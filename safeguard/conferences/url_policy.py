@@ -17,6 +17,11 @@ URL_POLICY: dict[str, UrlRule] = {
     "conferences:schedule": ObjectPage(),
     "conferences:record": ObjectPage(),
     "conferences:cancel": ObjectPage(),
+    "conferences:plan": ObjectPage(),
+    "conferences:plan_pdf": ObjectPage(),
+    "conferences:plan_outcome_new": ObjectPage(),
+    "conferences:core_group_new": ObjectPage(),
+    "conferences:plan_end": ObjectPage(),
     "conferences:letter_sent": PostOnly(),
     "conferences:record_complete": PostOnly(),
     "conferences:interpreter_booked": PostOnly(),
@@ -35,4 +40,5 @@ URL_POLICY: dict[str, UrlRule] = {
     "conferences:family": Public(),
     "conferences:family_feedback": Public(),
     "conferences:child_views_link": Public(),
+    "conferences:family_plan_pdf": Public(),
 }

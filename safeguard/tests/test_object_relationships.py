@@ -36,13 +36,14 @@ from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import (
     Assessment,
+    ChildProtectionPlan,
     CINEpisode,
     Section47Enquiry,
     Section47Outcome,
     StrategyAgency,
     StrategyDiscussion,
 )
-from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import conference_propose_initial
 from safeguard.frontdoor.models import AgencyType, Contact, PartnerAgency
@@ -95,6 +96,7 @@ class Records:
     conference: Conference
     subject_access: SubjectAccessRequest
     contact: Contact
+    plan: ChildProtectionPlan
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,10 @@ def _assessment(r: Records) -> dict[str, object]:
 
 def _conference(r: Records) -> dict[str, object]:
     return {"conference_id": r.conference.pk}
+
+
+def _plan(r: Records) -> dict[str, object]:
+    return {"plan_id": r.plan.pk}
 
 
 def _enquiry(r: Records) -> dict[str, object]:
@@ -166,6 +172,11 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:invite": Spec(_conference, Action.EDIT),
     "conferences:child_views": Spec(_conference, Action.EDIT),
     "conferences:cancel": Spec(_conference, Action.DECIDE),
+    "conferences:plan": Spec(_plan),
+    "conferences:plan_pdf": Spec(_plan),
+    "conferences:plan_outcome_new": Spec(_plan, Action.EDIT),
+    "conferences:core_group_new": Spec(_plan, Action.EDIT),
+    "conferences:plan_end": Spec(_plan, Action.EDIT),
     "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
     "frontdoor:contact_detail": Spec(_contact),
     "frontdoor:contact_decide": Spec(_contact, roles=FRONT_DOOR_ROLES),
@@ -226,13 +237,17 @@ def _records(child: Person, team: Team, worker: User | None, actor: User) -> Rec
     enquiry = episode.section_47s.get()
     casework.section_47_outcome_record(actor=actor, enquiry=enquiry, outcome=Section47Outcome.ICPC)
     conference = conference_propose_initial(actor=actor, enquiry=enquiry)
+    # An earlier child protection plan, ended before the child in need plan began.
+    plan: ChildProtectionPlan = CPPlanFactory(
+        child=child, episode=episode, start_date=dt.date(2026, 9, 5), end_date=dt.date(2026, 10, 20)
+    )
     casework.cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2026, 11, 1))
     subject_access = subject_access_prepare(
         actor=actor, person=child, requested_by="The child's mother", received_on=dt.date(2026, 11, 3)
     )
     contact = make_contact(given_name=child.given_name, family_name=child.family_name)
     Contact.objects.filter(pk=contact.pk).update(child=child)
-    return Records(child, episode, assessment, discussion, enquiry, conference, subject_access, contact)
+    return Records(child, episode, assessment, discussion, enquiry, conference, subject_access, contact, plan)
 
 
 def _build_world() -> World:

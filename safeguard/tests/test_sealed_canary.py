@@ -190,7 +190,16 @@ def _build() -> Network:
         referred=today - dt.timedelta(days=150),
     )
     # A plan makes the sibling a conference chair's own child.
-    CPPlanFactory(child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100))
+    sibling_plan = CPPlanFactory(
+        child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100)
+    )
+    # The sealed child's earlier plan, ended: its pages and PDF must not name them either.
+    sealed_plan = CPPlanFactory(
+        child=sealed,
+        episode=sealed_episode,
+        start_date=sealed_referred + dt.timedelta(days=2),
+        end_date=sealed_referred + dt.timedelta(days=30),
+    )
     # Each enquiry has its initial conference, in the chair's diary next week.
     conferences = [
         Conference.objects.create(
@@ -298,6 +307,7 @@ def _build() -> Network:
             "invitation_id": [i.pk for i in invitations],
             "question_id": [q.pk for q in questions],
             "views_id": [v.pk for v in child_views],
+            "plan_id": [sibling_plan.pk, sealed_plan.pk],
             "run_id": [census_run.pk],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.

@@ -36,6 +36,7 @@ PUBLIC = {
     "conferences:family",
     "conferences:family_feedback",
     "conferences:child_views_link",
+    "conferences:family_plan_pdf",
 }
 
 
