@@ -27,8 +27,9 @@ from safeguard.audit.services import (
     access_log_record_refused,
     audited_create,
 )
+from safeguard.casework.clocks import clock_stop
 from safeguard.casework.models import ChildProtectionPlan, ClockKind, StatutoryClock
-from safeguard.casework.services import cin_plan_start, clock_stop, cp_plan_end
+from safeguard.casework.services.plans import cin_plan_start, cp_plan_end
 from safeguard.conferences.models import (
     Conference,
     ConferenceKind,
