@@ -32,7 +32,7 @@ urlpatterns = [
     path("<uuid:conference_id>/child-views/", external_views.child_views, name="child_views"),
     path("child-views/<uuid:views_id>/seen/", external_views.child_views_seen, name="child_views_seen"),
     path("plans/<uuid:plan_id>/", plan_views.plan, name="plan"),
-    path("plans/<uuid:plan_id>/pdf/", plan_views.plan_pdf, name="plan_pdf"),
+    path("plans/<uuid:plan_id>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
     path("plans/<uuid:plan_id>/outcomes/new/", plan_views.outcome_new, name="plan_outcome_new"),
     path("plans/<uuid:plan_id>/core-group/", plan_views.core_group_new, name="core_group_new"),
     path("plans/<uuid:plan_id>/end/", plan_views.plan_end, name="plan_end"),
@@ -41,6 +41,6 @@ urlpatterns = [
     path("link/<str:token>/report/", external_views.portal_report, name="portal_report"),
     path("link/<str:token>/family/", external_views.family, name="family"),
     path("link/<str:token>/feedback/", external_views.family_feedback, name="family_feedback"),
-    path("link/<str:token>/plan/", external_views.family_plan_pdf, name="family_plan_pdf"),
+    path("link/<str:token>/plan.pdf", external_views.family_plan_pdf, name="family_plan_pdf"),
     path("link/<str:token>/my-views/", external_views.child_views_link, name="child_views_link"),
 ]
