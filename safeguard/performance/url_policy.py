@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
-from safeguard.accounts.policy import UrlRule
+from safeguard.accounts.policy import NEED_ANALYSIS_ROLES, Roles, UrlRule
 
-URL_POLICY: dict[str, UrlRule] = {}
+URL_POLICY: dict[str, UrlRule] = {
+    "performance:need_analysis": Roles(NEED_ANALYSIS_ROLES),
+    "performance:need_profile_pdf": Roles(NEED_ANALYSIS_ROLES),
+}
