@@ -31,6 +31,13 @@ class AllocateForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the worker who will hold the case"},
     )
+    reason = forms.CharField(
+        label="If they are absent or beyond their protected caseload, why allocate to them? (optional)",
+        help_text="Needed only when the page warns you about the worker you choose",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
 
     def __init__(self, *args: Any, workers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -81,6 +81,18 @@ ROLES = (
 # Object pages this module does not open yet, each with why. The test below prints them,
 # so they stay visible; an object URL in neither this set nor ``OBJECT_PAGES`` fails.
 NOT_YET_BUILT: dict[str, str] = {}
+# Object pages about a member of staff, not a child: no child's relationship applies. Their
+# rules (the user's team scope, the pay roles, the person's own record) are tested beside them.
+NOT_A_CHILDS_RECORD: dict[str, str] = {
+    name: "safeguard/workforce/tests/test_views.py"
+    for name in (
+        "workforce:staff",
+        "workforce:staff_leave",
+        "workforce:supervision_new",
+        "workforce:asye_review",
+        "workforce:recruitment",
+    )
+}
 
 
 @dataclass
@@ -207,9 +219,9 @@ def object_page_names() -> set[str]:
 
 def test_every_object_page_has_a_builder() -> None:
     names = object_page_names()
-    missing = names - set(OBJECT_PAGES) - set(NOT_YET_BUILT)
+    missing = names - set(OBJECT_PAGES) - set(NOT_YET_BUILT) - set(NOT_A_CHILDS_RECORD)
     assert not missing, f"object pages with no builder here: {sorted(missing)}"
-    stale = (set(OBJECT_PAGES) | set(NOT_YET_BUILT)) - names
+    stale = (set(OBJECT_PAGES) | set(NOT_YET_BUILT) | set(NOT_A_CHILDS_RECORD)) - names
     assert not stale, f"builders for URLs that are no longer object pages: {sorted(stale)}"
     assert not set(OBJECT_PAGES) & set(NOT_YET_BUILT)
 

@@ -73,6 +73,7 @@ from safeguard.people.validators import format_nhs_number, generate_nhs_number, 
 from safeguard.records.models import SubjectAccessRequest
 from safeguard.records.services import subject_access_prepare, subject_access_release
 from safeguard.returns.models import ReturnKind, ReturnRun, RunStatus
+from safeguard.workforce.tests.scenario import workforce_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -316,6 +317,8 @@ def _build() -> Network:
             "account_id": [named_worker.pk, roles[Role.SOCIAL_WORKER].pk],
             "team_id": [team.pk],
             "service_id": [service.pk],
+            # Workforce pages about the sealed child's worker (they never name a child).
+            **workforce_keys(actor=manager, worker=named_worker),
         },
         sealed_contacts=[sealed_public, sealed_api],
         bait=bait,

@@ -77,18 +77,23 @@ class WorkerLoad:
     def over_asye_limit_with(self, extra: Decimal = Decimal(0)) -> bool:
         return self.asye_limit is not None and self.weighted + extra > self.asye_limit
 
+    @property
+    def refusal(self) -> str | None:
+        """Why nobody may allocate a child to this worker at all."""
+        if self.left:
+            return f"{self.user.display_name} has left the council: choose someone who works here"
+        return None
+
     def warnings(self, *, adding: Decimal = Decimal(1)) -> list[str]:
         """Why allocating one more child (weighing ``adding``) needs a reason."""
         name = self.user.display_name
         found = []
-        if self.left:
-            found.append(f"{name} has left the council")
         if self.absent:
             found.append(f"{name} is absent")
         if self.over_asye_limit_with(adding):
             found.append(
                 f"{name} is in their assessed and supported year: their protected caseload is "
-                f"{self.asye_limit} and this would make it {self.weighted + adding:g}"
+                f"{self.asye_limit} and this would make it {float(self.weighted + adding):g}"
             )
         return found
 

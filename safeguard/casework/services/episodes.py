@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,8 @@ from safeguard.casework.selectors import episode_close_problems, is_with_front_d
 from safeguard.core.codes import PrimaryNeed
 from safeguard.people.models import Person
 from safeguard.people.permissions import can
+from safeguard.workforce.caseloads import worker_loads
+from safeguard.workforce.rules import case_weights
 
 _EPISODE_FIELDS = ["child_id", "referral_date", "referral_source", "primary_need", "team_id", "worker_id"]
 
@@ -141,10 +144,32 @@ def episode_transfer(*, actor: User, episode: CINEpisode, team: Team, reason: st
         return _move(actor=actor, episode=episode, team=team, action="episode_transfer", reason=reason)
 
 
-def episode_allocate(*, actor: User, episode: CINEpisode, worker: User) -> CINEpisode:
-    """Give the episode to a case-holding worker (and their team)."""
+def _case_weight(episode: CINEpisode) -> Decimal:
+    """What the child adds to a caseload (workforce's weights): more on a protection plan."""
+    weights = case_weights()
+    if episode.cp_plans.filter(end_date__isnull=True).exists():
+        return weights["cp_plan"]
+    if episode.cin_plans.filter(end_date__isnull=True).exists():
+        return weights["cin_plan"]
+    return weights["other"]
+
+
+def episode_allocate(*, actor: User, episode: CINEpisode, worker: User, reason: str = "") -> CINEpisode:
+    """Give the episode to a case-holding worker (and their team).
+
+    Workforce's records decide the rest: nobody who has left may be given a case, and giving
+    one to someone absent, or to a newly qualified worker beyond their protected caseload,
+    needs the manager's reason, which the audit event keeps."""
     if not worker.is_active or not worker.is_case_holder:
         raise ValidationError("Choose a social worker or senior practitioner who holds cases")
+    load = worker_loads([worker], on=timezone.localdate())[worker.pk]
+    if load.refusal:
+        raise ValidationError({"worker": load.refusal})
+    warnings = load.warnings(adding=_case_weight(episode))
+    if warnings and not reason.strip():
+        raise ValidationError(
+            {"reason": f"{'; '.join(warnings)}. Give the reason you are allocating this child to them"}
+        )
     if not can(actor, Action.AUTHORISE, episode.child):
         raise PermissionError("Only a manager responsible for the child can allocate the case")
     with transaction.atomic():
@@ -167,6 +192,7 @@ def episode_allocate(*, actor: User, episode: CINEpisode, worker: User) -> CINEp
             values=values,
             audit=_HANDOFF_FIELDS,
             child_id=episode.child_id,
+            also={"allocation_reason": {"before": "", "after": reason.strip()}} if warnings else None,
         )
     return episode
 

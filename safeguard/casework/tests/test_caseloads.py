@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from safeguard.accounts.models import User
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.casework.models import CINPlan
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
@@ -17,7 +18,8 @@ D = dt.date
 
 
 def test_children_held_on_a_day_are_counted_by_kind_and_weighted():
-    worker, other = UserFactory(), UserFactory()
+    worker: User = UserFactory()
+    other: User = UserFactory()
     EpisodeFactory(worker=worker, referral_date=D(2026, 9, 1))
     EpisodeFactory(
         worker=worker, referral_date=D(2026, 9, 1), closure_date=D(2026, 10, 1), reason_for_closure="RC8"

@@ -20,8 +20,6 @@ from safeguard.accounts.policy import FRONT_DOOR_ROLES, Action, Scope, scope_for
 from safeguard.casework import forms
 from safeguard.casework.models import CINEpisode, StatutoryClock
 from safeguard.casework.selectors import (
-    CP_PLAN_WEIGHT,
-    WorkerCaseload,
     episode_get_for_user,
     is_with_front_door,
     receiving_team_for,
@@ -32,6 +30,8 @@ from safeguard.casework.services import episodes
 from safeguard.casework.views.common import episode_url
 from safeguard.design_system.pages import form_page, posted
 from safeguard.people.permissions import can
+from safeguard.workforce.caseloads import WorkerLoad, worker_loads
+from safeguard.workforce.rules import case_weights
 
 
 @require_GET
@@ -65,14 +65,27 @@ def episode_detail(request: AuthenticatedRequest, episode_id: uuid.UUID) -> Http
     )
 
 
-def _caseload_label(load: WorkerCaseload) -> str:
-    """What the manager weighs when allocating: how much the worker holds for their hours."""
-    over = " - over policy" if load.over_policy else ""
+def _caseload_label(load: WorkerLoad) -> str:
+    """What the manager weighs when allocating: how much the worker holds for their hours,
+    from workforce's records (weights, protected caseloads, absence)."""
+    flags = [
+        text
+        for text, applies in (
+            ("over policy", load.over_policy),
+            (f"over their protected caseload of {load.asye_limit}", load.over_asye_limit_with()),
+            ("absent", load.absent),
+        )
+        if applies
+    ]
+    marks = "".join(f" - {flag}" for flag in flags)
+    protected = (
+        f"; newly qualified, protected caseload {load.asye_limit}" if load.asye_limit is not None else ""
+    )
     return (
-        f"{load.worker.display_name} ({load.worker.team.name if load.worker.team else 'no team'}): "
-        f"{load.open_cases} {'child' if load.open_cases == 1 else 'children'}, "
-        f"weighted caseload {load.weighted:g} "
-        f"against {load.capacity:g} for their hours{over}"
+        f"{load.user.display_name} ({load.user.team.name if load.user.team else 'no team'}): "
+        f"{load.children} {'child' if load.children == 1 else 'children'}, "
+        f"weighted caseload {float(load.weighted):g} "
+        f"against {float(load.capacity):g} for their hours{protected}{marks}"
     )
 
 
@@ -82,14 +95,18 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
         user=request.user, episode_id=episode_id, action=Action.AUTHORISE, request=request
     )
     teams = _allocation_teams(request.user, episode)
-    loads = [load for _team, team_loads in team_caseloads(teams=teams) for load in team_loads]
-    choices = [(str(c.worker.pk), _caseload_label(c)) for c in loads]
+    workers = [load.worker for _team, team_loads in team_caseloads(teams=teams) for load in team_loads]
+    loads = worker_loads(workers, on=timezone.localdate())
+    choices = [(str(w.pk), _caseload_label(loads[w.pk])) for w in workers]
     return form_page(
         request,
         forms.AllocateForm(posted(request), workers=choices),
         template="casework/allocate.html",
         save=lambda data: episodes.episode_allocate(
-            actor=request.user, episode=episode, worker=User.objects.get(pk=data["worker"])
+            actor=request.user,
+            episode=episode,
+            worker=User.objects.get(pk=data["worker"]),
+            reason=data["reason"],
         ),
         then=episode_url(episode.pk),
         success="The case is allocated.",
@@ -97,7 +114,7 @@ def allocate(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
             "episode": episode,
             "teams": teams,
             "has_workers": bool(choices),
-            "cp_weight": CP_PLAN_WEIGHT,
+            "cp_weight": case_weights()["cp_plan"],
             "back_url": episode_url(episode.pk),
         },
     )

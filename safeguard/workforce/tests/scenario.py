@@ -6,6 +6,7 @@ leaver). Dates are relative to today."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -115,3 +116,42 @@ def build_world() -> World:
         starts_on=today,
     ).payments.get()
     return World(lead, hr, manager, worker, other_manager, worker_record, leaver, agency, payment)
+
+
+def workforce_keys(*, actor: User, worker: User) -> dict[str, list[uuid.UUID]]:
+    """Workforce records about ``worker`` for the URL walks (the sealed-record canary): their
+    staff record in an ASYE cohort with its reviews, a golden hello instalment and a
+    recruitment to their team's vacancy, by URL keyword."""
+    today = timezone.localdate()
+    assert worker.team is not None
+    cohort = AsyeCohortFactory(starts_on=today - dt.timedelta(days=30))
+    record = services.staff_create(
+        actor=actor,
+        user=worker,
+        first_name=worker.first_name,
+        last_name=worker.last_name,
+        team=worker.team,
+        grade=Grade.ASYE,
+        start_date=today - dt.timedelta(days=30),
+        asye_cohort=cohort,
+    )
+    post = PostFactory(team=worker.team, funded_fte=Decimal(2))
+    vacancy = services.vacancy_open(actor=actor, post=post, fte=Decimal(1), opened_on=today)
+    recruitment = services.recruitment_start(actor=actor, vacancy=vacancy, advertised_on=today)
+    scheme = services.incentive_scheme_create(
+        actor=actor,
+        name=f"Golden hello for {worker.pk}",
+        kind="golden_hello",
+        grade=Grade.ASYE,
+        amount_pence=100_000,
+        clawback_months=12,
+        repayment_rule=RepaymentRule.FULL,
+        instalments=[(100_000, 0)],
+    )
+    award = services.incentive_award(actor=actor, staff=record, scheme=scheme, starts_on=today)
+    return {
+        "staff_id": [record.pk],
+        "review_id": [r.pk for r in record.asye_reviews.all()],
+        "payment_id": [p.pk for p in award.payments.all()],
+        "recruitment_id": [recruitment.pk],
+    }
