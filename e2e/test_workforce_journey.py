@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import axe_violations, describe, keyboard_problems
 from safeguard.accounts.models import User
+from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.workforce.rules import pounds
 from safeguard.workforce.tests.scenario import PASSWORD, build_world
 
@@ -46,6 +47,10 @@ def _go(page: Page, role: str, name: str) -> None:
 def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
     base = live_server.url
     world = build_world()
+    team = world.worker_record.team
+    for _ in range(10):
+        EpisodeFactory(worker=world.worker, team=team)
+    referral = EpisodeFactory(team=team, worker=None)
     repayable = world.leaver.awards.get().repayable_pence or 0
 
     page = _sign_in(browser, base, world.lead)
@@ -112,6 +117,23 @@ def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
     page.get_by_label("Yes").check()
     _go(page, "button", "Record the supervision")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The supervision is recorded")
+
+    # Allocating a referral: each worker's weighted caseload, and a warning with a reason
+    # needed for the newly qualified worker, who is at her protected caseload.
+    page.goto(f"{base}/casework/episodes/{referral.pk}/allocate/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Priya Nolan (Hillside Assessment): 10 children, weighted caseload 10")
+    expect(main).to_contain_text("newly qualified, protected caseload 10")
+    _checked(page)
+    page.get_by_label("Priya Nolan", exact=False).check()
+    _go(page, "button", "Allocate")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "protected caseload is 10 and this would make it 11"
+    )
+    _checked(page)
+    page.get_by_label("why allocate to them", exact=False).fill("Sibling of a child Priya already holds")
+    _go(page, "button", "Allocate")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The case is allocated")
     page.context.close()
 
     page = _sign_in(browser, base, world.worker)
