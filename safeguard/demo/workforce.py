@@ -37,6 +37,7 @@ from safeguard.workforce.models import (
     CoverKind,
     EmploymentKind,
     EntryRoute,
+    GradeCriteria,
     GradeHistory,
     GradeRoute,
     IncentiveAward,
@@ -63,6 +64,7 @@ from safeguard.workforce.rules import months_served, repayable_pence
 M = TypeVar("M", bound=models.Model)
 
 TABLES: tuple[type[models.Model], ...] = (
+    GradeCriteria,
     AsyeCohort,
     Post,
     StaffRecord,
@@ -161,6 +163,32 @@ SCHEMES = (
 )
 
 
+# The career path (workforce.md) and what each step asks for.
+CAREER_PATH = (
+    (Grade.ASYE, "Newly qualified: registered with Social Work England; the assessed and supported year."),
+    (Grade.SOCIAL_WORKER, "Passed the ASYE against the post-qualifying standards."),
+    (
+        Grade.EXPERIENCED,
+        "Two years' practice after the ASYE; holds complex cases, including child protection, "
+        "with a portfolio of reflective practice.",
+    ),
+    (
+        Grade.SENIOR,
+        "Leads on the most complex cases and court work, supervises students and mentors newly "
+        "qualified workers; a panel reviews the portfolio and observations.",
+    ),
+    (
+        Grade.PRACTICE_SUPERVISOR,
+        "Supervises practitioners' case work; has completed the practice supervisor development programme.",
+    ),
+    (
+        Grade.TEAM_MANAGER,
+        "Manages a team's allocation, decisions and performance; leadership programme and panel interview.",
+    ),
+    (Grade.SERVICE_MANAGER, "Manages several teams and their managers; a service plan and budget."),
+)
+
+
 class _Builder:
     def __init__(self, seed: int, today: dt.date) -> None:
         self.rng = random.Random(f"{seed}-workforce")
@@ -211,6 +239,8 @@ class _Builder:
             .order_by("username")
         )
         managers = {u.team_id: u for u in users if u.role in (Role.TEAM_MANAGER, Role.FRONT_DOOR_MANAGER)}
+        for rank, (grade, criteria) in enumerate(CAREER_PATH):
+            self.add(GradeCriteria(grade=grade, rank=rank, criteria=criteria))
         self.demo_manager = next(
             (u for u in users if u.is_demo_account and u.role == Role.TEAM_MANAGER), None
         )

@@ -24,11 +24,13 @@ from safeguard.accounts.models import Grade, Team, User
 from safeguard.accounts.policy import Scope, WorkforceAction, workforce_scope
 from safeguard.workforce import figures
 from safeguard.workforce.caseloads import WorkerLoad, asye_start_of, worker_loads
+from safeguard.workforce.figures import Figure
 from safeguard.workforce.models import (
     STAGE_ORDER,
     AsyeReview,
     CoverKind,
     EmploymentKind,
+    GradeCriteria,
     GradeHistory,
     GradeRoute,
     IncentiveAward,
@@ -177,6 +179,8 @@ class Overview:
     leaving_reasons: list[tuple[str, int]]
     grown: dict[str, tuple[int, int]]
     stages: list[tuple[str, str]]
+    trends: list[tuple[dt.date, list[Figure]]] = field(default_factory=list)
+    trend_labels: list[str] = field(default_factory=list)
 
 
 def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -185,6 +189,25 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     end_month = first_month + 3
     end = dt.date(day.year + (end_month > 12), (end_month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
     return start, end
+
+
+def next_step(staff: StaffRecord) -> GradeCriteria | None:
+    """The next grade on the career path after the person's own, with its criteria."""
+    ranks = {c.grade: c.rank for c in GradeCriteria.objects.all()}
+    mine = ranks.get(staff.grade)
+    if mine is None:
+        return None
+    return GradeCriteria.objects.filter(rank__gt=mine).order_by("rank").first()
+
+
+TREND_IDS = ("vacancy_rate", "agency_rate", "turnover", "absence")
+
+
+def trends(*, today: dt.date, months: int = 12) -> list[tuple[dt.date, list[Figure]]]:
+    """Month-end figures for the rates over the last ``months`` months, oldest first."""
+    days = figures.month_ends(today, months)
+    days[-1] = min(days[-1], today)
+    return [(day, [figures.FIGURES[fid](on=day) for fid in TREND_IDS]) for day in days]
 
 
 def payments_due(*, until: dt.date) -> QuerySet[IncentivePayment]:
@@ -292,6 +315,8 @@ def overview_for(*, user: User, today: dt.date) -> Overview:
             "Team managers": internal_and_external(on=today, grade=Grade.TEAM_MANAGER),
         },
         stages=[(s, RecruitmentStage(s).label) for s in STAGE_ORDER if s != RecruitmentStage.STARTED],
+        trends=trends(today=today),
+        trend_labels=[figures.LABELS[fid] for fid in TREND_IDS],
     )
 
 

@@ -62,6 +62,7 @@ def _record_context(request: AuthenticatedRequest, staff: StaffRecord) -> dict[s
         "supervisions": list(staff.supervisions.select_related("supervisor")[:12]),
         "reviews": list(staff.asye_reviews.all()),
         "history": list(staff.grade_history.all()),
+        "next_step": selectors.next_step(staff),
         "applications": list(staff.applications.all()),
         "awards": [(a, list(a.payments.all())) for a in staff.awards.select_related("scheme")] if pay else [],
         "absences": list(staff.absences.all()) if pay else [],

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.accounts.models import Grade
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.home.worklist import work_items_for
 from safeguard.workforce.models import (
+    GradeCriteria,
     StaffRecord,
     Supervision,
 )
@@ -154,3 +156,14 @@ def test_leaving_before_starting_is_refused_on_the_page(client, world):
     assert world.worker_record.end_date is None
     client.force_login(world.manager)
     assert client.get(url).status_code == 403
+
+
+def test_a_record_shows_the_next_step_on_the_career_path_and_the_overview_a_trend(client, world):
+    GradeCriteria.objects.create(grade=Grade.ASYE, rank=0, criteria="Registered; the assessed year.")
+    GradeCriteria.objects.create(grade=Grade.SOCIAL_WORKER, rank=1, criteria="Passed the ASYE.")
+    client.force_login(world.worker)
+    html = client.get(reverse("workforce:my_record")).content.decode()
+    assert "Next on the career path: <strong>Social worker</strong>. Passed the ASYE." in html
+    client.force_login(world.lead)
+    html = client.get(reverse("workforce:overview")).content.decode()
+    assert "Monthly trend over the last year" in html and html.count('<tr class="govuk-table__row">') > 12
