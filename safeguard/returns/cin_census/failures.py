@@ -26,6 +26,9 @@ class Found:
     message: str
     team_id: uuid.UUID | None
     worker_id: uuid.UUID | None
+    # The record inside the episode (an assessment, a plan...) and which kind it is.
+    record_id: uuid.UUID | None = None
+    record_kind: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,8 @@ class Found:
             "message": self.message,
             "team_id": str(self.team_id) if self.team_id else None,
             "worker_id": str(self.worker_id) if self.worker_id else None,
+            "record_id": str(self.record_id) if self.record_id else None,
+            "record_kind": self.record_kind,
         }
 
     @classmethod
@@ -55,6 +60,8 @@ class Found:
             message=row["message"],
             team_id=key("team_id"),
             worker_id=key("worker_id"),
+            record_id=key("record_id"),
+            record_kind=row.get("record_kind", ""),
         )
 
 
@@ -69,6 +76,17 @@ def _latest_holder(child: ChildRecord) -> tuple[uuid.UUID | None, uuid.UUID | No
 def located(child: ChildRecord, failures: list[RuleFailure], problems: list[SchemaProblem]) -> list[Found]:
     """The child's rule failures and schema problems, each with who holds the record."""
     holders = {e.id: (e.team_id, e.worker_id) for e in child.episodes}
+    kinds = {
+        item.id: kind
+        for e in child.episodes
+        for kind, items in (
+            ("assessment", e.assessments),
+            ("cin_plan", e.cin_plans),
+            ("section_47", e.section_47s),
+            ("cp_plan", e.cp_plans),
+        )
+        for item in items
+    }
     latest = _latest_holder(child)
     found = []
     for failure in failures:
@@ -83,6 +101,8 @@ def located(child: ChildRecord, failures: list[RuleFailure], problems: list[Sche
                 failure.message,
                 team,
                 worker,
+                record_id=failure.record_id,
+                record_kind=kinds.get(failure.record_id, "") if failure.record_id else "",
             )
         )
     for problem in problems:

@@ -37,6 +37,17 @@ if TYPE_CHECKING:
     from safeguard.accounts.models import User
 
 
+def _record_url(found: Found) -> str:
+    """The page to fix the failure on: the assessment or plan itself, else its episode."""
+    if found.record_kind == "assessment" and found.record_id:
+        return reverse("casework:assessment", args=[found.record_id])
+    if found.record_kind == "cin_plan" and found.episode_id:
+        return reverse("casework:cin_plan", args=[found.episode_id])
+    if found.episode_id:
+        return reverse("casework:episode_detail", args=[found.episode_id])
+    return ""
+
+
 @dataclass(frozen=True)
 class ReportRow:
     child_name: str
@@ -100,7 +111,7 @@ def cin_report(
         reference = references[f.child_id]
         if reference.restricted:
             continue
-        url = reverse("casework:episode_detail", args=[f.episode_id]) if f.episode_id else reference.url
+        url = _record_url(f) or reference.url
         rows.append(
             ReportRow(
                 child_name=reference.name,
