@@ -185,6 +185,48 @@ def _s47_start(record: ChildRecord, entry: Entry) -> ChildRecord | None:
     )
 
 
+def _initial_conference(record: ChildRecord, entry: Entry) -> ChildRecord | None:
+    """An initial conference held (the section 47's DateOfInitialCPC), starting a plan or not."""
+    held = _date(entry.values, "DateOfInitialCPC")
+    enquiry_id = entry.target.record_id
+    episode_id = _episode_of(record, "section_47s", enquiry_id)
+    if held is not None and episode_id is not None:
+        record = (
+            _with_episode(
+                record,
+                episode_id,
+                lambda e: replace(
+                    e,
+                    section_47s=tuple(
+                        replace(s, icpc_date=held) if s.id == enquiry_id else s for s in e.section_47s
+                    ),
+                ),
+            )
+            or record
+        )
+    if _date(entry.values, "CPPstartDate") is None:
+        return record
+    return _cp_plan_start(record, entry)
+
+
+def _cp_plan_review(record: ChildRecord, entry: Entry) -> ChildRecord | None:
+    held = _date(entry.values, "CPPreviewDate")
+    plan_id = entry.target.record_id
+    episode_id = _episode_of(record, "cp_plans", plan_id)
+    if held is None:
+        return None
+    return _with_episode(
+        record,
+        episode_id,
+        lambda e: replace(
+            e,
+            cp_plans=tuple(
+                replace(p, review_dates=(*p.review_dates, held)) if p.id == plan_id else p for p in e.cp_plans
+            ),
+        ),
+    )
+
+
 def _cp_plan_start(record: ChildRecord, entry: Entry) -> ChildRecord | None:
     start = _date(entry.values, "CPPstartDate")
     if start is None:
@@ -241,6 +283,8 @@ KINDS: dict[str, tuple[str | None, Callable[[ChildRecord, Entry], ChildRecord | 
     "cin_plan_end": ("CINPlanEndDate", _cin_plan_end),
     "section_47_start": ("S47ActualStartDate", _s47_start),
     "cp_plan_start": ("CPPstartDate", _cp_plan_start),
+    "initial_conference": ("DateOfInitialCPC", _initial_conference),
+    "cp_plan_review": ("CPPreviewDate", _cp_plan_review),
     "child_details": (None, _child_details),
 }
 

@@ -231,3 +231,32 @@ def test_an_unknown_kind_or_record_finds_nothing() -> None:
         EntryTarget(child_id=uuid.uuid4(), episode_id=uuid.uuid4()),
     )
     assert list(census_entry_check(entry)) == []
+
+
+def test_an_initial_conference_on_a_weekend_is_refused() -> None:
+    from safeguard.conferences.forms import RecordForm
+
+    episode = _episode()
+    Assessment.objects.create(episode=episode, start_date=D("2025-05-02"))
+    enquiry = episode.section_47s.create(start_date=D("2025-06-02"))
+    target = _target(episode, enquiry.pk)
+    weekend = RecordForm({**_date("held_on", D("2025-06-21")), "plan_needed": "no"}, workers=[], entry=target)
+    assert not weekend.is_valid()
+    assert any("DfE rule 8875" in m for m in weekend.errors["held_on"])
+    weekday = {**_date("held_on", D("2025-06-20")), "plan_needed": "yes", "category": "NEG"}
+    assert RecordForm(weekday, workers=[], entry=target).is_valid()
+
+
+def test_a_review_on_the_day_the_plan_started_is_refused() -> None:
+    from safeguard.conferences.forms import RecordForm
+
+    episode = _episode()
+    plan = CPPlanFactory(episode=episode, start_date=D("2025-06-20"), end_date=None)
+    form = RecordForm(
+        {**_date("held_on", D("2025-06-20")), "plan_needed": "yes", "category": "NEG"},
+        workers=[],
+        review=True,
+        entry=_target(episode, plan.pk),
+    )
+    assert not form.is_valid()
+    assert any("DfE rule 8841" in m for m in form.errors["held_on"])
