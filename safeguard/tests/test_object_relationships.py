@@ -164,6 +164,7 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:schedule": Spec(_conference, Action.DECIDE),
     "conferences:record": Spec(_conference, None),
     "conferences:invite": Spec(_conference, Action.EDIT),
+    "returns:episode_census": Spec(_episode, Action.EDIT),
     "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
     "frontdoor:contact_detail": Spec(_contact),
     "frontdoor:contact_decide": Spec(_contact, roles=FRONT_DOOR_ROLES),
