@@ -32,7 +32,6 @@ from django.utils import timezone
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import Action, ObjectPage, Scope, scope_for, url_rules
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import (
     Assessment,
@@ -42,6 +41,9 @@ from safeguard.casework.models import (
     StrategyAgency,
     StrategyDiscussion,
 )
+from safeguard.casework.services.assessments import assessment_start
+from safeguard.casework.services.enquiries import section_47_outcome_record, strategy_discussion_record
+from safeguard.casework.services.plans import cin_plan_start
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import conference_propose_initial
@@ -212,8 +214,8 @@ def _records(child: Person, team: Team, worker: User | None, actor: User) -> Rec
     episode: CINEpisode = EpisodeFactory(
         child=child, team=team, worker=worker, referral_date=dt.date(2026, 9, 1)
     )
-    assessment = casework.assessment_start(actor=actor, episode=episode, start_date=dt.date(2026, 9, 2))
-    discussion = casework.strategy_discussion_record(
+    assessment = assessment_start(actor=actor, episode=episode, start_date=dt.date(2026, 9, 2))
+    discussion = strategy_discussion_record(
         actor=actor,
         episode=episode,
         held_on=dt.date(2026, 11, 2),
@@ -223,9 +225,9 @@ def _records(child: Person, team: Team, worker: User | None, actor: User) -> Rec
         start_section_47=True,
     )
     enquiry = episode.section_47s.get()
-    casework.section_47_outcome_record(actor=actor, enquiry=enquiry, outcome=Section47Outcome.ICPC)
+    section_47_outcome_record(actor=actor, enquiry=enquiry, outcome=Section47Outcome.ICPC)
     conference = conference_propose_initial(actor=actor, enquiry=enquiry)
-    casework.cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2026, 11, 1))
+    cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2026, 11, 1))
     subject_access = subject_access_prepare(
         actor=actor, person=child, requested_by="The child's mother", received_on=dt.date(2026, 11, 3)
     )
