@@ -17,6 +17,7 @@ from safeguard.casework.models import ClockKind
 from safeguard.casework.selectors import episode_get_for_user
 from safeguard.casework.services import plans
 from safeguard.casework.views.common import episode_url, late_hint
+from safeguard.core.entry_checks import EntryTarget
 from safeguard.design_system.pages import form_page, posted
 
 
@@ -31,7 +32,14 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
         what=AccessKind.PLAN,
     )
     current = episode.cin_plans.filter(end_date__isnull=True).first()
-    form = forms.PlanDateForm(posted(request), initial={"on": timezone.localdate()})
+    form = forms.PlanDateForm(
+        posted(request),
+        initial={"on": timezone.localdate()},
+        ending=current is not None,
+        entry=EntryTarget(
+            child_id=episode.child_id, episode_id=episode.pk, record_id=current.pk if current else None
+        ),
+    )
     return form_page(
         request,
         form,
