@@ -117,3 +117,14 @@ def test_a_query_asks_for_a_confirmation_and_keeps_what_was_typed(client, social
     assert client.post(_child_url(episode), confirmed).status_code == 302
     episode.child.refresh_from_db()
     assert episode.child.upn_unknown_reason == "UN1"
+
+
+def test_the_child_and_episode_pages_link_to_the_census_details(client, social_worker, episode):
+    client.force_login(social_worker)
+    child_page = client.get(reverse("people:child_detail", args=[episode.child_id])).content.decode()
+    assert _child_url(episode) in child_page
+    episode_page = client.get(reverse("casework:episode_detail", args=[episode.pk])).content.decode()
+    assert reverse("returns:episode_census", args=[episode.pk]) in episode_page
+    client.force_login(UserFactory(role=Role.PERFORMANCE_ANALYST))
+    response = client.get(reverse("people:child_detail", args=[episode.child_id]))
+    assert _child_url(episode) not in response.content.decode()
