@@ -11,8 +11,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from safeguard.returns.cin_census.build import ChildRecord
-from safeguard.returns.cin_census.rules import RuleFailure
+from safeguard.returns.cin_census.rules import RULES, RuleFailure
 from safeguard.returns.cin_census.validate import SchemaProblem
 
 
@@ -118,3 +120,22 @@ def located(child: ChildRecord, failures: list[RuleFailure], problems: list[Sche
             )
         )
     return found
+
+
+# An episode's own census details, set on its census details page.
+EPISODE_DETAILS = frozenset({"PrimaryNeedCode", "ReferralSource", "ReferralNFA"})
+
+
+def fix_url(found: Found) -> str:
+    """The page to fix the failure on: the assessment or plan itself, the episode's or the
+    child's census details, else the episode."""
+    if found.record_kind == "assessment" and found.record_id:
+        return reverse("casework:assessment", args=[found.record_id])
+    if found.record_kind == "cin_plan" and found.episode_id:
+        return reverse("casework:cin_plan", args=[found.episode_id])
+    rule = RULES.get(found.rule)
+    if found.episode_id and not found.record_id and rule and EPISODE_DETAILS & set(rule.fields):
+        return reverse("returns:episode_census", args=[found.episode_id])
+    if found.episode_id:
+        return reverse("casework:episode_detail", args=[found.episode_id])
+    return reverse("returns:child_census", args=[found.child_id])

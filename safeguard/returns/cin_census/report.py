@@ -14,17 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from safeguard.audit.models import AccessKind
 from safeguard.audit.services import access_log_record_list
 from safeguard.people.models import Person
 from safeguard.people.selectors import person_references
 from safeguard.returns.cin_census.build import census_children
-from safeguard.returns.cin_census.failures import Found, located
+from safeguard.returns.cin_census.failures import Found, fix_url, located
 from safeguard.returns.cin_census.render import child_element
 from safeguard.returns.cin_census.rules import (
-    RULES,
     ReturnFailure,
     ReturnTotals,
     authority_failures,
@@ -36,25 +34,6 @@ from safeguard.returns.cin_census.validate import child_schema_problems
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import User
-
-
-# An episode's own census details, set on its census details page.
-EPISODE_DETAILS = frozenset({"PrimaryNeedCode", "ReferralSource", "ReferralNFA"})
-
-
-def _record_url(found: Found) -> str:
-    """The page to fix the failure on: the assessment or plan itself, the episode's or the
-    child's census details, else the episode."""
-    if found.record_kind == "assessment" and found.record_id:
-        return reverse("casework:assessment", args=[found.record_id])
-    if found.record_kind == "cin_plan" and found.episode_id:
-        return reverse("casework:cin_plan", args=[found.episode_id])
-    rule = RULES.get(found.rule)
-    if found.episode_id and not found.record_id and rule and EPISODE_DETAILS & set(rule.fields):
-        return reverse("returns:episode_census", args=[found.episode_id])
-    if found.episode_id:
-        return reverse("casework:episode_detail", args=[found.episode_id])
-    return reverse("returns:child_census", args=[found.child_id])
 
 
 @dataclass(frozen=True)
@@ -120,7 +99,7 @@ def cin_report(
         reference = references[f.child_id]
         if reference.restricted:
             continue
-        url = _record_url(f)
+        url = fix_url(f)
         rows.append(
             ReportRow(
                 child_name=reference.name,
