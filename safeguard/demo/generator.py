@@ -53,6 +53,7 @@ from safeguard.demo.contacts import ContactContext, episode_contacts, open_conta
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.need import add_need_lookups
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
+from safeguard.demo.workforce import add_workforce
 from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
     Address,
@@ -376,6 +377,7 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
         generator.counts.update(add_need_lookups(seed=options.seed))  # wards and populations for need
         generator.counts.update(add_conferences(seed=options.seed, today=options.today))
+        generator.counts.update(add_workforce(seed=options.seed, today=options.today))
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
 
 
