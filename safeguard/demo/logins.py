@@ -22,9 +22,10 @@ from safeguard.casework.models import (
     ClockKind,
     StatutoryClock,
 )
-from safeguard.casework.selectors import cp_plans_with_next_review, headline_figures
+from safeguard.casework.selectors import cp_plans_with_next_review
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact
 from safeguard.people.permissions import children_for
+from safeguard.performance.headlines import headline_figures
 
 REVIEWS_AHEAD_DAYS = 28
 
