@@ -16,7 +16,7 @@ from safeguard.core.calendar import (
     last_working_day_on_or_before,
     working_days_between,
 )
-from safeguard.performance.models import Day
+from safeguard.performance.measure_models import Day
 
 DAY_EPOCH = dt.date(1990, 1, 1)
 # The migration fills these years; later or earlier days are added when first needed.

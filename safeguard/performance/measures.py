@@ -59,7 +59,7 @@ from safeguard.core.calendar import add_calendar_months
 from safeguard.frontdoor.models import Contact
 from safeguard.people.models import Person
 from safeguard.performance.calendar import days_cover
-from safeguard.performance.models import Day
+from safeguard.performance.measure_models import Day
 
 
 class Better(enum.StrEnum):

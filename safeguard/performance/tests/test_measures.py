@@ -17,6 +17,7 @@ from safeguard.core.calendar import add_working_days, working_days_between
 from safeguard.frontdoor.models import Contact
 from safeguard.frontdoor.tests.factories import make_contact
 from safeguard.people.tests.factories import ChildFactory
+from safeguard.performance.measure_models import Day
 from safeguard.performance.measures import (
     MEASURES,
     REGISTRY,
@@ -29,7 +30,6 @@ from safeguard.performance.measures import (
     compute,
     compute_all,
 )
-from safeguard.performance.models import Day
 
 pytestmark = pytest.mark.django_db
 

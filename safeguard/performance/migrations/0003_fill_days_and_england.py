@@ -40,5 +40,5 @@ def empty(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0001_initial")]
+    dependencies = [("performance", "0002_measures")]
     operations = [migrations.RunPython(fill, empty)]
