@@ -17,6 +17,7 @@ from safeguard.accounts.policy import (
     CHILD_RECORD_ROLES,
     FRONT_DOOR_ROLES,
     MANAGE_ROLES,
+    MEASURE_ROLES,
     PARTNER_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
@@ -43,6 +44,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Manage", "accounts:manage", MANAGE_ROLES),
     NavItem("Returns", "returns:cin_census_report", REPORT_ROLES),
     NavItem("Conferences", "conferences:diary", frozenset({Role.CONFERENCE_CHAIR})),
+    NavItem("Measures", "performance:measures", MEASURE_ROLES),
 )
 
 

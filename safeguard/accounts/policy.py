@@ -284,3 +284,17 @@ def url_rules() -> dict[str, UrlRule]:
 
 # The front door (MASH): practitioners and managers triage every contact.
 FRONT_DOOR_ROLES = frozenset({Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER})
+
+# Performance measures: whose figures each role may open (a team manager their team and its
+# workers, a service manager their service and its teams, the director and analysts the
+# council). The figures carry no names; the children behind a figure are filtered again by
+# ``children_for``, so a count may be larger than the list a viewer may open.
+MEASURE_SCOPE: dict[Role, Scope] = {
+    Role.TEAM_MANAGER: Scope.TEAM,
+    Role.SERVICE_MANAGER: Scope.SERVICE,
+    Role.DIRECTOR: Scope.ALL,
+    Role.PERFORMANCE_ANALYST: Scope.ALL,
+}
+MEASURE_ROLES = frozenset(MEASURE_SCOPE)
+# Uploading the statistical neighbours' and the region's figures.
+BENCHMARK_UPLOAD_ROLES = frozenset({Role.PERFORMANCE_ANALYST})
