@@ -195,8 +195,6 @@ def children_behind_figure(
     m = REGISTRY.get(measure_id)
     if m is None or m.records is None or part not in ("numerator", "denominator"):
         raise LookupError(measure_id)
-    if part == "numerator" and m.hit is None:
-        part = "denominator"
     figure = measures.compute(measure_id, window=window, scope=scope)
     if not figure.available:
         raise LookupError(measure_id)

@@ -229,43 +229,63 @@ def measures_export(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     return response
 
 
-def _trend_charts(scope: Scope, today: dt.date) -> tuple[list[charts.Chart], dt.datetime | None]:
+UNIT_WORDS = {
+    Unit.PERCENT: "percentages",
+    Unit.COUNT: "counts",
+    Unit.PER_10K: "rates per 10,000 children",
+    Unit.WORKING_DAYS: "working days",
+    Unit.RATIO: "ratios",
+}
+
+
+def _trend_charts(scope: Scope, today: dt.date, group: str) -> tuple[list[charts.Chart], dt.datetime | None]:
+    """The group's measures over 24 months: one chart for each unit, a line per measure."""
     ends, series = snapshots.trend(scope=scope, today=today)
     labels = [charts.month_label(end) for end in ends]
-    drawn: list[charts.Chart] = []
+    by_unit: dict[Unit, list[charts.Series]] = {}
     computed: list[dt.datetime] = []
     for m in MEASURES:
-        if m.kind == Kind.NOT_YET or m.id not in series:
+        if m.group != group or m.kind == Kind.NOT_YET or m.id not in series:
             continue
         rows = series[m.id]
-        if all(r is None for r in rows):
-            continue
         at = snapshots.last_computed(rows)
         if at is not None:
             computed.append(at)
-        values = [None if r is None else r.value for r in rows]
-        unit = "%" if m.unit == Unit.PERCENT else ""
-        drawn.append(
-            charts.line_chart(
-                title=m.name,
-                labels=labels,
-                series=[charts.Series(f"{scope.label}: {m.name}", values)],
-                caption=f"{m.name}, each month, {labels[0]} to {labels[-1]} ({scope.label})",
-                unit=unit,
-                y_label=str(m.unit),
-                decimals=1 if m.unit in (Unit.PERCENT, Unit.PER_10K) else 0,
-            )
+        by_unit.setdefault(m.unit, []).append(
+            charts.Series(m.name, [None if r is None else r.value for r in rows])
         )
+    drawn = [
+        charts.line_chart(
+            title=f"{group}: {UNIT_WORDS[unit]}",
+            labels=labels,
+            series=lines,
+            caption=f"{group} ({UNIT_WORDS[unit]}), each month, {labels[0]} to {labels[-1]}: {scope.label}",
+            unit="%" if unit == Unit.PERCENT else "",
+            y_label=str(unit),
+            decimals=1 if unit in (Unit.PERCENT, Unit.PER_10K) else 0,
+        )
+        for unit, lines in by_unit.items()
+    ]
     return drawn, max(computed, default=None)
+
+
+TREND_GROUPS = tuple(dict.fromkeys(m.group for m in MEASURES if m.kind != Kind.NOT_YET))
 
 
 @require_GET
 def trends(request: AuthenticatedRequest) -> HttpResponse:
     choice = _choose(request)
+    level = choice.scope.level if choice.scope is not None else None
+    here = [g for g in TREND_GROUPS if any(m.group == g and level in m.scopes for m in MEASURES)] or list(
+        TREND_GROUPS
+    )
+    group = request.GET.get("group", "")
+    if group not in here:
+        group = here[0]
     drawn: list[charts.Chart] = []
     computed = None
     if choice.scope is not None:
-        drawn, computed = _trend_charts(choice.scope, timezone.localdate())
+        drawn, computed = _trend_charts(choice.scope, timezone.localdate(), group)
     return render(
         request,
         "performance/trends.html",
@@ -275,6 +295,11 @@ def trends(request: AuthenticatedRequest) -> HttpResponse:
             "charts": drawn,
             "computed": computed,
             "query": choice.query,
+            "group": group,
+            "groups": [
+                (g, urlencode({"group": g}) + ("&" + choice.query if choice.query else ""))
+                for g in TREND_GROUPS
+            ],
         },
     )
 
