@@ -18,6 +18,7 @@ from safeguard.accounts.policy import (
     FRONT_DOOR_ROLES,
     MANAGE_ROLES,
     MEASURE_ROLES,
+    NEED_ANALYSIS_ROLES,
     PARTNER_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
@@ -45,6 +46,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Returns", "returns:cin_census_report", REPORT_ROLES),
     NavItem("Conferences", "conferences:diary", frozenset({Role.CONFERENCE_CHAIR})),
     NavItem("Measures", "performance:measures", MEASURE_ROLES),
+    NavItem("Need", "performance:need_analysis", NEED_ANALYSIS_ROLES),
 )
 
 

@@ -107,6 +107,10 @@ BREAK_GLASS_ROLES = frozenset(
 
 BREAK_GLASS_MINUTES = 60
 
+# The analysis of safeguarding need and the partnership's need profile: counts of children
+# by area and group, never a child's name.
+NEED_ANALYSIS_ROLES = frozenset({Role.DIRECTOR, Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
+
 
 def scope_for(role: str, action: Action) -> Scope:
     try:

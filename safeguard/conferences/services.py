@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
 from safeguard.audit.services import audited_create, audited_update
+from safeguard.casework.clocks import clock_stop
 from safeguard.casework.models import (
     ChildProtectionPlan,
     ClockKind,
@@ -26,7 +27,8 @@ from safeguard.casework.models import (
     Section47Outcome,
     StatutoryClock,
 )
-from safeguard.casework.services import clock_stop, cp_plan_end, cp_plan_start, cp_review_record, open_cp_plan
+from safeguard.casework.selectors import open_cp_plan
+from safeguard.casework.services.plans import cp_plan_end, cp_plan_start, cp_review_record
 from safeguard.casework.timescales import first_review_timescale, later_review_timescale
 from safeguard.conferences.models import (
     LIVE_STATUSES,

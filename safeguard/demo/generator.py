@@ -50,6 +50,7 @@ from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
 from safeguard.demo.casework_extras import add_casework_extras
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
+from safeguard.demo.need import add_need_lookups
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
 from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
@@ -372,6 +373,7 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         generator.run()
         # Visits, notes, chronology, settled enquiries and the statutory clocks, from the rows above.
         generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
+        generator.counts.update(add_need_lookups(seed=options.seed))  # wards and populations for need
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
 
 

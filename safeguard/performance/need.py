@@ -7,7 +7,8 @@ ethnicity and disability, with rates per 10,000 children where a population is k
 (``COUNCIL_CHILD_POPULATION`` for the council; ``ChildPopulation`` rows for areas and
 age bands), and the counts by month for the trend and the forecast.
 
-Everything is counted in the database with grouped aggregates: one query per breakdown.
+Everything is counted in the database with grouped aggregates: one grouped query over the
+period's referrals and one over its contacts give the counts for every group at once.
 Sealed children are left out, as on every page for users not named on the seal. A child
 with an address that must not be disclosed is counted under "Not known" locality, so no
 count can place them. A group of fewer than 5 is never shown as a figure (nor a rate or
@@ -297,19 +298,25 @@ def _district(postcode: Combinable) -> Combinable:
     return NullIf(Trim(Left(tidy, Length(tidy) - 3)), Value(""))
 
 
-def _child_postcode(child: str, day: str) -> Subquery:
-    return Subquery(_address_at(child, day).order_by("-start_date", "-created_at").values("postcode")[:1])
+def _child_postcode(child: str, day: str) -> Coalesce:
+    """The postcode the child lived at on ``day``; if the record holds no address for that
+    day (it was recorded later), their current one."""
+    then = Subquery(_address_at(child, day).order_by("-start_date", "-created_at").values("postcode")[:1])
+    now = Subquery(
+        Address.objects.filter(person=OuterRef(child), end_date__isnull=True)
+        .order_by("-start_date", "-created_at")
+        .values("postcode")[:1]
+    )
+    return Coalesce(then, now)
 
 
 def _withheld(child: str) -> Exists:
     return Exists(Address.objects.filter(person=OuterRef(child), must_not_be_disclosed=True))
 
 
-def _with_locality(
-    qs: QuerySet[_M], child: str, day: str, *, wards: bool, fallback_postcode: str | None = None
-) -> QuerySet[_M]:
-    """``qs`` with ``group``: where the child lived on ``day``, as a district or a ward, and
-    "Not known" for a child with an address that must not be disclosed."""
+def _located(qs: QuerySet[_M], child: str, day: str, *, fallback_postcode: str | None = None) -> QuerySet[_M]:
+    """``qs`` with ``need_postcode`` (where the child lived on ``day``) and ``need_withheld``
+    (the child has an address that must not be disclosed), for the locality groups."""
     postcode: Combinable = _child_postcode(child, day)
     if fallback_postcode is not None:
         # A contact not yet linked to a child's record: the postcode the referrer gave.
@@ -318,24 +325,39 @@ def _with_locality(
             default=postcode,
             output_field=CharField(),
         )
-    qs = qs.annotate(need_postcode=postcode)
-    area: Combinable
-    if wards:
-        area = Subquery(
-            PostcodeWard.objects.filter(postcode=Upper(Trim(OuterRef("need_postcode")))).values("ward_name")[
-                :1
-            ]
-        )
-    else:
-        area = _district(F("need_postcode"))
-    located: QuerySet[_M] = qs.annotate(
-        group=Case(
-            When(_withheld(child), then=Value(NOT_KNOWN)),
-            default=Coalesce(area, Value(NOT_KNOWN)),
-            output_field=CharField(),
-        )
-    )
+    located: QuerySet[_M] = qs.annotate(need_postcode=postcode, need_withheld=_withheld(child))
     return located
+
+
+def _district_group() -> Case:
+    """The postcode district of ``need_postcode``; "Not known" for a withheld address."""
+    return Case(
+        When(need_withheld=True, then=Value(NOT_KNOWN)),
+        default=Coalesce(_district(F("need_postcode")), Value(NOT_KNOWN)),
+        output_field=CharField(),
+    )
+
+
+def _ward_group() -> Case:
+    """The ward of ``need_postcode`` in the loaded lookup; "Not known" for a withheld
+    address or a postcode the lookup does not hold."""
+    ward = Subquery(
+        PostcodeWard.objects.filter(postcode=Upper(Trim(OuterRef("need_postcode")))).values("ward_name")[:1]
+    )
+    return Case(
+        When(need_withheld=True, then=Value(NOT_KNOWN)),
+        default=Coalesce(ward, Value(NOT_KNOWN)),
+        output_field=CharField(),
+    )
+
+
+def _with_locality(
+    qs: QuerySet[_M], child: str, day: str, *, wards: bool, fallback_postcode: str | None = None
+) -> QuerySet[_M]:
+    """``qs`` with ``group``: its district (or ward) as the analysis counts it."""
+    located = _located(qs, child, day, fallback_postcode=fallback_postcode)
+    grouped: QuerySet[_M] = located.annotate(group=_ward_group() if wards else _district_group())
+    return grouped
 
 
 def _age_band(born: str, expected: str, day: str) -> Case:
@@ -383,26 +405,25 @@ class _Dimension:
     key: str
     title: str
     label_header: str
-    referral_group: Callable[[QuerySet[CINEpisode]], QuerySet[CINEpisode]]
-    contact_group: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None
+    referral_group: Callable[[], Combinable]
+    contact_group: Callable[[], Combinable] | None
     order: Sequence[str] | None = None  # fixed order; else largest first
     population_kind: str | None = None
     note: str = ""
 
 
 def _dimensions(*, wards: bool) -> list[_Dimension]:
+    """The groups, as expressions over referrals and contacts already ``_located``."""
     dims = [
         _Dimension(
             "district",
             "By postcode district",
             "Postcode district",
-            lambda qs: _with_locality(qs, "child", "referral_date", wards=False),
-            lambda qs: _with_locality(
-                qs, "child", "received_on", wards=False, fallback_postcode="child_postcode"
-            ),
+            _district_group,
+            _district_group,
             population_kind=PopulationKind.DISTRICT,
-            note="Where the child lived when referred. Children whose address must not be "
-            "disclosed are counted under Not known.",
+            note="Where the child lived when referred (or lives now, if the record has no "
+            "address for then). Children whose address must not be disclosed are counted under Not known.",
         ),
     ]
     if wards:
@@ -411,10 +432,8 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
                 "ward",
                 "By ward",
                 "Ward",
-                lambda qs: _with_locality(qs, "child", "referral_date", wards=True),
-                lambda qs: _with_locality(
-                    qs, "child", "received_on", wards=True, fallback_postcode="child_postcode"
-                ),
+                _ward_group,
+                _ward_group,
                 population_kind=PopulationKind.WARD,
                 note="From the council's postcode to ward lookup; postcodes it does not hold, "
                 "and addresses that must not be disclosed, are under Not known.",
@@ -425,9 +444,7 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
             "age",
             "By age at referral",
             "Age band",
-            lambda qs: qs.annotate(
-                group=_age_band("child__date_of_birth", "child__expected_date_of_birth", "referral_date")
-            ),
+            lambda: _age_band("child__date_of_birth", "child__expected_date_of_birth", "referral_date"),
             None,
             order=[UNBORN, *[label for label, _l, _h in AGE_BANDS], NOT_KNOWN],
             population_kind=PopulationKind.AGE_BAND,
@@ -436,17 +453,15 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
             "source",
             "By referral source",
             "Source",
-            lambda qs: qs.annotate(group=_grouped("referral_source", SOURCE_GROUPS, "Other or unknown")),
-            lambda qs: qs.annotate(group=_grouped("referral_source", SOURCE_GROUPS, "Other or unknown")),
+            lambda: _grouped("referral_source", SOURCE_GROUPS, "Other or unknown"),
+            lambda: _grouped("referral_source", SOURCE_GROUPS, "Other or unknown"),
             order=[label for label, _codes in SOURCE_GROUPS],
         ),
         _Dimension(
             "ethnicity",
             "By ethnicity",
             "Ethnic group",
-            lambda qs: qs.annotate(
-                group=_grouped("child__ethnicity", ETHNIC_GROUPS, "Refused or not yet obtained")
-            ),
+            lambda: _grouped("child__ethnicity", ETHNIC_GROUPS, "Refused or not yet obtained"),
             None,
             order=[label for label, _codes in ETHNIC_GROUPS],
         ),
@@ -454,7 +469,7 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
             "disability",
             "By disability",
             "Disability",
-            lambda qs: qs.annotate(group=_disability("child")),
+            lambda: _disability("child"),
             None,
             order=["Disabled", "No disability recorded"],
         ),
@@ -468,22 +483,44 @@ def _populations(kind: str | None) -> dict[str, int]:
     return dict(ChildPopulation.objects.filter(kind=kind).values_list("group", "children"))
 
 
-def _breakdown(dim: _Dimension, period: Period) -> Breakdown:
-    # The group is an annotation the type checker cannot follow into values().
-    referrals_grouped: Any = dim.referral_group(referrals_in(period))
-    referral_counts = {
-        row["group"]: (row["referrals"], row["re_referrals"])
-        for row in referrals_grouped.values("group")
-        .annotate(referrals=Count("pk"), re_referrals=Count("pk", filter=Q(is_re_referral=True)))
+@dataclass(frozen=True)
+class _Cubes:
+    """Referrals and contacts counted by every group at once: one grouped query each, so
+    the subqueries that place a child run once per record, not once per breakdown."""
+
+    referrals: list[dict[str, Any]]
+    contacts: list[dict[str, Any]]
+
+
+def _cubes(period: Period, dims: Sequence[_Dimension]) -> _Cubes:
+    referral_groups = {f"g_{d.key}": d.referral_group() for d in dims}
+    referrals: Any = _located(referrals_in(period), "child", "referral_date").annotate(
+        **referral_groups, g_primary_need=F("primary_need")
+    )
+    referral_rows = list(
+        referrals.values(*referral_groups, "g_primary_need")
+        .annotate(n=Count("pk"), re=Count("pk", filter=Q(is_re_referral=True)))
         .order_by()
-    }
-    contact_counts: dict[str, int] = {}
+    )
+    contact_groups = {f"g_{d.key}": group() for d in dims if (group := d.contact_group) is not None}
+    contacts: Any = _located(
+        contacts_in(period), "child", "received_on", fallback_postcode="child_postcode"
+    ).annotate(**contact_groups)
+    contact_rows = list(contacts.values(*contact_groups).annotate(n=Count("pk")).order_by())
+    return _Cubes(referral_rows, contact_rows)
+
+
+def _breakdown(dim: _Dimension, cubes: _Cubes) -> Breakdown:
+    key = f"g_{dim.key}"
+    referral_counts: dict[str, list[int]] = {}
+    for row in cubes.referrals:
+        counts = referral_counts.setdefault(row[key], [0, 0])
+        counts[0] += row["n"]
+        counts[1] += row["re"]
+    contact_counts: Counter[str] = Counter()
     if dim.contact_group is not None:
-        contacts_grouped: Any = dim.contact_group(contacts_in(period))
-        contact_counts = {
-            row["group"]: row["contacts"]
-            for row in contacts_grouped.values("group").annotate(contacts=Count("pk")).order_by()
-        }
+        for row in cubes.contacts:
+            contact_counts[row[key]] += row["n"]
     labels = set(referral_counts) | set(contact_counts)
     if dim.order is not None:
         ordered = [label for label in dim.order if label in labels]
@@ -491,12 +528,12 @@ def _breakdown(dim: _Dimension, period: Period) -> Breakdown:
     else:
         known = sorted(
             (label for label in labels if label != NOT_KNOWN),
-            key=lambda label: (-referral_counts.get(label, (0, 0))[0], _natural(label)),
+            key=lambda label: (-referral_counts.get(label, [0, 0])[0], _natural(label)),
         )
         ordered = known + ([NOT_KNOWN] if NOT_KNOWN in labels else [])
     populations = _populations(dim.population_kind)
-    referrals = suppress_column([referral_counts.get(label, (0, 0))[0] for label in ordered])
-    re_referrals = suppress_column([referral_counts.get(label, (0, 0))[1] for label in ordered])
+    referrals = suppress_column([referral_counts.get(label, [0, 0])[0] for label in ordered])
+    re_referrals = suppress_column([referral_counts.get(label, [0, 0])[1] for label in ordered])
     contacts = suppress_column([contact_counts.get(label, 0) for label in ordered])
     rows = []
     for i, label in enumerate(ordered):
@@ -560,15 +597,11 @@ def factors_identified(period: Period) -> tuple[int, list[CountRow]]:
     return assessments, rows
 
 
-def primary_need(period: Period) -> list[CountRow]:
+def _primary_need(cubes: _Cubes) -> list[CountRow]:
     """Referrals in the period by the primary need recorded on the episode."""
-    counts = dict(
-        referrals_in(period)
-        .values("primary_need")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("primary_need", "n")
-    )
+    counts: Counter[str] = Counter()
+    for row in cubes.referrals:
+        counts[row["g_primary_need"]] += row["n"]
     total = sum(counts.values())
     order = [code for code in PrimaryNeed.values if code in counts]
     shown_counts = suppress_column([counts[code] for code in order])
@@ -630,21 +663,22 @@ def need_analysis(*, period: Period, today: dt.date) -> NeedAnalysis:
     Not authorised here: call it through :func:`need_analysis_for_user` (or, for the
     command line and the partnership's PDF job, where there is no viewer, directly)."""
     wards = ward_lookup_loaded()
-    totals = referrals_in(period).aggregate(n=Count("pk"), re=Count("pk", filter=Q(is_re_referral=True)))
+    dims = _dimensions(wards=wards)
+    cubes = _cubes(period, dims)
     assessments, factors = factors_identified(period)
     notes = []
     if not wards:
         notes.append("No postcode to ward lookup has been loaded, so localities are postcode districts only.")
     return NeedAnalysis(
         period=period,
-        contacts=contacts_in(period).count(),
-        referrals=totals["n"],
-        re_referrals=totals["re"],
+        contacts=sum(row["n"] for row in cubes.contacts),
+        referrals=sum(row["n"] for row in cubes.referrals),
+        re_referrals=sum(row["re"] for row in cubes.referrals),
         population=int(settings.COUNCIL_CHILD_POPULATION),
-        breakdowns=[_breakdown(dim, period) for dim in _dimensions(wards=wards)],
+        breakdowns=[_breakdown(dim, cubes) for dim in dims],
         factors=factors,
         assessments=assessments,
-        primary_need=primary_need(period),
+        primary_need=_primary_need(cubes),
         months=monthly_counts(end=today),
         ward_lookup_loaded=wards,
         notes=notes,

@@ -2,7 +2,8 @@
 
 The method is exponential smoothing with a damped additive trend and additive monthly
 seasonality (ETS(A,Ad,A), ``statsmodels``' ``ETSModel``), fitted by maximum likelihood;
-its 80% and 95% prediction intervals are the model's own. It needs at least 24 whole
+its 80% and 95% prediction intervals are the model's own. The starting states are set
+by the usual heuristic from the first two years. It needs at least 24 whole
 months of history (two of each calendar month) to learn the seasons: with fewer, the page
 says so and shows no forecast.
 
@@ -13,7 +14,7 @@ error is the mean absolute percentage error (MAPE) over those 12 months. The bac
 needs 36 months (24 to fit, 12 to test).
 
 Only whole months are used: the month in progress is left out, and so is the first month
-with any record (the records may start part way through it).
+with any record of the series (the records may start part way through it).
 
 Results are cached by the series they were worked out from, so a forecast is fitted once
 for each new month of figures, not on every page view.
@@ -100,9 +101,12 @@ def seasonal_naive(history: Sequence[float], horizon: int = HORIZON) -> list[flo
 def whole_months(
     months: Sequence[dt.date], counts: Sequence[int], *, today: dt.date
 ) -> tuple[list[dt.date], list[int]]:
-    """The series without the month in progress and without the first month recorded."""
+    """The series from the month after its first non-zero month (which may be part of a
+    month) to the last month before ``today``'s (which is still going on)."""
     pairs = [(m, c) for m, c in zip(months, counts, strict=True) if m < today.replace(day=1)]
-    return [m for m, _c in pairs[1:]], [c for _m, c in pairs[1:]]
+    first = next((i for i, (_m, c) in enumerate(pairs) if c), len(pairs))
+    kept = pairs[first + 1 :]
+    return [m for m, _c in kept], [c for _m, c in kept]
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,15 @@ def _fit_and_forecast(start: dt.date, values: Sequence[int], horizon: int) -> _F
         # Convergence and frequency notices are about the optimiser, not the figures.
         warnings.simplefilter("ignore")
         model = ETSModel(
-            series, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON
+            series,
+            error="add",
+            trend="add",
+            damped_trend=True,
+            seasonal="add",
+            seasonal_periods=SEASON,
+            # The starting level, trend and seasons from the first two years (Hyndman and
+            # others' heuristic) rather than fitted: ten times quicker, and as good here.
+            initialization_method="heuristic",
         )
         fitted = model.fit(disp=False)
         prediction = fitted.get_prediction(start=len(values), end=len(values) + horizon - 1)

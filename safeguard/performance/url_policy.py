@@ -8,9 +8,17 @@ behind a figure are filtered by ``children_for`` and logged as a list read.
 
 from __future__ import annotations
 
-from safeguard.accounts.policy import BENCHMARK_UPLOAD_ROLES, MEASURE_ROLES, Roles, UrlRule
+from safeguard.accounts.policy import (
+    BENCHMARK_UPLOAD_ROLES,
+    MEASURE_ROLES,
+    NEED_ANALYSIS_ROLES,
+    Roles,
+    UrlRule,
+)
 
 URL_POLICY: dict[str, UrlRule] = {
+    "performance:need_analysis": Roles(NEED_ANALYSIS_ROLES),
+    "performance:need_profile_pdf": Roles(NEED_ANALYSIS_ROLES),
     "performance:measures": Roles(MEASURE_ROLES),
     "performance:measure_trends": Roles(MEASURE_ROLES),
     "performance:measures_export_csv": Roles(MEASURE_ROLES),

@@ -39,9 +39,13 @@ from django.utils import timezone
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import AUDIT_EXPORT_ROLES, PostOnly, UrlRule, url_rules
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Section47Enquiry
+from safeguard.casework.services.assessments import assessment_start
+from safeguard.casework.services.enquiries import strategy_discussion_record
+from safeguard.casework.services.episodes import episode_allocate, episode_open
+from safeguard.casework.services.plans import cin_plan_start
+from safeguard.casework.services.recording import case_note_add, chronology_entry_add, visit_record
 from safeguard.casework.tests.factories import CPPlanFactory
 from safeguard.conferences.models import (
     Conference,
@@ -97,14 +101,12 @@ class Network:
 
 
 def _episode_with_work(*, child: Person, worker: User, manager: User, team: Team, referred: dt.date) -> Any:
-    episode = casework.episode_open(
+    episode = episode_open(
         actor=manager, child=child, referral_date=referred, referral_source=ReferralSource.SCHOOLS, team=team
     )
-    casework.episode_allocate(actor=manager, episode=episode, worker=worker)
-    assessment = casework.assessment_start(
-        actor=worker, episode=episode, start_date=referred + dt.timedelta(1)
-    )
-    casework.strategy_discussion_record(
+    episode_allocate(actor=manager, episode=episode, worker=worker)
+    assessment = assessment_start(actor=worker, episode=episode, start_date=referred + dt.timedelta(1))
+    strategy_discussion_record(
         actor=worker,
         episode=episode,
         held_on=referred + dt.timedelta(2),
@@ -113,8 +115,8 @@ def _episode_with_work(*, child: Person, worker: User, manager: User, team: Team
         safety_actions="Child to stay with grandmother for now.",
         start_section_47=True,
     )
-    casework.cin_plan_start(actor=worker, episode=episode, start_date=referred + dt.timedelta(3))
-    casework.visit_record(
+    cin_plan_start(actor=worker, episode=episode, start_date=referred + dt.timedelta(3))
+    visit_record(
         actor=worker,
         episode=episode,
         visit_date=referred + dt.timedelta(4),
@@ -123,10 +125,10 @@ def _episode_with_work(*, child: Person, worker: User, manager: User, team: Team
         child_seen_alone=True,
         observations="Bedroom tidy; chatty about school.",
     )
-    casework.case_note_add(
+    case_note_add(
         actor=worker, episode=episode, written_on=referred + dt.timedelta(5), text="Spoke to the school."
     )
-    casework.chronology_entry_add(
+    chronology_entry_add(
         actor=worker,
         child=child,
         happened_on=referred + dt.timedelta(6),

@@ -41,6 +41,9 @@ def test_seasonal_naive_repeats_last_year() -> None:
 def test_whole_months_leave_out_the_first_and_the_month_in_progress() -> None:
     months = _months(4, dt.date(2026, 9, 1))
     assert whole_months(months, [5, 6, 7, 8], today=dt.date(2026, 12, 3)) == (months[1:3], [6, 7])
+    # months before the series' first record are not history of it
+    assert whole_months(months, [0, 4, 0, 8], today=dt.date(2027, 1, 3)) == (months[2:], [0, 8])
+    assert whole_months(months, [0, 0, 0, 0], today=dt.date(2027, 1, 3)) == ([], [])
 
 
 def test_under_24_months_says_plainly_there_is_no_forecast() -> None:
