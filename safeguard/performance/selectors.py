@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, QuerySet
@@ -92,7 +93,22 @@ def scope_choose(user: User, key: str | None) -> measures.Scope:
 
 
 def _fingerprint() -> str:
-    """Changes whenever a record a measure reads is added, changed or removed."""
+    """Changes whenever a record a measure reads is added, changed or removed (or the
+    month-end job runs). Reading it scans the tables' change times, so on a large council it
+    is itself kept for ``MEASURES_FINGERPRINT_SECONDS`` (a change shows within that time)."""
+    seconds = int(getattr(settings, "MEASURES_FINGERPRINT_SECONDS", 30))
+    key = f"performance:fingerprint:{cache_version()}"
+    if seconds > 0:
+        known = cache.get(key)
+        if known is not None:
+            return str(known)
+    found = _fingerprint_read()
+    if seconds > 0:
+        cache.set(key, found, seconds)
+    return found
+
+
+def _fingerprint_read() -> str:
     parts: list[Any] = [cache_version()]
     for model in (
         Contact,
