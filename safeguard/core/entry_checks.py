@@ -63,8 +63,18 @@ class Finding:
 
 
 Checker = Callable[[Entry], Iterable[Finding]]
+# Told when a form that raised queries is saved with them confirmed: (user, entry, queries, reason).
+Confirmer = Callable[[Any, Entry, list[Finding], str], None]
 
 _CHECKERS: list[Checker] = []
+_CONFIRMERS: list[Confirmer] = []
+
+
+def register_confirmer(confirmer: Confirmer) -> Confirmer:
+    """Add a function that keeps the queries a worker confirmed (once per function)."""
+    if confirmer not in _CONFIRMERS:
+        _CONFIRMERS.append(confirmer)
+    return confirmer
 
 
 def register(checker: Checker) -> Checker:
@@ -112,6 +122,7 @@ class EntryCheckedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.entry_target = entry if entry is not None or not self.entry_without_target else EntryTarget()
         self.entry_findings: list[Finding] = []
+        self._entry: Entry | None = None
         # The query boxes were on the page that was posted: keep them, with what was typed.
         if self.is_bound and (CONFIRM_FIELD in self.data or REASON_FIELD in self.data):
             self._add_query_fields()
@@ -157,7 +168,8 @@ class EntryCheckedForm(forms.Form):
         values = self.entry_values(data)
         if values is None:
             return data
-        self.entry_findings = check(Entry(self.entry_kind, values, self.entry_target))
+        self._entry = Entry(self.entry_kind, values, self.entry_target)
+        self.entry_findings = check(self._entry)
         errors = [f for f in self.entry_findings if f.severity == "error"]
         for finding in errors:
             self.add_error(self._field_for(finding), finding.text)
@@ -174,3 +186,16 @@ class EntryCheckedForm(forms.Form):
                 data[CONFIRM_FIELD] = True
                 data[REASON_FIELD] = str(self.data.get(REASON_FIELD, "")).strip()
         return data
+
+    def entry_saved(self, user: Any) -> None:
+        """After the save: hand the confirmed queries and their reason to the confirmers.
+
+        ``design_system.pages.form_page`` calls this once the service has saved; a view that
+        saves by other means calls it itself.
+        """
+        queries = self.entry_queries
+        if not queries or self._entry is None or not self.cleaned_data.get(CONFIRM_FIELD):
+            return
+        reason = str(self.cleaned_data.get(REASON_FIELD) or "")
+        for confirmer in list(_CONFIRMERS):
+            confirmer(user, self._entry, queries, reason)

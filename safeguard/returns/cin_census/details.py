@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from safeguard.audit.services import audited_update
+from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.models import CINEpisode
+from safeguard.core.entry_checks import Entry, Finding
 from safeguard.people.models import Person, PersonDisability
+from safeguard.returns.models import CensusQueryConfirmation
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import User
@@ -72,3 +74,26 @@ def episode_census_update(
         validate=True,
     )
     return episode
+
+
+def census_query_confirm(actor: User | None, entry: Entry, queries: list[Finding], reason: str) -> None:
+    """Keep the census queries a worker confirmed on a form, with their reason (audited)."""
+    child_id = entry.target.child_id
+    if child_id is None:  # a child being added: nothing to keep it against yet
+        return
+    with transaction.atomic():
+        for query in queries:
+            audited_create(
+                CensusQueryConfirmation,
+                actor=actor,
+                action="returns.census_query_confirm",
+                values={
+                    "child_id": child_id,
+                    "episode_id": entry.target.episode_id,
+                    "rule": query.rule,
+                    "reason": reason,
+                    "kind": entry.kind,
+                },
+                child_id=child_id,
+                audit=["episode_id", "rule", "kind"],
+            )

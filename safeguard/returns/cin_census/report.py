@@ -31,6 +31,7 @@ from safeguard.returns.cin_census.rules import (
 )
 from safeguard.returns.cin_census.spec import census_year, schema_for
 from safeguard.returns.cin_census.validate import child_schema_problems
+from safeguard.returns.models import CensusQueryConfirmation
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import User
@@ -46,6 +47,8 @@ class ReportRow:
     message: str
     team_id: uuid.UUID | None
     worker_id: uuid.UUID | None
+    # A query the worker confirmed as right when they entered it: their reason.
+    confirmed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,13 @@ def cin_report(
         found = [f for f in found if f.worker_id == worker_id]
     people = Person.objects.filter(pk__in={f.child_id for f in found})
     references = person_references(viewer=user, people=people)
+    confirmations: dict[tuple[uuid.UUID, uuid.UUID | None, str], str] = {}
+    for row in (
+        CensusQueryConfirmation.objects.filter(child_id__in={f.child_id for f in found})
+        .order_by("created_at")
+        .values("child_id", "episode_id", "rule", "reason")
+    ):
+        confirmations[(row["child_id"], row["episode_id"], row["rule"])] = row["reason"]
     rows = []
     for f in found:
         reference = references[f.child_id]
@@ -110,6 +120,9 @@ def cin_report(
                 message=f.message,
                 team_id=f.team_id,
                 worker_id=f.worker_id,
+                confirmed=confirmations.get((f.child_id, f.episode_id, f.rule))
+                if f.severity == "query"
+                else None,
             )
         )
     access_log_record_list(

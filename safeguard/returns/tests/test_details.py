@@ -128,3 +128,24 @@ def test_the_child_and_episode_pages_link_to_the_census_details(client, social_w
     client.force_login(UserFactory(role=Role.PERFORMANCE_ANALYST))
     response = client.get(reverse("people:child_detail", args=[episode.child_id]))
     assert _child_url(episode) not in response.content.decode()
+
+
+def test_a_confirmed_query_is_kept_and_shown_on_the_report(client, social_worker, episode):
+    from safeguard.returns.models import CensusQueryConfirmation
+
+    client.force_login(social_worker)
+    answers = {
+        "upn": "",
+        "upn_unknown_reason": "UN1",
+        "disabilities": ["NONE"],
+        "census_confirmed": "on",
+        "census_reason": "Home educated until this term",
+    }
+    assert client.post(_child_url(episode), answers).status_code == 302
+    confirmation = CensusQueryConfirmation.objects.get()
+    assert (confirmation.rule, confirmation.reason) == ("8770Q", "Home educated until this term")
+    assert AuditEvent.objects.filter(action="returns.census_query_confirm").exists()
+    client.force_login(UserFactory(role=Role.PERFORMANCE_ANALYST))
+    text = client.get(reverse("returns:cin_census_report"), {"year": "2026"}).content.decode()
+    assert "8770Q" in text
+    assert "Confirmed at entry: Home educated until this term." in text

@@ -260,3 +260,24 @@ def test_a_review_on_the_day_the_plan_started_is_refused() -> None:
     )
     assert not form.is_valid()
     assert any("DfE rule 8841" in m for m in form.errors["held_on"])
+
+
+def test_a_query_confirmed_on_a_casework_page_is_kept_once_the_record_is_saved(client, social_worker) -> None:
+    from django.urls import reverse
+
+    from safeguard.returns.models import CensusQueryConfirmation
+
+    episode = _episode(worker=social_worker, team=social_worker.team)
+    Assessment.objects.create(
+        episode=episode, start_date=D("2025-05-02"), authorised_date=D("2025-06-20"), factors=["3A"]
+    )
+    client.force_login(social_worker)
+    url = reverse("casework:assessment_start", args=[episode.pk])
+    answers = _date("start_date", D("2025-06-01"))
+    assert "DfE rule 8863Q" in client.post(url, answers).content.decode()
+    assert not CensusQueryConfirmation.objects.exists()
+    response = client.post(url, {**answers, CONFIRM_FIELD: "on", REASON_FIELD: "A second child's assessment"})
+    assert response.status_code == 302
+    assert episode.assessments.count() == 2
+    [kept] = CensusQueryConfirmation.objects.all()
+    assert (kept.rule, kept.episode_id, kept.kind) == ("8863Q", episode.pk, "assessment_start")
