@@ -14,9 +14,14 @@ from playwright.sync_api import Browser, Page, expect
 from e2e.conftest import axe_violations, describe
 from safeguard.accounts.models import Role, User
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Assessment, AssessmentSection
+from safeguard.casework.services.assessments import (
+    assessment_record_details,
+    assessment_section_save,
+    assessment_start,
+    assessment_submit,
+)
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.tests.factories import ChildFactory
 
@@ -43,7 +48,7 @@ def _clean(page: Page) -> None:
 def _assessment(worker: User) -> Assessment:
     child = ChildFactory(given_name="Amara", family_name="Boateng")
     episode = EpisodeFactory(child=child, worker=worker, team=worker.team, referral_date=dt.date(2026, 8, 17))
-    return services.assessment_start(actor=worker, episode=episode, start_date=dt.date(2026, 8, 18))
+    return assessment_start(actor=worker, episode=episode, start_date=dt.date(2026, 8, 18))
 
 
 def _text(assessment: Assessment, key: str = "analysis") -> str:
@@ -206,14 +211,14 @@ def test_a_submitted_assessments_sections_are_read_only(browser: Browser, live_s
     worker = _worker()
     assessment = _assessment(worker)
     for key, title, _hint in ASSESSMENT_SECTIONS:
-        services.assessment_section_save(
+        assessment_section_save(
             actor=worker,
             assessment=assessment,
             key=key,
             text=f"{title}: from the home visit.",
             based_on_version=0,
         )
-    services.assessment_record_details(
+    assessment_record_details(
         actor=worker,
         assessment=assessment,
         fields={"child_seen_date": dt.date(2026, 8, 20), "factors": ["3B"], "outcome": "services"},
@@ -222,7 +227,7 @@ def test_a_submitted_assessments_sections_are_read_only(browser: Browser, live_s
     page = browser.new_context().new_page()
     _sign_in(page, base, worker)
     page.goto(section_url)  # opened before it was sent for authorisation
-    services.assessment_submit(actor=worker, assessment=assessment, on=dt.date(2026, 8, 25))
+    assessment_submit(actor=worker, assessment=assessment, on=dt.date(2026, 8, 25))
 
     page.get_by_label(TITLE).fill("A change typed after it was sent")
     page.keyboard.press("Tab")

@@ -12,13 +12,17 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
-from safeguard.accounts.models import CASE_HOLDING_ROLES, RECEIVING_TEAM_KINDS, Team, User
+from safeguard.accounts.models import CASE_HOLDING_ROLES, RECEIVING_TEAM_KINDS, Team, TeamKind, User
 from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessAction, AccessKind
 from safeguard.audit.services import access_log_record_list
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import (
     Assessment,
+    AssessmentOutcome,
+    AssessmentSection,
     AssessmentStatus,
     ChildProtectionPlan,
     ChronologyEntry,
@@ -31,16 +35,15 @@ from safeguard.casework.models import (
 )
 from safeguard.casework.timescales import TIMESCALES, first_review_timescale, later_review_timescale
 from safeguard.core.calendar import working_days_between
+from safeguard.core.codes import ReasonForClosure
 from safeguard.people.access import child_read, record_get_for_user
 from safeguard.people.models import Address, Person
-from safeguard.people.permissions import children_for
+from safeguard.people.permissions import children_for, sealed_records_open_to
 
 
 def _unsealed_or_open_to(user: User) -> Q:
     """Leave out sealed children, except those ``user`` is named on or has a grant for
     (a worker named on a seal still needs the child on their list and their clocks)."""
-    from safeguard.people.permissions import sealed_records_open_to
-
     return Q(child__is_sealed=False) | Q(child__in=sealed_records_open_to(user))
 
 
@@ -560,3 +563,78 @@ def chronology_for(
         lines.append(ChronologyLine(entry.happened_on, entry.event, entry.source, entry.analysis, True))
     lines.sort(key=lambda line: (line.day, not line.curated))
     return child, lines
+
+
+# -- checks that write nothing, used by the services and their pages ---------------------
+
+
+def open_cp_plan(child: Person) -> ChildProtectionPlan | None:
+    return ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).first()
+
+
+def is_with_front_door(actor: User, episode: CINEpisode) -> bool:
+    """Still the front door's to send on: no team yet, a front door team, or the actor's own."""
+    team = episode.team
+    return team is None or team.kind == TeamKind.FRONT_DOOR or team.pk == actor.team_id
+
+
+def assessment_missing(assessment: Assessment) -> list[str]:
+    """What must be done before the assessment can be submitted (empty when complete)."""
+    missing = [
+        # "The child's views" already starts with "the": not "Write the the child's views".
+        f"Write the {title.lower().removeprefix('the ')} section"
+        for key, title, _hint in ASSESSMENT_SECTIONS
+        if not assessment.sections.filter(key=key).exclude(text="").exists()
+    ]
+    if assessment.child_seen_date is None:
+        missing.append("Record the date the child was seen")
+    if not assessment.factors:
+        missing.append("Record the factors identified")
+    if not assessment.outcome:
+        missing.append("Record the outcome")
+    if "21" in assessment.factors and assessment.outcome != AssessmentOutcome.NFA:
+        missing.append("'No factors identified' can only be used when the outcome is no further action")
+    return missing
+
+
+_SOMEONE_ELSE = "A manager other than the assessing worker must authorise it"
+
+
+def assessment_authorise_refusal(*, actor: User, assessment: Assessment) -> str | None:
+    """Why ``actor`` may not authorise this assessment, or None when they may (four eyes).
+
+    The sign-off must come from someone who did none of the work: not whoever started it,
+    wrote any part of it or sent it for authorisation, so a manager cannot write an
+    assessment and sign it off alone.
+    """
+    if actor.pk == assessment.created_by_id:
+        return f"You started this assessment. {_SOMEONE_ELSE}"
+    if actor.pk == assessment.submitted_by_id:
+        return f"You sent this assessment for authorisation. {_SOMEONE_ELSE}"
+    written = set(
+        AssessmentSection.objects.filter(assessment=assessment, authors=actor).values_list("key", flat=True)
+    )
+    titles = [title for key, title, _hint in ASSESSMENT_SECTIONS if key in written]
+    if titles:
+        return f"You wrote part of this assessment ({titles[0]}). {_SOMEONE_ELSE}"
+    if assessment.details_recorded_by.filter(pk=actor.pk).exists():
+        return f"You recorded the dates seen, factors or outcome of this assessment. {_SOMEONE_ELSE}"
+    return None
+
+
+def episode_close_problems(episode: CINEpisode, closure_date: dt.date, reason: str) -> list[str]:
+    """The DfE census rules that a closure must meet (prevented here, not found at census time)."""
+    problems = []
+    if closure_date < episode.referral_date:
+        problems.append("The closure date must be on or after the referral date")
+    if closure_date > timezone.localdate():
+        problems.append("The closure date cannot be in the future")
+    if reason in (ReasonForClosure.RC8, ReasonForClosure.RC9) and not episode.assessments.exists():
+        problems.append("Closure after assessment (RC8 or RC9) needs an assessment on this episode")
+    if episode.cp_plans.filter(end_date__isnull=True).exists():
+        problems.append("End the child protection plan before closing the episode")
+    if episode.cin_plans.filter(end_date__isnull=True).exists():
+        problems.append("End the child in need plan before closing the episode")
+    if episode.assessments.exclude(status=AssessmentStatus.AUTHORISED).exists():
+        problems.append("An assessment is not yet authorised: finish or authorise it first")
+    return problems

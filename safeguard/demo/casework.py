@@ -31,7 +31,7 @@ from safeguard.casework.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
-from safeguard.casework.services import REQUIRED_STRATEGY_AGENCIES
+from safeguard.casework.services.enquiries import REQUIRED_STRATEGY_AGENCIES
 from safeguard.core.calendar import (
     add_calendar_months,
     add_working_days,

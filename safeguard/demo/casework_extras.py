@@ -112,7 +112,7 @@ def _late_reason(
     timescale: Timescale, last_seen: dt.date, day: dt.date, seen: bool, rng: random.Random
 ) -> str:
     """The worker's reason for a visit that met its clock after the due date (as
-    casework.services.visit_record asks for one); none for a visit on time or one where the
+    casework.services.recording.visit_record asks for one); none for a visit on time or one where the
     child was not seen, which meets no clock."""
     if not seen or day <= timescale.due(last_seen):
         return ""

@@ -21,12 +21,9 @@ from django.utils import timezone
 from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, User
 from safeguard.audit.services import audit_event_record, audited_create, audited_update
 from safeguard.casework.models import CINEpisode
-from safeguard.casework.services import (
-    episode_open,
-    episode_send_to_team,
-    is_with_front_door,
-    strategy_discussion_request,
-)
+from safeguard.casework.selectors import is_with_front_door
+from safeguard.casework.services.enquiries import strategy_discussion_request
+from safeguard.casework.services.episodes import episode_open, episode_send_to_team
 from safeguard.core.codes import PrimaryNeed, ReferralSource
 from safeguard.design_system.formatting import govuk_date
 from safeguard.frontdoor import config

@@ -39,11 +39,16 @@ from django.utils import timezone
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import AUDIT_EXPORT_ROLES, PostOnly, UrlRule, url_rules
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services as casework
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import Section47Enquiry
+from safeguard.casework.services.assessments import assessment_start
+from safeguard.casework.services.enquiries import strategy_discussion_record
+from safeguard.casework.services.episodes import episode_allocate, episode_open
+from safeguard.casework.services.plans import cin_plan_start
+from safeguard.casework.services.recording import case_note_add, chronology_entry_add, visit_record
 from safeguard.casework.tests.factories import CPPlanFactory
 from safeguard.conferences.models import (
+    ChildViews,
     Conference,
     ConferenceInvitation,
     ConferenceKind,
@@ -97,14 +102,12 @@ class Network:
 
 
 def _episode_with_work(*, child: Person, worker: User, manager: User, team: Team, referred: dt.date) -> Any:
-    episode = casework.episode_open(
+    episode = episode_open(
         actor=manager, child=child, referral_date=referred, referral_source=ReferralSource.SCHOOLS, team=team
     )
-    casework.episode_allocate(actor=manager, episode=episode, worker=worker)
-    assessment = casework.assessment_start(
-        actor=worker, episode=episode, start_date=referred + dt.timedelta(1)
-    )
-    casework.strategy_discussion_record(
+    episode_allocate(actor=manager, episode=episode, worker=worker)
+    assessment = assessment_start(actor=worker, episode=episode, start_date=referred + dt.timedelta(1))
+    strategy_discussion_record(
         actor=worker,
         episode=episode,
         held_on=referred + dt.timedelta(2),
@@ -113,8 +116,8 @@ def _episode_with_work(*, child: Person, worker: User, manager: User, team: Team
         safety_actions="Child to stay with grandmother for now.",
         start_section_47=True,
     )
-    casework.cin_plan_start(actor=worker, episode=episode, start_date=referred + dt.timedelta(3))
-    casework.visit_record(
+    cin_plan_start(actor=worker, episode=episode, start_date=referred + dt.timedelta(3))
+    visit_record(
         actor=worker,
         episode=episode,
         visit_date=referred + dt.timedelta(4),
@@ -123,10 +126,10 @@ def _episode_with_work(*, child: Person, worker: User, manager: User, team: Team
         child_seen_alone=True,
         observations="Bedroom tidy; chatty about school.",
     )
-    casework.case_note_add(
+    case_note_add(
         actor=worker, episode=episode, written_on=referred + dt.timedelta(5), text="Spoke to the school."
     )
-    casework.chronology_entry_add(
+    chronology_entry_add(
         actor=worker,
         child=child,
         happened_on=referred + dt.timedelta(6),
@@ -189,7 +192,16 @@ def _build() -> Network:
         referred=today - dt.timedelta(days=150),
     )
     # A plan makes the sibling a conference chair's own child.
-    CPPlanFactory(child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100))
+    sibling_plan = CPPlanFactory(
+        child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100)
+    )
+    # The sealed child's earlier plan, ended: its pages and PDF must not name them either.
+    sealed_plan = CPPlanFactory(
+        child=sealed,
+        episode=sealed_episode,
+        start_date=sealed_referred + dt.timedelta(days=2),
+        end_date=sealed_referred + dt.timedelta(days=30),
+    )
     # Each enquiry has its initial conference, in the chair's diary next week.
     conferences = [
         Conference.objects.create(
@@ -213,6 +225,13 @@ def _build() -> Network:
     ]
     questions = [
         FamilyQuestion.objects.create(invitation=i, text="Can I bring my sister?") for i in invitations
+    ]
+    # Each child has said they feel unsafe at home: an alert for their worker and manager.
+    child_views = [
+        ChildViews.objects.create(
+            conference=c, child=c.child, helped_by="worker", safe_at_home=1, submitted_at=timezone.now()
+        )
+        for c in conferences
     ]
 
     sealed_typed = {"given_name": "Zephyrine", "family_name": "Quillfeather", "date_of_birth": SEALED_DOB}
@@ -289,6 +308,8 @@ def _build() -> Network:
             "conference_id": [c.pk for c in conferences],
             "invitation_id": [i.pk for i in invitations],
             "question_id": [q.pk for q in questions],
+            "views_id": [v.pk for v in child_views],
+            "plan_id": [sibling_plan.pk, sealed_plan.pk],
             "run_id": [census_run.pk],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.

@@ -4,7 +4,10 @@ import datetime as dt
 
 import factory
 
-from safeguard.casework.models import ChildProtectionPlan, CINEpisode
+from safeguard.accounts.models import User
+from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.models import Assessment, ChildProtectionPlan, CINEpisode
+from safeguard.casework.services.assessments import assessment_record_details, assessment_section_save
 from safeguard.core.codes import CategoryOfAbuse, PrimaryNeed, ReferralSource
 from safeguard.people.tests.factories import ChildFactory
 
@@ -28,3 +31,21 @@ class CPPlanFactory(factory.django.DjangoModelFactory):
     start_date = dt.date(2026, 10, 1)
     initial_category = CategoryOfAbuse.NEGLECT
     latest_category = CategoryOfAbuse.NEGLECT
+
+
+def complete_assessment(assessment: Assessment, worker: User) -> None:
+    """Write every section and the dates seen, factors and outcome, as ``worker``."""
+    for key, _title, _hint in ASSESSMENT_SECTIONS:
+        assessment_section_save(
+            actor=worker, assessment=assessment, key=key, text=f"{key} words", based_on_version=0
+        )
+    assessment_record_details(
+        actor=worker,
+        assessment=assessment,
+        fields={
+            "child_seen_date": dt.date(2026, 11, 5),
+            "child_seen_alone": True,
+            "factors": ["3B", "4B"],
+            "outcome": "services",
+        },
+    )

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from safeguard.accounts.tests.factories import TeamFactory, UserFactory
 from safeguard.audit.models import AccessLogEntry
-from safeguard.casework import services
+from safeguard.casework.services.assessments import assessment_start
+from safeguard.casework.services.enquiries import strategy_discussion_record
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.access import NOT_FOUND, OUT_OF_SCOPE
 
@@ -26,7 +27,7 @@ def episode(social_worker):
 
 @pytest.fixture
 def assessment(social_worker, episode):
-    return services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 9, 2))
+    return assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 9, 2))
 
 
 def _logged(call: Callable[[], object]) -> list[AccessLogEntry]:
@@ -101,7 +102,7 @@ def test_episode_forms_name_their_own_kind(staff_client, episode, name, kind):
 
 
 def test_section_47_outcome_page_is_a_read_of_the_enquiry(staff_client, social_worker, episode):
-    services.strategy_discussion_record(
+    strategy_discussion_record(
         actor=social_worker,
         episode=episode,
         held_on=dt.date(2026, 9, 3),

@@ -93,7 +93,7 @@ def test_caseloads_count_open_episodes_per_worker(social_worker):
 
 def test_a_worker_named_on_a_seal_keeps_the_child_on_their_list_and_clocks(make_user, social_worker):
     from safeguard.casework.selectors import episodes_open_for_worker, running_clocks
-    from safeguard.casework.services import assessment_start
+    from safeguard.casework.services.assessments import assessment_start
     from safeguard.people.models import SealedRecordAccess
 
     today = dt.date.today()
@@ -149,7 +149,7 @@ def test_referrals_to_allocate_are_the_managers_own_teams_with_their_clock(socia
 
 
 def test_assessments_to_authorise_are_the_submitted_ones_in_the_team(social_worker, make_user):
-    from safeguard.casework.services import assessment_start
+    from safeguard.casework.services.assessments import assessment_start
 
     manager = make_user("team_manager", team=social_worker.team)
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 
 from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.clocks import LateReasonNeeded, clocks_recompute
 from safeguard.casework.models import (
     ClockKind,
     Section47Enquiry,
@@ -25,6 +25,28 @@ from safeguard.casework.models import (
     Visit,
     VisitKind,
 )
+from safeguard.casework.services.assessments import (
+    assessment_authorise,
+    assessment_record_details,
+    assessment_section_save,
+    assessment_start,
+    assessment_submit,
+)
+from safeguard.casework.services.enquiries import (
+    strategy_discussion_record,
+    strategy_discussion_request,
+    strategy_record_circulate,
+)
+from safeguard.casework.services.episodes import episode_open
+from safeguard.casework.services.plans import (
+    cin_plan_end,
+    cin_plan_review_record,
+    cin_plan_start,
+    cp_plan_end,
+    cp_plan_start,
+    cp_review_record,
+)
+from safeguard.casework.services.recording import visit_record
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.casework.timescales import cin_review_timescale
 from safeguard.core.codes import CategoryOfAbuse
@@ -54,15 +76,15 @@ def _running(kind):
 
 def _complete_and_submit(assessment, worker, on):
     for key, _title, _hint in ASSESSMENT_SECTIONS:
-        services.assessment_section_save(
+        assessment_section_save(
             actor=worker, assessment=assessment, key=key, text=f"{key} words", based_on_version=0
         )
-    services.assessment_record_details(
+    assessment_record_details(
         actor=worker,
         assessment=assessment,
         fields={"child_seen_date": on, "child_seen_alone": True, "factors": ["3B"], "outcome": "services"},
     )
-    services.assessment_submit(actor=worker, assessment=assessment, on=on)
+    assessment_submit(actor=worker, assessment=assessment, on=on)
 
 
 # -- assessment -------------------------------------------------------------------------
@@ -72,7 +94,7 @@ def test_the_assessment_clock_starts_at_the_referral_while_it_waits_for_allocati
     # Referral Fri 19 Dec 2025; bank holidays 25, 26 Dec and 1 Jan; 45 working days:
     # 22-24 Dec (3), 29-31 Dec (6), 2 Jan (7), then whole weeks from 5 Jan to 20 Feb (7 x 5 = 35,
     # so 42), 23, 24, 25 Feb -> Wednesday 25 February 2026.
-    episode = services.episode_open(
+    episode = episode_open(
         actor=social_worker,
         child=ChildFactory(),
         referral_date=dt.date(2025, 12, 19),
@@ -84,9 +106,7 @@ def test_the_assessment_clock_starts_at_the_referral_while_it_waits_for_allocati
     assert waiting.source_id == episode.pk
 
     # Allocated and started a fortnight later: the same clock, now the assessment's.
-    assessment = services.assessment_start(
-        actor=social_worker, episode=episode, start_date=dt.date(2026, 1, 5)
-    )
+    assessment = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 1, 5))
     clock = _running(ClockKind.ASSESSMENT)
     assert clock.pk == waiting.pk and clock.source_id == assessment.pk
     assert clock.due_date == dt.date(2026, 2, 25)
@@ -96,15 +116,15 @@ def test_the_assessment_clock_starts_at_the_referral_while_it_waits_for_allocati
 def test_a_second_assessment_in_the_episode_has_its_own_clock(social_worker, manager):
     # Referral Mon 2 Nov 2026: the first assessment is authorised on Mon 23 Nov 2026.
     episode = _episode(social_worker, dt.date(2026, 11, 2))
-    first = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    first = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
     _complete_and_submit(first, social_worker, dt.date(2026, 11, 23))
-    services.assessment_authorise(actor=manager, assessment=first, on=dt.date(2026, 11, 23))
+    assessment_authorise(actor=manager, assessment=first, on=dt.date(2026, 11, 23))
 
     # A second assessment starts Mon 30 Nov 2026. From its own start, 45 working days:
     # 1-4 Dec (4), 7-24 Dec (14 more: 18), 25 and 28 Dec are bank holidays, 29-31 Dec (21),
     # 1 Jan is a bank holiday, 4-29 Jan (20 more: 41), 1-4 Feb (45) -> Thursday 4 February 2027.
     # (From the referral it would already be 19 working days gone.)
-    second = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 30))
+    second = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 30))
     clock = _running(ClockKind.ASSESSMENT)
     assert clock.source_id == second.pk
     assert clock.start_date == dt.date(2026, 11, 30)
@@ -116,13 +136,13 @@ def test_a_same_day_second_assessment_is_authorised_without_a_late_reason(social
     # Referral Mon 1 Jun 2026 (more than 45 working days ago). The second assessment starts
     # and is authorised on Tue 1 Dec 2026: day 0 of its own clock, so on time.
     episode = _episode(social_worker, dt.date(2026, 6, 1))
-    first = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
+    first = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
     _complete_and_submit(first, social_worker, dt.date(2026, 7, 1))
-    services.assessment_authorise(actor=manager, assessment=first, on=dt.date(2026, 7, 1))
+    assessment_authorise(actor=manager, assessment=first, on=dt.date(2026, 7, 1))
 
-    second = services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 12, 1))
+    second = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 12, 1))
     _complete_and_submit(second, social_worker, dt.date(2026, 12, 1))
-    services.assessment_authorise(actor=manager, assessment=second, on=dt.date(2026, 12, 1))
+    assessment_authorise(actor=manager, assessment=second, on=dt.date(2026, 12, 1))
     clock = _clock(ClockKind.ASSESSMENT, source_id=second.pk)
     assert clock.met_date == dt.date(2026, 12, 1) and clock.late_reason == ""
 
@@ -131,7 +151,7 @@ def test_a_same_day_second_assessment_is_authorised_without_a_late_reason(social
 
 
 def _discuss(worker, episode, held_on, *, s47=True, late_reason=""):
-    return services.strategy_discussion_record(
+    return strategy_discussion_record(
         actor=worker,
         episode=episode,
         held_on=held_on,
@@ -166,12 +186,12 @@ def test_the_strategy_record_clock_starts_and_asks_why_it_was_late(social_worker
     discussion = _discuss(social_worker, episode, dt.date(2026, 4, 2), s47=False)
     assert _running(ClockKind.STRATEGY_RECORD).due_date == dt.date(2026, 4, 7)
 
-    with pytest.raises(services.LateReasonNeeded, match="7 April 2026"):
-        services.strategy_record_circulate(actor=social_worker, discussion=discussion, on=dt.date(2026, 4, 8))
+    with pytest.raises(LateReasonNeeded, match="7 April 2026"):
+        strategy_record_circulate(actor=social_worker, discussion=discussion, on=dt.date(2026, 4, 8))
     discussion.refresh_from_db()
     assert discussion.record_circulated_on is None  # nothing half-saved
 
-    services.strategy_record_circulate(
+    strategy_record_circulate(
         actor=social_worker, discussion=discussion, on=dt.date(2026, 4, 8), late_reason="Police sign-off"
     )
     clock = _clock(ClockKind.STRATEGY_RECORD)
@@ -182,9 +202,7 @@ def test_the_time_from_a_strategy_decision_to_the_discussion_is_measured(social_
     # Front door decision Fri 22 May 2026; 1 working day (local default), but Mon 25 May is
     # the spring bank holiday -> Tuesday 26 May 2026.
     episode = _episode(social_worker, dt.date(2026, 5, 22))
-    services.strategy_discussion_request(
-        actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22)
-    )
+    strategy_discussion_request(actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22))
     assert _running(ClockKind.STRATEGY_DISCUSSION).due_date == dt.date(2026, 5, 26)
 
     _discuss(social_worker, episode, dt.date(2026, 5, 26))
@@ -194,10 +212,8 @@ def test_the_time_from_a_strategy_decision_to_the_discussion_is_measured(social_
 
 def test_a_late_strategy_discussion_needs_a_reason(social_worker):
     episode = _episode(social_worker, dt.date(2026, 5, 22))
-    services.strategy_discussion_request(
-        actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22)
-    )
-    with pytest.raises(services.LateReasonNeeded, match="26 May 2026"):
+    strategy_discussion_request(actor=social_worker, episode=episode, decided_on=dt.date(2026, 5, 22))
+    with pytest.raises(LateReasonNeeded, match="26 May 2026"):
         _discuss(social_worker, episode, dt.date(2026, 5, 27))
     assert not episode.strategy_discussions.exists()
     _discuss(social_worker, episode, dt.date(2026, 5, 27), late_reason="Police not available")
@@ -209,13 +225,11 @@ def test_a_late_strategy_discussion_needs_a_reason(social_worker):
 
 def _cp_plan(worker, start):
     episode = _episode(worker, start - dt.timedelta(days=30))
-    return services.cp_plan_start(
-        actor=worker, episode=episode, start_date=start, category=CategoryOfAbuse.NEGLECT
-    )
+    return cp_plan_start(actor=worker, episode=episode, start_date=start, category=CategoryOfAbuse.NEGLECT)
 
 
 def _visit(worker, episode, on, *, kind=VisitKind.CP, seen=True, alone=True, late_reason=""):
-    return services.visit_record(
+    return visit_record(
         actor=worker,
         episode=episode,
         visit_date=on,
@@ -240,7 +254,7 @@ def test_cp_visit_and_review_clocks_start_with_the_plan(social_worker):
 
 def test_a_late_cp_visit_needs_the_workers_reason(social_worker):
     plan = _cp_plan(social_worker, dt.date(2026, 8, 20))
-    with pytest.raises(services.LateReasonNeeded, match="4 September 2026"):
+    with pytest.raises(LateReasonNeeded, match="4 September 2026"):
         _visit(social_worker, plan.episode, dt.date(2026, 9, 7))
     assert not Visit.objects.exists()
 
@@ -267,7 +281,7 @@ def test_seen_alone_is_recorded_for_every_visit_where_the_child_was_seen(social_
 
 def test_ending_the_cp_plan_stops_its_clocks(social_worker):
     plan = _cp_plan(social_worker, dt.date(2026, 8, 20))
-    services.cp_plan_end(actor=social_worker, plan=plan, end_date=dt.date(2026, 9, 1))
+    cp_plan_end(actor=social_worker, plan=plan, end_date=dt.date(2026, 9, 1))
     for kind in (ClockKind.CP_VISIT, ClockKind.CP_REVIEW):
         assert _clock(kind).stopped_reason == "Plan ended"
     # No clock for visits after the plan: the visit is kept but times nothing.
@@ -286,11 +300,9 @@ def test_cp_review_clock_has_its_timescale():
 def test_a_review_conference_starts_the_next_six_months_later(social_worker):
     plan = _cp_plan(social_worker, dt.date(2026, 8, 20))
     # The first review was due Fri 20 Nov 2026; held Mon 30 Nov 2026 it is late.
-    with pytest.raises(services.LateReasonNeeded, match="20 November 2026"):
-        services.cp_review_record(actor=social_worker, plan=plan, held_on=dt.date(2026, 11, 30))
-    services.cp_review_record(
-        actor=social_worker, plan=plan, held_on=dt.date(2026, 11, 30), late_reason="Chair ill"
-    )
+    with pytest.raises(LateReasonNeeded, match="20 November 2026"):
+        cp_review_record(actor=social_worker, plan=plan, held_on=dt.date(2026, 11, 30))
+    cp_review_record(actor=social_worker, plan=plan, held_on=dt.date(2026, 11, 30), late_reason="Chair ill")
     assert _clock(ClockKind.CP_REVIEW, met_date=dt.date(2026, 11, 30)).late_reason == "Chair ill"
     # 30 Nov 2026 + 6 months -> Sun 30 May 2027; the working day before is Fri 28 May 2027
     # (Sat 29 May is a weekend; Mon 31 May, the spring bank holiday, is after it anyway).
@@ -308,7 +320,7 @@ def test_a_month_due_date_on_a_bank_holiday_is_the_working_day_before():
 
 def test_cin_plan_review_and_visit_clocks(social_worker):
     episode = _episode(social_worker, dt.date(2025, 11, 3))
-    plan = services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2025, 12, 1))
+    plan = cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2025, 12, 1))
     # Review, 3 months from Mon 1 Dec 2025 -> Sun 1 Mar 2026 -> Friday 27 February 2026.
     assert _running(ClockKind.CIN_REVIEW).due_date == dt.date(2026, 2, 27)
     # Visits, 20 working days from Mon 1 Dec 2025: 2-5 Dec (4), 8-19 Dec (14), 22-24 Dec (17),
@@ -322,13 +334,13 @@ def test_cin_plan_review_and_visit_clocks(social_worker):
     assert _running(ClockKind.CIN_VISIT).due_date == dt.date(2026, 2, 2)
 
     # The review on its due date is on time; the next is 3 months on: Wed 27 May 2026.
-    services.cin_plan_review_record(
+    cin_plan_review_record(
         actor=social_worker, plan=plan, held_on=dt.date(2026, 2, 27), summary="Plan working"
     )
     assert _clock(ClockKind.CIN_REVIEW, met_date=dt.date(2026, 2, 27)).late_reason == ""
     assert _running(ClockKind.CIN_REVIEW).due_date == dt.date(2026, 5, 27)
 
-    services.cin_plan_end(actor=social_worker, plan=plan, end_date=dt.date(2026, 3, 2))
+    cin_plan_end(actor=social_worker, plan=plan, end_date=dt.date(2026, 3, 2))
     assert not StatutoryClock.objects.filter(
         kind__in=[ClockKind.CIN_REVIEW, ClockKind.CIN_VISIT], met_date__isnull=True, stopped_reason=""
     ).exists()
@@ -336,9 +348,9 @@ def test_cin_plan_review_and_visit_clocks(social_worker):
 
 def test_a_late_cin_review_needs_a_reason(social_worker):
     episode = _episode(social_worker, dt.date(2025, 11, 3))
-    plan = services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2025, 12, 1))
-    with pytest.raises(services.LateReasonNeeded, match="27 February 2026"):
-        services.cin_plan_review_record(
+    plan = cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2025, 12, 1))
+    with pytest.raises(LateReasonNeeded, match="27 February 2026"):
+        cin_plan_review_record(
             actor=social_worker, plan=plan, held_on=dt.date(2026, 3, 2), summary="Plan working"
         )
     assert not plan.reviews.exists()
@@ -346,6 +358,19 @@ def test_a_late_cin_review_needs_a_reason(social_worker):
 
 def test_clocks_recompute_keeps_month_clocks_on_the_working_day(social_worker):
     episode = _episode(social_worker, dt.date(2025, 11, 3))
-    services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2025, 12, 1))
-    assert services.clocks_recompute(actor=None) == 0
+    cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2025, 12, 1))
+    assert clocks_recompute(actor=None) == 0
     assert _running(ClockKind.CIN_REVIEW).due_date == dt.date(2026, 2, 27)
+
+
+def test_recompute_leaves_correct_clocks_alone(social_worker):
+    episode = EpisodeFactory(
+        worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 11, 2)
+    )
+    assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    clock = StatutoryClock.objects.get()
+    StatutoryClock.objects.filter(pk=clock.pk).update(due_date=dt.date(2027, 1, 1))
+    assert clocks_recompute(actor=None) == 1
+    clock.refresh_from_db()
+    assert clock.due_date == dt.date(2027, 1, 7)
+    assert clocks_recompute(actor=None) == 0

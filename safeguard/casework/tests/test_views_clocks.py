@@ -10,9 +10,17 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.models import ClockKind, StatutoryClock, Visit
+from safeguard.casework.services.assessments import (
+    assessment_authorise,
+    assessment_record_details,
+    assessment_section_save,
+    assessment_start,
+    assessment_submit,
+)
+from safeguard.casework.services.enquiries import strategy_discussion_record
+from safeguard.casework.services.plans import cp_plan_start
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.core.codes import CategoryOfAbuse
 
@@ -30,17 +38,17 @@ def _date(prefix: str, day: dt.date) -> dict[str, str]:
 
 
 def _submitted(worker, episode, start):
-    assessment = services.assessment_start(actor=worker, episode=episode, start_date=start)
+    assessment = assessment_start(actor=worker, episode=episode, start_date=start)
     for key, _title, _hint in ASSESSMENT_SECTIONS:
-        services.assessment_section_save(
+        assessment_section_save(
             actor=worker, assessment=assessment, key=key, text="words", based_on_version=0
         )
-    services.assessment_record_details(
+    assessment_record_details(
         actor=worker,
         assessment=assessment,
         fields={"child_seen_date": start, "child_seen_alone": True, "factors": ["3B"], "outcome": "nfa"},
     )
-    services.assessment_submit(actor=worker, assessment=assessment, on=start)
+    assessment_submit(actor=worker, assessment=assessment, on=start)
     return assessment
 
 
@@ -51,9 +59,7 @@ def test_a_same_day_assessment_is_authorised_without_being_asked_why_it_is_late(
     today = timezone.localdate()
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2025, 1, 6))
     first = _submitted(social_worker, episode, dt.date(2025, 1, 7))
-    services.assessment_authorise(
-        actor=manager, assessment=first, on=dt.date(2025, 3, 31), late_reason="Family away"
-    )
+    assessment_authorise(actor=manager, assessment=first, on=dt.date(2025, 3, 31), late_reason="Family away")
     second = _submitted(social_worker, episode, today)
     client.force_login(manager)
     url = reverse("casework:assessment_authorise", args=[second.pk])
@@ -80,7 +86,7 @@ def test_an_overdue_assessment_asks_why_beside_the_box(client, social_worker, ma
 
 def test_a_late_visit_asks_for_the_workers_reason_and_keeps_what_was_typed(staff_client, social_worker):
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 7, 1))
-    services.cp_plan_start(
+    cp_plan_start(
         actor=social_worker,
         episode=episode,
         start_date=dt.date(2026, 8, 20),
@@ -122,7 +128,7 @@ def test_the_strategy_record_page_meets_its_clock(staff_client, social_worker):
     episode = EpisodeFactory(
         worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 3, 30)
     )
-    discussion = services.strategy_discussion_record(
+    discussion = strategy_discussion_record(
         actor=social_worker,
         episode=episode,
         held_on=dt.date(2026, 4, 2),

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from safeguard.audit.models import AccessLogEntry, AuditEvent
-from safeguard.casework import services
 from safeguard.casework.models import CaseNote, ChronologyEntry, ClockKind, StatutoryClock, Visit
+from safeguard.casework.services.assessments import assessment_section_save, assessment_start
+from safeguard.casework.services.plans import cin_plan_start
+from safeguard.casework.services.recording import visit_record
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.core.calendar import add_working_days
 
@@ -54,7 +56,7 @@ def test_not_seen_cannot_be_seen_alone(staff_client, episode):
 
 def test_cp_visits_keep_the_visit_clock_running(social_worker, episode):
     CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 10, 1))
-    services.visit_record(
+    visit_record(
         actor=social_worker,
         episode=episode,
         visit_date=dt.date(2026, 11, 2),
@@ -65,7 +67,7 @@ def test_cp_visits_keep_the_visit_clock_running(social_worker, episode):
     )
     first = StatutoryClock.objects.get(kind=ClockKind.CP_VISIT)
     assert first.due_date == add_working_days(dt.date(2026, 11, 2), 10)
-    services.visit_record(
+    visit_record(
         actor=social_worker,
         episode=episode,
         visit_date=dt.date(2026, 11, 10),
@@ -120,10 +122,8 @@ def test_chronology_and_assessment_download_as_pdf(staff_client, social_worker, 
 
     response = staff_client.get(reverse("casework:chronology_pdf", args=[episode.child_id]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
-    assessment = services.assessment_start(
-        actor=social_worker, episode=episode, start_date=dt.date(2026, 9, 2)
-    )
-    services.assessment_section_save(
+    assessment = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 9, 2))
+    assessment_section_save(
         actor=social_worker,
         assessment=assessment,
         key="analysis",
@@ -155,11 +155,11 @@ def test_no_cin_plan_alongside_a_cp_plan(social_worker, episode):
 
     CPPlanFactory(child=episode.child, episode=episode, start_date=dt.date(2026, 10, 1))
     with pytest.raises(ValidationError, match="replaces a child in need plan"):
-        services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 2))
+        cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 2))
 
 
 def test_cin_plan_review_is_recorded_within_the_plan(staff_client, social_worker, episode):
-    plan = services.cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 1))
+    plan = cin_plan_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 10, 1))
     early = staff_client.post(
         reverse("casework:cin_plan_review", args=[episode.pk]),
         {**_date("held_on", dt.date(2026, 9, 20)), "summary": "Too early"},

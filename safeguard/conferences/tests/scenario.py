@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services as casework
 from safeguard.casework.models import CINEpisode, Section47Enquiry, Section47Outcome, StrategyAgency
+from safeguard.casework.services.enquiries import section_47_outcome_record, strategy_discussion_record
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import AttendanceRow, conference_propose_initial, conference_schedule
@@ -78,7 +78,7 @@ def build_case(*, outcome: str = Section47Outcome.ICPC) -> Case:
         child=child, team=team, worker=worker, referral_date=dt.date(2026, 9, 1)
     )
     with today_is(dt.date(2026, 11, 3)):
-        casework.strategy_discussion_record(
+        strategy_discussion_record(
             actor=worker,
             episode=episode,
             held_on=STRATEGY_DAY,
@@ -88,7 +88,7 @@ def build_case(*, outcome: str = Section47Outcome.ICPC) -> Case:
             start_section_47=True,
         )
     enquiry = episode.section_47s.get()
-    casework.section_47_outcome_record(actor=worker, enquiry=enquiry, outcome=outcome)
+    section_47_outcome_record(actor=worker, enquiry=enquiry, outcome=outcome)
     return Case(child, episode, enquiry, worker, team_manager, service_manager, chair, other_chair)
 
 

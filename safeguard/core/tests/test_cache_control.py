@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
 from safeguard.accounts.tests.factories import UserFactory
-from safeguard.casework import services
+from safeguard.casework.services.assessments import assessment_start
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.core.middleware import NoStoreMiddleware
 
@@ -29,9 +29,7 @@ def test_an_assessment_pdf_is_not_stored(staff_client: Client, social_worker: Us
     episode = EpisodeFactory(
         worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 11, 2)
     )
-    assessment = services.assessment_start(
-        actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3)
-    )
+    assessment = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
     response = staff_client.get(reverse("casework:assessment_pdf", args=[assessment.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"

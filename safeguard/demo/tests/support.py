@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safeguard.demo.casework_extras import EXTRA_TABLES
+from safeguard.demo.conferences import CONFERENCE_TABLES
 from safeguard.demo.generator import TABLES
 
 
@@ -12,5 +13,5 @@ def wipe_demo_data() -> None:
     Raw deletes in reverse insertion order: no cascade collection (slow for thousands of
     rows), and no protected foreign key is ever left pointing at a deleted row.
     """
-    for model in (*reversed(EXTRA_TABLES), *reversed(TABLES)):
+    for model in (*reversed(CONFERENCE_TABLES), *reversed(EXTRA_TABLES), *reversed(TABLES)):
         model._default_manager.all()._raw_delete(model._default_manager.db)

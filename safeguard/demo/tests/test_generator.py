@@ -525,7 +525,7 @@ def test_late_front_door_decisions_give_their_reason(council: SeedSummary) -> No
 def test_strategy_discussions_have_their_agencies_a_circulated_record_and_one_enquiry(
     council: SeedSummary,
 ) -> None:
-    from safeguard.casework.services import REQUIRED_STRATEGY_AGENCIES
+    from safeguard.casework.services.enquiries import REQUIRED_STRATEGY_AGENCIES
 
     discussions = list(StrategyDiscussion.objects.all())
     assert discussions

@@ -9,7 +9,7 @@ from django.urls import reverse
 from safeguard.accounts.models import Role, TeamKind
 from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.casework.models import Assessment
-from safeguard.casework.services import assessment_start
+from safeguard.casework.services.assessments import assessment_start
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.tests.factories import ChildFactory
 
@@ -81,10 +81,10 @@ def test_forbidden_uses_the_service_page(client, partner_user):
 def test_a_workers_home_shows_their_clocks_in_words(staff_client, social_worker):
     import datetime as dt
 
-    from safeguard.casework import services
+    from safeguard.casework.services.assessments import assessment_start
 
     episode = EpisodeFactory(worker=social_worker, team=social_worker.team, referral_date=dt.date(2026, 6, 1))
-    services.assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
+    assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 6, 2))
     html = staff_client.get(reverse("home:home")).content.decode()
     assert "Your clocks" in html and "Overdue by" in html
 

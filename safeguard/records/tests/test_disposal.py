@@ -15,8 +15,11 @@ from django.utils import timezone
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AccessLogEntry, AuditEvent
 from safeguard.audit.services import access_log_record
-from safeguard.casework import services as casework
 from safeguard.casework.models import CINEpisode, Section47Outcome, StrategyAgency, VisitKind
+from safeguard.casework.services.enquiries import section_47_outcome_record, strategy_discussion_record
+from safeguard.casework.services.episodes import episode_close, episode_open
+from safeguard.casework.services.plans import cin_plan_end, cin_plan_review_record, cin_plan_start
+from safeguard.casework.services.recording import case_note_add, chronology_entry_add, visit_record
 from safeguard.casework.tests.factories import CPPlanFactory
 from safeguard.core.codes import ReferralSource
 from safeguard.core.models import Draft
@@ -56,10 +59,10 @@ def _full_record(actor, sibling):
     ProfessionalInvolvement.objects.create(
         child=child, name="Dr Thistlewood", role="gp", organisation="Harrowmere Surgery"
     )
-    episode = casework.episode_open(
+    episode = episode_open(
         actor=actor, child=child, referral_date=REFERRED, referral_source=ReferralSource.FAMILY
     )
-    casework.strategy_discussion_record(
+    strategy_discussion_record(
         actor=actor,
         episode=episode,
         held_on=REFERRED + dt.timedelta(days=1),
@@ -68,16 +71,16 @@ def _full_record(actor, sibling):
         safety_actions="Stays with her grandmother at Wyvern Close.",
         start_section_47=True,
     )
-    casework.section_47_outcome_record(
+    section_47_outcome_record(
         actor=actor, enquiry=episode.section_47s.get(), outcome=Section47Outcome.NOT_SUBSTANTIATED
     )
     CPPlanFactory(child=child, episode=episode, start_date=dt.date(2008, 3, 1), end_date=dt.date(2009, 3, 1))
-    plan = casework.cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2008, 2, 1))
-    casework.cin_plan_review_record(
+    plan = cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2008, 2, 1))
+    cin_plan_review_record(
         actor=actor, plan=plan, held_on=dt.date(2008, 5, 1), summary="Zephyrine is settled."
     )
-    casework.cin_plan_end(actor=actor, plan=plan, end_date=dt.date(2009, 4, 1))
-    casework.visit_record(
+    cin_plan_end(actor=actor, plan=plan, end_date=dt.date(2009, 4, 1))
+    visit_record(
         actor=actor,
         episode=episode,
         visit_date=dt.date(2008, 2, 3),
@@ -86,10 +89,8 @@ def _full_record(actor, sibling):
         child_seen_alone=True,
         observations="Zephyrine showed me her room.",
     )
-    casework.case_note_add(
-        actor=actor, episode=episode, written_on=dt.date(2008, 2, 4), text="Called Morwenna."
-    )
-    casework.chronology_entry_add(
+    case_note_add(actor=actor, episode=episode, written_on=dt.date(2008, 2, 4), text="Called Morwenna.")
+    chronology_entry_add(
         actor=actor,
         child=child,
         happened_on=dt.date(2008, 1, 1),
@@ -97,7 +98,7 @@ def _full_record(actor, sibling):
         source="Mother",
         analysis="",
     )
-    casework.episode_close(actor=actor, episode=episode, closure_date=CLOSED, reason="RC7")
+    episode_close(actor=actor, episode=episode, closure_date=CLOSED, reason="RC7")
     received = dt.datetime(2008, 1, 5, 10, tzinfo=dt.UTC)
     contact = make_contact(given_name="Zephyrine", family_name="Quillfeather", received_at=received)
     Contact.objects.filter(pk=contact.pk).update(child=child, episode=episode)
@@ -195,15 +196,13 @@ def test_a_child_recorded_minutes_ago_cannot_be_disposed_of(client, make_user):
 def test_a_record_still_within_its_schedule_cannot_be_kept_or_disposed_of(client, make_user, social_worker):
     director = make_user(Role.DIRECTOR)
     child = ChildFactory()
-    episode = casework.episode_open(
+    episode = episode_open(
         actor=social_worker,
         child=child,
         referral_date=dt.date(2020, 1, 6),
         referral_source=ReferralSource.FAMILY,
     )
-    casework.episode_close(
-        actor=social_worker, episode=episode, closure_date=dt.date(2020, 5, 1), reason="RC7"
-    )
+    episode_close(actor=social_worker, episode=episode, closure_date=dt.date(2020, 5, 1), reason="RC7")
     client.force_login(director)
     for decision in ("dispose", "retain"):
         client.post(

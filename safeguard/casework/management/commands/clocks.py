@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from safeguard.casework.backfill import clocks_backfill
-from safeguard.casework.services import clocks_recompute
+from safeguard.casework.clocks import clocks_recompute
 
 
 class Command(BaseCommand):
