@@ -41,7 +41,7 @@ def _checked(page: Page) -> None:
 
 def _go(page: Page, role: str, name: str) -> None:
     with page.expect_navigation():
-        page.get_by_role(role, name=name).first.click()  # type: ignore[arg-type]
+        page.get_by_role(role, name=name).first.click()
 
 
 def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:

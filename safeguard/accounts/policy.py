@@ -324,3 +324,17 @@ def workforce_scope(role: str, action: WorkforceAction) -> Scope:
 
 WORKFORCE_PAY_ROLES = frozenset(r for r in Role if workforce_scope(r, W.VIEW_PAY) == Scope.ALL)
 WORKFORCE_TEAM_ROLES = frozenset(r for r in Role if workforce_scope(r, W.VIEW_TEAM) > Scope.NONE)
+
+# Performance measures: whose figures each role may open (a team manager their team and its
+# workers, a service manager their service and its teams, the director and analysts the
+# council). The figures carry no names; the children behind a figure are filtered again by
+# ``children_for``, so a count may be larger than the list a viewer may open.
+MEASURE_SCOPE: dict[Role, Scope] = {
+    Role.TEAM_MANAGER: Scope.TEAM,
+    Role.SERVICE_MANAGER: Scope.SERVICE,
+    Role.DIRECTOR: Scope.ALL,
+    Role.PERFORMANCE_ANALYST: Scope.ALL,
+}
+MEASURE_ROLES = frozenset(MEASURE_SCOPE)
+# Uploading the statistical neighbours' and the region's figures.
+BENCHMARK_UPLOAD_ROLES = frozenset({Role.PERFORMANCE_ANALYST})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from safeguard.accounts.models import User
 from safeguard.conferences.models import AttendanceKind, ConferenceAgency, PlanEndReason
 from safeguard.conferences.services import AttendanceRow
 from safeguard.core.codes import CategoryOfAbuse
+from safeguard.core.entry_checks import EntryCheckedForm
 from safeguard.design_system.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -76,7 +78,17 @@ class ScheduleForm(GovukForm):
         return timezone.make_aware(dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"]))
 
 
-class RecordForm(GovukForm):
+class RecordForm(EntryCheckedForm, GovukForm):
+    # The census rules on the conference date and the plan it starts (ADR 13); a review
+    # conference's date is the plan's review date (``review=True``).
+    entry_kind = "initial_conference"
+    entry_fields = {
+        "DateOfInitialCPC": "held_on",
+        "CPPstartDate": "held_on",
+        "CPPreviewDate": "held_on",
+        "InitialCategoryOfAbuse": "category",
+    }
+
     held_on = GovukDateField(
         label="Date the conference was held", subject="Date the conference was held", must_be="past_or_today"
     )
@@ -117,8 +129,9 @@ class RecordForm(GovukForm):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: list[User], review: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.entry_kind = "cp_plan_review" if review else "initial_conference"  # type: ignore[misc]
         lead = self.fields["lead_worker"]
         assert isinstance(lead, forms.ChoiceField)
         lead.choices = [("", "Choose a worker"), *((str(u.pk), u.display_name) for u in workers)]
@@ -136,6 +149,15 @@ class RecordForm(GovukForm):
                     f"Select whether person {i} was present, sent apologies or a report only",
                 )
         return data
+
+    def entry_values(self, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        held = data.get("held_on")
+        if self.entry_kind == "cp_plan_review":
+            return {"CPPreviewDate": held}
+        values = {"DateOfInitialCPC": held}
+        if data.get("plan_needed") == "yes":
+            values |= {"CPPstartDate": held, "InitialCategoryOfAbuse": data.get("category")}
+        return values
 
     def attendance(self) -> list[AttendanceRow]:
         data = self.cleaned_data

@@ -17,7 +17,7 @@ from safeguard.accounts.policy import Action
 from safeguard.casework.selectors import section_47_get_for_user
 from safeguard.conferences import forms, services, voice
 from safeguard.conferences.invitations import invitation_context
-from safeguard.conferences.models import Conference
+from safeguard.conferences.models import Conference, ConferenceKind
 from safeguard.conferences.selectors import (
     ConferenceUse,
     chair_choices,
@@ -29,6 +29,7 @@ from safeguard.conferences.selectors import (
     may_schedule,
     what_comes_next,
 )
+from safeguard.core.entry_checks import EntryTarget
 from safeguard.design_system.pages import form_action, form_page, posted
 
 
@@ -141,7 +142,17 @@ def record(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRespo
     )
     workers = list(lead_worker_choices(conference))
     by_key: dict[str, User] = {str(u.pk): u for u in workers}
-    form = forms.RecordForm(posted(request), workers=workers)
+    review = conference.kind == ConferenceKind.REVIEW
+    form = forms.RecordForm(
+        posted(request),
+        workers=workers,
+        review=review,
+        entry=EntryTarget(
+            child_id=conference.child_id,
+            episode_id=conference.episode_id,
+            record_id=conference.plan_id if review else conference.section_47_id,
+        ),
+    )
 
     def save(data: dict[str, Any]) -> Conference:
         return services.conference_record(

@@ -22,9 +22,10 @@ from safeguard.casework.models import (
     ClockKind,
     StatutoryClock,
 )
-from safeguard.casework.selectors import cp_plans_with_next_review, headline_figures
+from safeguard.casework.selectors import cp_plans_with_next_review
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact
 from safeguard.people.permissions import children_for
+from safeguard.performance.headlines import headline_figures
 from safeguard.workforce.figures import vacancies_open
 from safeguard.workforce.rules import pounds
 from safeguard.workforce.selectors import payments_due, quarter_of, repayments_outstanding

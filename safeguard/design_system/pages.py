@@ -90,6 +90,10 @@ def form_page(
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # A form told of its save (the census queries a worker confirmed, ADR 13).
+            saved = getattr(form, "entry_saved", None)
+            if callable(saved):
+                saved(request.user)
             return _succeeded(request, result, then=then, success=success)
     extra = context() if callable(context) else (context or {})
     return render(request, template, {**extra, "form": form})

@@ -18,12 +18,12 @@ from safeguard.casework.selectors import (
     assessments_to_authorise,
     cp_plans_with_next_review,
     episodes_open_for_worker,
-    headline_figures,
     referrals_to_allocate,
     running_clocks,
     team_caseloads,
 )
 from safeguard.home.worklist import work_items_for
+from safeguard.performance.headlines import headline_figures
 
 
 @dataclass

@@ -50,10 +50,17 @@ Number = float | int
 
 @dataclass(frozen=True)
 class Series:
-    """One line (or one set of bars): a value per label, ``None`` where there is none."""
+    """One line (or one set of bars): a value per label, ``None`` where there is none.
+
+    ``missing`` optionally gives a line chart's table the words for each ``None`` (a
+    figure held back as too small is not the same as a month still to come)."""
 
     name: str
     values: Sequence[Number | None]
+    missing: Sequence[str] | None = None
+
+    def missing_at(self, index: int, default: str) -> str:
+        return self.missing[index] if self.missing is not None else default
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,8 @@ def _check_lengths(labels: Sequence[str], series: Sequence[Series], bands: Seque
     for s in series:
         if len(s.values) != len(labels):
             raise ValueError(f"Series {s.name!r} has {len(s.values)} values for {len(labels)} labels.")
+        if s.missing is not None and len(s.missing) != len(labels):
+            raise ValueError(f"Series {s.name!r} does not say what each missing value means.")
     for b in bands:
         if len(b.lower) != len(labels) or len(b.upper) != len(labels):
             raise ValueError(f"Band {b.name!r} does not have a value for each label.")
@@ -386,7 +395,13 @@ def line_chart(
         head += [f"{band.name}: lower", f"{band.name}: upper"]
     rows: list[list[str]] = []
     for i, label in enumerate(labels):
-        row = [label, *[format_number(s.values[i], missing=missing, decimals=decimals) for s in series]]
+        row = [
+            label,
+            *[
+                format_number(s.values[i], missing=s.missing_at(i, missing), decimals=decimals)
+                for s in series
+            ],
+        ]
         for band in bands:
             row += [
                 format_number(band.lower[i], missing=missing, decimals=decimals),

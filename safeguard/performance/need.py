@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -50,20 +51,18 @@ from django.db.models.functions import (
     ExtractDay,
     ExtractMonth,
     ExtractYear,
-    Left,
-    Length,
     NullIf,
-    Trim,
     TruncMonth,
-    Upper,
 )
 from django.db.models.lookups import LessThan
 
 from safeguard.casework.models import Assessment, CINEpisode
+from safeguard.casework.selectors import postcode_district
 from safeguard.core.calendar import add_calendar_months
 from safeguard.core.codes import AssessmentFactor, Ethnicity, PrimaryNeed, ReferralSource
 from safeguard.frontdoor.models import Contact
 from safeguard.people.models import Address, PersonDisability
+from safeguard.people.validators import normalise_postcode
 from safeguard.performance.need_models import ChildPopulation, PopulationKind, PostcodeWard
 
 _M = TypeVar("_M", bound=Model)
@@ -292,12 +291,6 @@ def _address_at(child: str, day: str) -> QuerySet[Address]:
     )
 
 
-def _district(postcode: Combinable) -> Combinable:
-    """The outward code of a postcode in the database ("HM1" of "HM1 4AB" or "hm14ab")."""
-    tidy = Upper(Trim(postcode))
-    return NullIf(Trim(Left(tidy, Length(tidy) - 3)), Value(""))
-
-
 def _child_postcode(child: str, day: str) -> Coalesce:
     """The postcode the child lived at on ``day``; if the record holds no address for that
     day (it was recorded later), their current one."""
@@ -329,35 +322,23 @@ def _located(qs: QuerySet[_M], child: str, day: str, *, fallback_postcode: str |
     return located
 
 
-def _district_group() -> Case:
-    """The postcode district of ``need_postcode``; "Not known" for a withheld address."""
-    return Case(
-        When(need_withheld=True, then=Value(NOT_KNOWN)),
-        default=Coalesce(_district(F("need_postcode")), Value(NOT_KNOWN)),
-        output_field=CharField(),
-    )
+def _district_of(postcode: str | None, withheld: bool) -> str:
+    """The postcode district a child is counted in; "Not known" for a withheld address."""
+    if withheld or not postcode:
+        return NOT_KNOWN
+    return postcode_district(postcode) or NOT_KNOWN
 
 
-def _ward_group() -> Case:
-    """The ward of ``need_postcode`` in the loaded lookup; "Not known" for a withheld
-    address or a postcode the lookup does not hold."""
-    ward = Subquery(
-        PostcodeWard.objects.filter(postcode=Upper(Trim(OuterRef("need_postcode")))).values("ward_name")[:1]
-    )
-    return Case(
-        When(need_withheld=True, then=Value(NOT_KNOWN)),
-        default=Coalesce(ward, Value(NOT_KNOWN)),
-        output_field=CharField(),
-    )
+def _ward_lookup() -> Callable[[str | None, bool], str]:
+    """The ward a child is counted in, from the loaded lookup (read once per analysis)."""
+    wards = dict(PostcodeWard.objects.values_list("postcode", "ward_name"))
 
+    def ward_of(postcode: str | None, withheld: bool) -> str:
+        if withheld or not postcode:
+            return NOT_KNOWN
+        return wards.get(normalise_postcode(postcode), NOT_KNOWN)
 
-def _with_locality(
-    qs: QuerySet[_M], child: str, day: str, *, wards: bool, fallback_postcode: str | None = None
-) -> QuerySet[_M]:
-    """``qs`` with ``group``: its district (or ward) as the analysis counts it."""
-    located = _located(qs, child, day, fallback_postcode=fallback_postcode)
-    grouped: QuerySet[_M] = located.annotate(group=_ward_group() if wards else _district_group())
-    return grouped
+    return ward_of
 
 
 def _age_band(born: str, expected: str, day: str) -> Case:
@@ -402,25 +383,32 @@ def _disability(child: str) -> Case:
 
 @dataclass(frozen=True)
 class _Dimension:
+    """A way of grouping: a database expression over referrals (and contacts, if they have
+    it), or, for a locality, a function of where the child lived and whether it is withheld."""
+
     key: str
     title: str
     label_header: str
-    referral_group: Callable[[], Combinable]
-    contact_group: Callable[[], Combinable] | None
+    referral_group: Callable[[], Combinable] | None = None
+    contact_group: Callable[[], Combinable] | None = None
+    locality: Callable[[str | None, bool], str] | None = None
     order: Sequence[str] | None = None  # fixed order; else largest first
     population_kind: str | None = None
     note: str = ""
 
+    @property
+    def has_contacts(self) -> bool:
+        return self.locality is not None or self.contact_group is not None
+
 
 def _dimensions(*, wards: bool) -> list[_Dimension]:
-    """The groups, as expressions over referrals and contacts already ``_located``."""
+    """The groups: expressions over referrals and contacts, and the two localities."""
     dims = [
         _Dimension(
             "district",
             "By postcode district",
             "Postcode district",
-            _district_group,
-            _district_group,
+            locality=_district_of,
             population_kind=PopulationKind.DISTRICT,
             note="Where the child lived when referred (or lives now, if the record has no "
             "address for then). Children whose address must not be disclosed are counted under Not known.",
@@ -432,8 +420,7 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
                 "ward",
                 "By ward",
                 "Ward",
-                _ward_group,
-                _ward_group,
+                locality=_ward_lookup(),
                 population_kind=PopulationKind.WARD,
                 note="From the council's postcode to ward lookup; postcodes it does not hold, "
                 "and addresses that must not be disclosed, are under Not known.",
@@ -444,8 +431,9 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
             "age",
             "By age at referral",
             "Age band",
-            lambda: _age_band("child__date_of_birth", "child__expected_date_of_birth", "referral_date"),
-            None,
+            referral_group=lambda: _age_band(
+                "child__date_of_birth", "child__expected_date_of_birth", "referral_date"
+            ),
             order=[UNBORN, *[label for label, _l, _h in AGE_BANDS], NOT_KNOWN],
             population_kind=PopulationKind.AGE_BAND,
         ),
@@ -453,24 +441,22 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
             "source",
             "By referral source",
             "Source",
-            lambda: _grouped("referral_source", SOURCE_GROUPS, "Other or unknown"),
-            lambda: _grouped("referral_source", SOURCE_GROUPS, "Other or unknown"),
+            referral_group=lambda: _grouped("referral_source", SOURCE_GROUPS, "Other or unknown"),
+            contact_group=lambda: _grouped("referral_source", SOURCE_GROUPS, "Other or unknown"),
             order=[label for label, _codes in SOURCE_GROUPS],
         ),
         _Dimension(
             "ethnicity",
             "By ethnicity",
             "Ethnic group",
-            lambda: _grouped("child__ethnicity", ETHNIC_GROUPS, "Refused or not yet obtained"),
-            None,
+            referral_group=lambda: _grouped("child__ethnicity", ETHNIC_GROUPS, "Refused or not yet obtained"),
             order=[label for label, _codes in ETHNIC_GROUPS],
         ),
         _Dimension(
             "disability",
             "By disability",
             "Disability",
-            lambda: _disability("child"),
-            None,
+            referral_group=lambda: _disability("child"),
             order=["Disabled", "No disability recorded"],
         ),
     ]
@@ -485,28 +471,51 @@ def _populations(kind: str | None) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class _Cubes:
-    """Referrals and contacts counted by every group at once: one grouped query each, so
-    the subqueries that place a child run once per record, not once per breakdown."""
+    """Referrals and contacts counted by every group at once: one grouped query each."""
 
     referrals: list[dict[str, Any]]
     contacts: list[dict[str, Any]]
 
 
+def _count_by(qs: QuerySet[Any], columns: Sequence[str], flag: str | None = None) -> list[dict[str, Any]]:
+    """``qs``'s rows counted by ``columns`` (and how many have ``flag`` true), grouped in
+    the database over a derived table, so that each row's subqueries run once."""
+    inner, params = qs.order_by().values(*columns, *([flag] if flag else [])).query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    flagged = f", SUM(CASE WHEN {quote(flag)} THEN 1 ELSE 0 END)" if flag else ", 0"
+    # The OFFSET keeps the database from folding the derived table into the grouping (and
+    # so working out each subquery again for the group key).
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+    sql = f"SELECT {names}, COUNT(*){flagged} FROM ({inner}{fence}) facts GROUP BY {names}"  # noqa: S608 - names are ours
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return [
+        {**dict(zip(columns, row[:-2], strict=True)), "n": int(row[-2]), "re": int(row[-1] or 0)}
+        for row in fetched
+    ]
+
+
 def _cubes(period: Period, dims: Sequence[_Dimension]) -> _Cubes:
-    referral_groups = {f"g_{d.key}": d.referral_group() for d in dims}
-    referrals: Any = _located(referrals_in(period), "child", "referral_date").annotate(
+    localities = [d for d in dims if d.locality is not None]
+    referral_groups = {f"g_{d.key}": group() for d in dims if (group := d.referral_group) is not None}
+    referrals = _located(referrals_in(period), "child", "referral_date").annotate(
         **referral_groups, g_primary_need=F("primary_need")
     )
-    referral_rows = list(
-        referrals.values(*referral_groups, "g_primary_need")
-        .annotate(n=Count("pk"), re=Count("pk", filter=Q(is_re_referral=True)))
-        .order_by()
+    referral_rows = _count_by(
+        referrals, ["need_postcode", "need_withheld", *referral_groups, "g_primary_need"], "is_re_referral"
     )
     contact_groups = {f"g_{d.key}": group() for d in dims if (group := d.contact_group) is not None}
-    contacts: Any = _located(
+    contacts = _located(
         contacts_in(period), "child", "received_on", fallback_postcode="child_postcode"
     ).annotate(**contact_groups)
-    contact_rows = list(contacts.values(*contact_groups).annotate(n=Count("pk")).order_by())
+    contact_rows = _count_by(contacts, ["need_postcode", "need_withheld", *contact_groups])
+    for row in [*referral_rows, *contact_rows]:
+        postcode, withheld = row.pop("need_postcode"), bool(row.pop("need_withheld"))
+        for dim in localities:
+            assert dim.locality is not None
+            row[f"g_{dim.key}"] = dim.locality(postcode, withheld)
     return _Cubes(referral_rows, contact_rows)
 
 
@@ -518,7 +527,7 @@ def _breakdown(dim: _Dimension, cubes: _Cubes) -> Breakdown:
         counts[0] += row["n"]
         counts[1] += row["re"]
     contact_counts: Counter[str] = Counter()
-    if dim.contact_group is not None:
+    if dim.has_contacts:
         for row in cubes.contacts:
             contact_counts[row[key]] += row["n"]
     labels = set(referral_counts) | set(contact_counts)
@@ -542,7 +551,7 @@ def _breakdown(dim: _Dimension, cubes: _Cubes) -> Breakdown:
         rows.append(
             GroupRow(
                 label=label,
-                contacts=contacts[i] if dim.contact_group is not None else None,
+                contacts=contacts[i] if dim.has_contacts else None,
                 referrals=refs,
                 re_referrals=res,
                 re_referral_percent=round(res / refs * 100, 1) if refs and res is not None else None,
@@ -555,7 +564,7 @@ def _breakdown(dim: _Dimension, cubes: _Cubes) -> Breakdown:
         title=dim.title,
         label_header=dim.label_header,
         rows=rows,
-        has_contacts=dim.contact_group is not None,
+        has_contacts=dim.has_contacts,
         has_rates=any(row.population for row in rows),
         note=dim.note,
     )

@@ -27,7 +27,13 @@ def forecast_chart(forecast: Forecast, *, history_months: int = 36) -> Chart | N
     labels = [month_label(m) for m in [*past, *forecast.months]]
     future = len(forecast.months)
     name = forecast.name
-    series = [Series(f"{name} recorded", [*_shown_all(recorded), *[None] * future])]
+    series = [
+        Series(
+            f"{name} recorded",
+            [*_shown_all(recorded), *[None] * future],
+            missing=[*[FEWER_THAN_5] * len(past), *["Still to come"] * future],
+        )
+    ]
     bands: list[Band] = []
     if forecast.available:
         # the forecast line starts from the last month recorded, so the two join
@@ -114,6 +120,7 @@ def seasons_chart(months: Sequence[MonthRow], *, schools: bool = False) -> Chart
         Series(
             str(year),
             [shown(by_month[(year, month)]) if (year, month) in by_month else None for month in range(1, 13)],
+            missing=[FEWER_THAN_5 if (year, month) in by_month else "No data" for month in range(1, 13)],
         )
         for year in years
     ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.casework.documents import pdf_response
 from safeguard.performance import need_charts
-from safeguard.performance.need import FEWER_THAN_5, SMALLEST_SHOWN
+from safeguard.performance.need import FEWER_THAN_5, SMALLEST_SHOWN, shown
 from safeguard.performance.need_lookups import latest_loads
 from safeguard.performance.need_selectors import NeedPage, need_page_for_user
 
@@ -25,6 +25,7 @@ def _context(page: NeedPage) -> dict[str, object]:
         "analysis": analysis,
         "fewer_than_5": FEWER_THAN_5,
         "smallest_shown": SMALLEST_SHOWN,
+        "shown": shown,
         "forecasts": [
             {
                 "forecast": forecast,
@@ -63,6 +64,7 @@ def need_profile_pdf(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "printed": today,
             "fewer_than_5": FEWER_THAN_5,
+            "shown": shown,
             "chart": need_charts.forecast_chart(page.referrals_forecast, history_months=24),
             "district": analysis.breakdown("district"),
             "age": analysis.breakdown("age"),

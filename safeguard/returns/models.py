@@ -65,3 +65,24 @@ class ReturnRun(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} ({self.get_status_display()})"
+
+
+class CensusQueryConfirmation(BaseModel):
+    """A census query a worker confirmed as right when they entered the record (ADR 13).
+
+    The pre-submission report shows the reason beside the query, so the analyst can explain
+    it to the DfE without chasing the worker. Kept by child, episode and rule: the record the
+    query is about may have been created by the same save.
+    """
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    episode_id = models.UUIDField(null=True, blank=True)
+    rule = models.CharField(max_length=8)
+    reason = models.TextField(blank=True)
+    kind = models.CharField(max_length=32, help_text="The form it was confirmed on.")
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "rule"])]
+
+    def __str__(self) -> str:
+        return f"Census query {self.rule} confirmed"

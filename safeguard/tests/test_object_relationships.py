@@ -199,6 +199,7 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:plan_outcome_new": Spec(_plan, Action.EDIT),
     "conferences:core_group_new": Spec(_plan, Action.EDIT),
     "conferences:plan_end": Spec(_plan, Action.EDIT),
+    "returns:episode_census": Spec(_episode, Action.EDIT),
     "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
     "frontdoor:contact_detail": Spec(_contact),
     "frontdoor:contact_decide": Spec(_contact, roles=FRONT_DOOR_ROLES),

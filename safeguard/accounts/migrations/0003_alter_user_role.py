@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_team_postcode_districts'),
+        ("accounts", "0002_team_postcode_districts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('front_door_practitioner', 'Front door practitioner'), ('front_door_manager', 'Front door manager'), ('social_worker', 'Social worker'), ('senior_practitioner', 'Senior practitioner'), ('team_manager', 'Team manager'), ('service_manager', 'Service manager'), ('conference_chair', 'Child protection conference chair'), ('performance_analyst', 'Performance analyst'), ('workforce_lead', 'Workforce lead'), ('hr_officer', 'HR officer'), ('director', "Director of children's services"), ('system_administrator', 'System administrator'), ('partner_agency', 'Partner agency user')], max_length=32),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("front_door_practitioner", "Front door practitioner"),
+                    ("front_door_manager", "Front door manager"),
+                    ("social_worker", "Social worker"),
+                    ("senior_practitioner", "Senior practitioner"),
+                    ("team_manager", "Team manager"),
+                    ("service_manager", "Service manager"),
+                    ("conference_chair", "Child protection conference chair"),
+                    ("performance_analyst", "Performance analyst"),
+                    ("workforce_lead", "Workforce lead"),
+                    ("hr_officer", "HR officer"),
+                    ("director", "Director of children's services"),
+                    ("system_administrator", "System administrator"),
+                    ("partner_agency", "Partner agency user"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -251,3 +251,9 @@ def test_plan_pages_for_someone_elses_child_are_404(
     client.force_login(make_user("social_worker"))
     for name in ("plan", "plan_pdf", "plan_outcome_new", "core_group_new", "plan_end"):
         assert client.get(reverse(f"conferences:{name}", args=[plan.pk])).status_code == 404, name
+
+
+def test_the_childs_record_links_to_the_plan(case: Case, plan: ChildProtectionPlan, client: Client) -> None:
+    client.force_login(case.worker)
+    page = client.get(reverse("casework:episode_detail", args=[case.episode.pk])).content.decode()
+    assert reverse("conferences:plan", args=[plan.pk]) in page and "19 November 2026" in page

@@ -232,3 +232,15 @@ def test_child_family_and_portal_words_are_plain_english(case: Case, conference:
     texts["agency report form"] = _text(report.content.decode())
     for name, text in texts.items():
         assert textstat.flesch_reading_ease(text) >= 60, (name, textstat.flesch_reading_ease(text), text)
+
+
+def test_the_views_stay_on_the_childs_record(case: Case, conference: Any, client: Client) -> None:
+    client.force_login(case.worker)
+    episode_url = reverse("casework:episode_detail", args=[case.episode.pk])
+    assert "Not given" in client.get(episode_url).content.decode()
+    voice.child_views_submit(
+        actor=case.worker, conference=conference, values={**VIEWS, "safe_at_home": 4}, site_url=SITE
+    )
+    page = client.get(episode_url).content.decode()
+    assert reverse("conferences:detail", args=[conference.pk]) in page
+    assert "4 out of 5 for feeling safe at home" in page

@@ -6,6 +6,10 @@ from safeguard.demo.casework_extras import EXTRA_TABLES
 from safeguard.demo.conferences import CONFERENCE_TABLES
 from safeguard.demo.generator import TABLES
 from safeguard.demo.workforce import TABLES as WORKFORCE_TABLES
+from safeguard.performance.need_models import ChildPopulation, PostcodeWard
+
+# Reference lookups the need analysis loads for the demo council; they name no child.
+LOOKUP_TABLES = (PostcodeWard, ChildPopulation)
 
 
 def wipe_demo_data() -> None:
@@ -15,6 +19,7 @@ def wipe_demo_data() -> None:
     rows), and no protected foreign key is ever left pointing at a deleted row.
     """
     for model in (
+        *LOOKUP_TABLES,
         *reversed(WORKFORCE_TABLES),
         *reversed(CONFERENCE_TABLES),
         *reversed(EXTRA_TABLES),

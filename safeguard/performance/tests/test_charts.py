@@ -166,6 +166,15 @@ def test_bands_are_shaded_and_tabled_and_a_gap_breaks_the_line() -> None:
     assert "Forecast" in texts and "95% interval" in texts and "80% interval" in texts
 
 
+def test_a_missing_value_can_say_why_it_is_missing() -> None:
+    chart = charts.line_chart(
+        title="T",
+        labels=["Jan", "Feb", "Mar"],
+        series=[Series("A", [7, None, None], missing=["", "Fewer than 5", "Still to come"])],
+    )
+    assert [row[1] for row in chart.rows] == ["7", "Fewer than 5", "Still to come"]
+
+
 def test_the_axis_covers_every_value_and_starts_at_zero() -> None:
     chart = charts.line_chart(title="T", labels=MONTHS[:3], series=[Series("A", [340, 352, 361])])
     root = _tree(chart)
@@ -237,6 +246,8 @@ def test_mismatched_lengths_are_refused() -> None:
         charts.line_chart(title="T", labels=["a", "b", "c"], series=[Series("A", [1, 2])])
     with pytest.raises(ValueError, match="does not have a value"):
         charts.line_chart(title="T", labels=["a"], series=[Series("A", [1])], bands=[Band("B", [], [1])])
+    with pytest.raises(ValueError, match="what each missing value means"):
+        charts.line_chart(title="T", labels=["a", "b"], series=[Series("A", [1, None], missing=["x"])])
     with pytest.raises(ValueError, match="at least one label"):
         charts.bar_chart(title="T", labels=[], series=[])
 

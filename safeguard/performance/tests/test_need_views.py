@@ -151,3 +151,10 @@ def test_the_need_profile_is_a_tagged_one_page_pdf_naming_no_child(client: Clien
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Ottoline" not in text and "Zephyrine" not in text
     assert "HM1" in text and "Fewer than 5" in text
+
+
+def test_even_the_councils_totals_are_held_back_under_5(client: Client, make_user: Any) -> None:
+    _referrals(3, "HM1 4AB")
+    html = _login(client, make_user, "director").get(NEED).content.decode()
+    row = html.split('<th scope="row" class="govuk-table__header">Referrals</th>', 1)[1].split("</tr>", 1)[0]
+    assert "Fewer than 5" in row and ">3<" not in row

@@ -14,18 +14,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from safeguard.audit.models import AccessKind
 from safeguard.audit.services import access_log_record_list
 from safeguard.people.models import Person
 from safeguard.people.selectors import person_references
 from safeguard.returns.cin_census.build import census_children
-from safeguard.returns.cin_census.failures import Found, located
+from safeguard.returns.cin_census.failures import Found, fix_url, located
 from safeguard.returns.cin_census.render import child_element
-from safeguard.returns.cin_census.rules import check_child, return_rules
+from safeguard.returns.cin_census.rules import (
+    ReturnFailure,
+    ReturnTotals,
+    authority_failures,
+    check_child,
+    return_rules,
+)
 from safeguard.returns.cin_census.spec import census_year, schema_for
 from safeguard.returns.cin_census.validate import child_schema_problems
+from safeguard.returns.models import CensusQueryConfirmation
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import User
@@ -41,12 +47,16 @@ class ReportRow:
     message: str
     team_id: uuid.UUID | None
     worker_id: uuid.UUID | None
+    # A query the worker confirmed as right when they entered it: their reason.
+    confirmed: str | None = None
 
 
 @dataclass(frozen=True)
 class Report:
     year_label: str
     rows: list[ReportRow]
+    # The return as a whole (rules 100, 2883, 2886Q to 2888Q): shown whatever the filters.
+    whole_return: tuple[ReturnFailure, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -73,7 +83,9 @@ def cin_report(
     schema = schema_for(year)
     whole_return = return_rules()
     found: list[Found] = []
+    totals = ReturnTotals(reference_date=census.reference_date)
     for child in census_children(census):
+        totals.add(child, census)
         failures = check_child(child, census)
         for return_rule in whole_return:
             failures.extend(return_rule.observe(child))
@@ -85,12 +97,19 @@ def cin_report(
         found = [f for f in found if f.worker_id == worker_id]
     people = Person.objects.filter(pk__in={f.child_id for f in found})
     references = person_references(viewer=user, people=people)
+    confirmations: dict[tuple[uuid.UUID, uuid.UUID | None, str], str] = {}
+    for row in (
+        CensusQueryConfirmation.objects.filter(child_id__in={f.child_id for f in found})
+        .order_by("created_at")
+        .values("child_id", "episode_id", "rule", "reason")
+    ):
+        confirmations[(row["child_id"], row["episode_id"], row["rule"])] = row["reason"]
     rows = []
     for f in found:
         reference = references[f.child_id]
         if reference.restricted:
             continue
-        url = reverse("casework:episode_detail", args=[f.episode_id]) if f.episode_id else reference.url
+        url = fix_url(f)
         rows.append(
             ReportRow(
                 child_name=reference.name,
@@ -101,6 +120,9 @@ def cin_report(
                 message=f.message,
                 team_id=f.team_id,
                 worker_id=f.worker_id,
+                confirmed=confirmations.get((f.child_id, f.episode_id, f.rule))
+                if f.severity == "query"
+                else None,
             )
         )
     access_log_record_list(
@@ -113,4 +135,4 @@ def cin_report(
         ),
         request=request,
     )
-    return Report(year_label=census.label, rows=rows)
+    return Report(year_label=census.label, rows=rows, whole_return=tuple(authority_failures(totals, census)))
