@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -167,6 +167,7 @@ def measures(request: AuthenticatedRequest) -> HttpResponse:
             if page
             else [],
             "may_upload": request.user.role in BENCHMARK_UPLOAD_ROLES,
+            "export_params": parse_qsl(choice.query),
         },
     )
 
