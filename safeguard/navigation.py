@@ -22,6 +22,8 @@ from safeguard.accounts.policy import (
     PARTNER_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
+    WORKFORCE_PAY_ROLES,
+    WORKFORCE_TEAM_ROLES,
 )
 from safeguard.returns.url_policy import REPORT_ROLES
 
@@ -47,6 +49,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Conferences", "conferences:diary", frozenset({Role.CONFERENCE_CHAIR})),
     NavItem("Measures", "performance:measures", MEASURE_ROLES),
     NavItem("Need", "performance:need_analysis", NEED_ANALYSIS_ROLES),
+    NavItem("Workforce", "workforce:overview", WORKFORCE_PAY_ROLES),
+    NavItem("Workforce", "workforce:teams", WORKFORCE_TEAM_ROLES - WORKFORCE_PAY_ROLES),
+    NavItem("Your record", "workforce:my_record", STAFF_ROLES),
 )
 
 

@@ -48,10 +48,12 @@ from safeguard.core.calendar import add_calendar_months, working_days_between
 from safeguard.demo import names, shapes
 from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
 from safeguard.demo.casework_extras import add_casework_extras
+from safeguard.demo.conferences import add_conferences
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
 from safeguard.demo.need import add_need_lookups
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
+from safeguard.demo.workforce import add_workforce
 from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
     Address,
@@ -374,6 +376,8 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         # Visits, notes, chronology, settled enquiries and the statutory clocks, from the rows above.
         generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
         generator.counts.update(add_need_lookups(seed=options.seed))  # wards and populations for need
+        generator.counts.update(add_conferences(seed=options.seed, today=options.today))
+        generator.counts.update(add_workforce(seed=options.seed, today=options.today))
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
 
 

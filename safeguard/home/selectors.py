@@ -44,6 +44,7 @@ _INTROS = {
     Role.CONFERENCE_CHAIR: "Children on child protection plans and their next reviews.",
     Role.PERFORMANCE_ANALYST: "Headline measures against the England figures.",
     Role.WORKFORCE_LEAD: "Staff in post by team.",
+    Role.HR_OFFICER: "Staff records, pay and incentives.",
     Role.DIRECTOR: "Headline measures and the service at a glance.",
     Role.SYSTEM_ADMINISTRATOR: "Accounts and reference data.",
     Role.PARTNER_AGENCY: "Referrals your agency has made and what happened next.",
