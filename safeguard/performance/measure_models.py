@@ -46,8 +46,8 @@ class MeasureSnapshot(BaseModel):
     measure = models.CharField(max_length=48)
     scope_level = models.CharField(max_length=16)
     scope_id = models.UUIDField(null=True, blank=True)
-    numerator = models.IntegerField(null=True, blank=True)
-    denominator = models.IntegerField(null=True, blank=True)
+    numerator = models.FloatField(null=True, blank=True, help_text="A count, or FTE for workforce measures.")
+    denominator = models.FloatField(null=True, blank=True)
     value = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField()
 

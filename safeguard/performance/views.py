@@ -115,6 +115,9 @@ def _cell(row: selectors.Row, query: str) -> list[dict[str, Any]]:
         out_of: Any = f.reason
     elif f.value is None:
         figure, out_of = "No data", "None in the period"
+    elif m.kind == Kind.WORKFORCE:
+        figure = f.display
+        out_of = f"{f.numerator or 0:g} of {f.denominator or 0:g} (full-time equivalents)"
     else:
         figure = _link(children("numerator"), f.display, f"({m.name}: the children counted)")
         if m.kind == Kind.RATE:
