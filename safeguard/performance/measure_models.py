@@ -54,10 +54,11 @@ class MeasureSnapshot(BaseModel):
     class Meta:
         ordering = ["month_end", "measure"]
         constraints = [
+            # The council's rows have no scope_id; ``snapshots.snapshot_month`` replaces a
+            # month's rows for a scope in one transaction, so they are never doubled.
             models.UniqueConstraint(
                 fields=["month_end", "measure", "scope_level", "scope_id"],
                 name="one_snapshot_per_measure_scope_month",
-                nulls_distinct=False,
             )
         ]
 
