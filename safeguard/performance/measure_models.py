@@ -46,18 +46,19 @@ class MeasureSnapshot(BaseModel):
     measure = models.CharField(max_length=48)
     scope_level = models.CharField(max_length=16)
     scope_id = models.UUIDField(null=True, blank=True)
-    numerator = models.IntegerField(null=True, blank=True)
-    denominator = models.IntegerField(null=True, blank=True)
+    numerator = models.FloatField(null=True, blank=True, help_text="A count, or FTE for workforce measures.")
+    denominator = models.FloatField(null=True, blank=True)
     value = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["month_end", "measure"]
         constraints = [
+            # The council's rows have no scope_id; ``snapshots.snapshot_month`` replaces a
+            # month's rows for a scope in one transaction, so they are never doubled.
             models.UniqueConstraint(
                 fields=["month_end", "measure", "scope_level", "scope_id"],
                 name="one_snapshot_per_measure_scope_month",
-                nulls_distinct=False,
             )
         ]
 

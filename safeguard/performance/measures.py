@@ -60,6 +60,7 @@ from safeguard.frontdoor.models import Contact
 from safeguard.people.models import Person
 from safeguard.performance.calendar import days_cover
 from safeguard.performance.measure_models import Day
+from safeguard.workforce import figures
 
 
 class Better(enum.StrEnum):
@@ -146,8 +147,8 @@ class Figure:
     measure: Measure
     scope: Scope
     window: Window
-    numerator: int | None
-    denominator: int | None
+    numerator: float | None
+    denominator: float | None
     value: float | None
     available: bool = True
     reason: str = ""
@@ -231,6 +232,7 @@ class Kind(enum.StrEnum):
     PROPORTION = "proportion"  # numerator records / denominator records, as a percentage
     RATE = "rate"  # records / child population x 10,000
     MEDIAN = "median"  # the median of ``duration`` over the records
+    WORKFORCE = "workforce"  # from the workforce records (``workforce.figures``), at the snapshot
     NOT_YET = "not available"
 
 
@@ -410,10 +412,7 @@ def _open_cin(w: Window, s: Scope) -> QuerySet[CINEpisode]:
 
 
 COUNCIL_ONLY = frozenset({Level.COUNCIL})
-_WORKFORCE = (
-    "Workforce figures come from the workforce records (posts, staff in post, leavers and "
-    "absence), which are not yet recorded in Safeguard."
-)
+TEAM_OR_COUNCIL = frozenset({Level.COUNCIL, Level.TEAM})
 _CP_VISIT_WD: int = settings.LOCAL_TIMESCALES["cp_visit_working_days"]
 
 MEASURES: tuple[Measure, ...] = (
@@ -644,40 +643,51 @@ MEASURES: tuple[Measure, ...] = (
         records=_open_cin,
     ),
     *(
-        Measure(mid, name, definition, "Workforce", unit, better, Kind.NOT_YET, reason=_WORKFORCE)
+        Measure(
+            mid,
+            name,
+            definition,
+            "Workforce",
+            unit,
+            better,
+            Kind.WORKFORCE,
+            at_snapshot=True,
+            scopes=TEAM_OR_COUNCIL,
+        )
         for mid, name, definition, unit, better in (
             (
                 "caseload",
                 "Average caseload",
-                "Cases (children allocated) / case-holding social worker FTE.",
+                "Cases (children allocated) / case-holding social worker FTE, at the snapshot.",
                 Unit.RATIO,
                 Better.LOWER,
             ),
             (
                 "vacancy_rate",
                 "Social worker vacancy rate",
-                "Vacancies FTE / (vacancies FTE + social workers in post FTE), at 30 September.",
+                "Vacancies FTE / (vacancies FTE + social workers in post FTE), at the snapshot "
+                "(the DfE's is at 30 September).",
                 Unit.PERCENT,
                 Better.LOWER,
             ),
             (
                 "agency_rate",
                 "Agency worker rate",
-                "Agency social worker FTE / (agency FTE + employed social worker FTE).",
+                "Agency social worker FTE / (agency FTE + employed social worker FTE), at the snapshot.",
                 Unit.PERCENT,
                 Better.LOWER,
             ),
             (
                 "turnover",
                 "Turnover",
-                "Leavers FTE in the year / social workers in post FTE at 30 September.",
+                "Leavers FTE in the year to the snapshot / social workers in post FTE at the snapshot.",
                 Unit.PERCENT,
                 Better.LOWER,
             ),
             (
                 "absence",
                 "Sickness absence",
-                "Days lost / working days available.",
+                "Days lost in the year to the snapshot / working days available.",
                 Unit.PERCENT,
                 Better.LOWER,
             ),
@@ -730,10 +740,14 @@ def compute(measure_id: str, *, window: Window, scope: Scope | None = None, prep
         return Figure(m, scope, window, None, None, None, available=False, reason=m.reason)
     if scope.level not in m.scopes:
         reason = (
-            "Counted for the council as a whole: the front door receives contacts "
+            "Counted for a team or the council, from the workforce records."
+            if m.kind == Kind.WORKFORCE
+            else "Counted for the council as a whole: the front door receives contacts "
             "before any team holds the child."
         )
         return Figure(m, scope, window, None, None, None, available=False, reason=reason)
+    if m.kind == Kind.WORKFORCE:
+        return _workforce(m, window, scope)
     if not prepared:
         _prepare(window)
     records = records_for(m, window, scope)
@@ -749,6 +763,15 @@ def compute(measure_id: str, *, window: Window, scope: Scope | None = None, prep
     if m.kind == Kind.RATE:
         return Figure(m, scope, window, total, window.population, total * 10_000 / window.population)
     return Figure(m, scope, window, total, None, float(total))
+
+
+def _workforce(m: Measure, window: Window, scope: Scope) -> Figure:
+    """A workforce measure, from ``workforce.figures`` (FTE, so numerator and denominator
+    may be fractions)."""
+    team = Team.objects.filter(pk=scope.id).first() if scope.level == Level.TEAM and scope.id else None
+    got = figures.FIGURES[m.id](on=window.snapshot, team=team)
+    value = None if got.value is None else float(got.value)
+    return Figure(m, scope, window, float(got.numerator), float(got.denominator), value)
 
 
 def compute_all(*, window: Window, scope: Scope | None = None) -> list[Figure]:

@@ -101,6 +101,17 @@ def measures_month_end(*, today: dt.date | None = None) -> int:
     return stored
 
 
+def measures_backfill(*, months: int, today: dt.date | None = None) -> int:
+    """Store the ``months`` months before this one for every scope (months already stored
+    are kept), for a new installation or a council loaded from another system."""
+    today = today or timezone.localdate()
+    stored = 0
+    for end in ended_months(today, months):
+        stored += sum(len(snapshot_month(end=end, scope=scope)) for scope in snapshot_scopes())
+    cache_bump()
+    return stored
+
+
 def trend(
     *, scope: Scope, today: dt.date, months: int = 24
 ) -> tuple[list[dt.date], dict[str, list[MeasureSnapshot | None]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -115,6 +115,9 @@ def _cell(row: selectors.Row, query: str) -> list[dict[str, Any]]:
         out_of: Any = f.reason
     elif f.value is None:
         figure, out_of = "No data", "None in the period"
+    elif m.kind == Kind.WORKFORCE:
+        figure = f.display
+        out_of = f"{f.numerator or 0:g} of {f.denominator or 0:g} (full-time equivalents)"
     else:
         figure = _link(children("numerator"), f.display, f"({m.name}: the children counted)")
         if m.kind == Kind.RATE:
@@ -167,6 +170,7 @@ def measures(request: AuthenticatedRequest) -> HttpResponse:
             if page
             else [],
             "may_upload": request.user.role in BENCHMARK_UPLOAD_ROLES,
+            "export_params": parse_qsl(choice.query),
         },
     )
 

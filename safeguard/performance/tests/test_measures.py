@@ -264,7 +264,8 @@ def test_an_empty_period_is_no_data_not_zero():
             assert f.value is None and f.no_data and f.display == "No data", f.id
             assert f.as_dict()["note"] == "No data for this period"
     assert by_id["referrals"].value == 0
-    assert not by_id["caseload"].available and by_id["caseload"].display == "Not available yet"
+    # No staff recorded: the workforce measures are "no data" too.
+    assert by_id["caseload"].available and by_id["caseload"].display == "No data"
 
 
 def test_sealed_children_are_left_out():
@@ -286,3 +287,24 @@ def test_scope_levels_name_their_figures():
     team = TeamFactory()
     assert Scope.of_team(team).level == Level.TEAM and Scope.of_team(team).label == team.name
     assert Scope.council().key == "council"
+
+
+def test_workforce_measures_come_from_the_workforce_records():
+    from decimal import Decimal
+
+    from safeguard.workforce import figures
+    from safeguard.workforce.models import EmploymentKind
+    from safeguard.workforce.tests.factories import StaffRecordFactory
+
+    team = TeamFactory()
+    StaffRecordFactory(team=team, start_date=D(2024, 1, 8))
+    StaffRecordFactory(team=team, start_date=D(2024, 1, 8), fte=Decimal("0.5"))
+    StaffRecordFactory(team=team, start_date=D(2024, 1, 8), kind=EmploymentKind.AGENCY)
+    # Agency 1.0 FTE / (1.0 agency + 1.5 employed) = 40.0%.
+    figure = fig("agency_rate", D(2025, 9, 1), D(2025, 9, 30), scope=Scope.of_team(team))
+    assert (figure.numerator, figure.denominator, figure.value) == (1.0, 2.5, 40.0)
+    assert fig("agency_rate", D(2025, 9, 1), D(2025, 9, 30)).value == float(
+        figures.agency_rate(on=D(2025, 9, 30)).value
+    )
+    service = fig("agency_rate", D(2025, 9, 1), D(2025, 9, 30), scope=Scope.of_service(team.service_id, "S"))
+    assert not service.available and "team or the council" in service.reason

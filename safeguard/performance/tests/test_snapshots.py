@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.casework.tests.factories import EpisodeFactory
@@ -83,3 +83,13 @@ def test_the_fingerprint_is_kept_for_a_short_while_on_a_large_council(make_user,
     assert selectors.measures_page(user=director, window=window, scope=Scope.council()).from_cache
     snapshots.cache_bump()  # the month-end job (or the time running out) drops it
     assert not selectors.measures_page(user=director, window=window, scope=Scope.council()).from_cache
+
+
+def test_a_backfill_stores_past_months_now():
+    EpisodeFactory(referral_date=dt.date(2025, 12, 3))
+    out = io.StringIO()
+    call_command("measures_month_end", "--backfill", "3", stdout=out)
+    assert "month-end figures stored" in out.getvalue()
+    assert MeasureSnapshot.objects.filter(scope_level="council").values("month_end").distinct().count() == 3
+    with pytest.raises(CommandError, match="from 1 to 120"):
+        call_command("measures_month_end", "--backfill", "0")

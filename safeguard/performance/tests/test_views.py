@@ -124,6 +124,7 @@ def test_the_director_sees_the_council_and_can_export(client, make_user):
     client.force_login(director)
     page = client.get(reverse("performance:measures"))
     assert '<span class="govuk-caption-l">The council</span>' in page.content.decode()
+    assert 'action="/performance/measures/export.csv"' in page.content.decode()
     query = _query(page)
     csv_response = client.get(reverse("performance:measures_export_csv") + "?" + query)
     assert csv_response.status_code == 200
