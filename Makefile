@@ -52,6 +52,8 @@ bench: setup
 	$(PY) bench/bench_seed.py --sqlite --children 2000 --years 5
 	$(PY) bench/bench_casework.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_casework
 	$(PY) bench/bench_front_door.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_front_door
+	$(PY) bench/bench_census.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_census --children 75000
+	$(PY) bench/bench_measures.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_measures
 
 clean:
 	rm -rf build var/staticfiles

@@ -98,7 +98,7 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
 _MARK_FOCUSABLE = """
 () => {
   const selector = ['a[href]', 'button:not([disabled])', 'input:not([type=hidden]):not([disabled])',
-                    'select', 'textarea'].join(', ');
+                    'select', 'textarea', 'summary'].join(', ');
   const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   const stops = [];
   const radioGroups = new Set();

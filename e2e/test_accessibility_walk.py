@@ -41,7 +41,7 @@ def _route_key(url: str) -> str | None:
 def _links(page: Page) -> list[str]:
     hrefs: list[str] = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     pages = [h.split("#")[0] for h in hrefs if h.startswith("/") and not h.startswith("//")]
-    return [h for h in pages if not h.endswith(".pdf")]  # downloads are checked in their own tests
+    return [h for h in pages if not h.endswith((".pdf", ".csv"))]  # downloads are checked in their own tests
 
 
 def _walk(page: Page, base: str, start: str) -> tuple[int, list[str]]:

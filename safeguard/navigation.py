@@ -17,9 +17,13 @@ from safeguard.accounts.policy import (
     CHILD_RECORD_ROLES,
     FRONT_DOOR_ROLES,
     MANAGE_ROLES,
+    MEASURE_ROLES,
+    NEED_ANALYSIS_ROLES,
     PARTNER_ROLES,
     RECORDS_ROLES,
     STAFF_ROLES,
+    WORKFORCE_PAY_ROLES,
+    WORKFORCE_TEAM_ROLES,
 )
 from safeguard.returns.url_policy import REPORT_ROLES
 
@@ -43,6 +47,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Manage", "accounts:manage", MANAGE_ROLES),
     NavItem("Returns", "returns:cin_census_report", REPORT_ROLES),
     NavItem("Conferences", "conferences:diary", frozenset({Role.CONFERENCE_CHAIR})),
+    NavItem("Measures", "performance:measures", MEASURE_ROLES),
+    NavItem("Need", "performance:need_analysis", NEED_ANALYSIS_ROLES),
+    NavItem("Workforce", "workforce:overview", WORKFORCE_PAY_ROLES),
+    NavItem("Workforce", "workforce:teams", WORKFORCE_TEAM_ROLES - WORKFORCE_PAY_ROLES),
+    NavItem("Your record", "workforce:my_record", STAFF_ROLES),
 )
 
 

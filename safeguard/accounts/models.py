@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     CONFERENCE_CHAIR = "conference_chair", "Child protection conference chair"
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
     WORKFORCE_LEAD = "workforce_lead", "Workforce lead"
+    HR_OFFICER = "hr_officer", "HR officer"
     DIRECTOR = "director", "Director of children's services"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
     PARTNER_AGENCY = "partner_agency", "Partner agency user"

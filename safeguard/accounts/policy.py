@@ -87,6 +87,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.CONFERENCE_CHAIR: {A.VIEW: Scope.OWN, A.DECIDE: Scope.OWN},
     Role.PERFORMANCE_ANALYST: {A.VIEW: Scope.ALL, A.EXPORT: Scope.ALL},
     Role.WORKFORCE_LEAD: {},
+    Role.HR_OFFICER: {},
     Role.DIRECTOR: {A.VIEW: Scope.ALL, A.EXPORT: Scope.ALL},
     Role.SYSTEM_ADMINISTRATOR: {A.ADMINISTER: Scope.ALL},
     Role.PARTNER_AGENCY: {},
@@ -106,6 +107,10 @@ BREAK_GLASS_ROLES = frozenset(
 )
 
 BREAK_GLASS_MINUTES = 60
+
+# The analysis of safeguarding need and the partnership's need profile: counts of children
+# by area and group, never a child's name.
+NEED_ANALYSIS_ROLES = frozenset({Role.DIRECTOR, Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
 
 
 def scope_for(role: str, action: Action) -> Scope:
@@ -284,3 +289,52 @@ def url_rules() -> dict[str, UrlRule]:
 
 # The front door (MASH): practitioners and managers triage every contact.
 FRONT_DOOR_ROLES = frozenset({Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER})
+
+
+# -- Workforce records (posts, staff, pay): not children's records, so a table of their own.
+# A team manager sees their own team's posts, caseloads, supervision and ASYE progress; pay,
+# incentives and personal HR details (absence, agency cost, leaving) are for the workforce
+# lead and HR only; everyone sees their own record (workforce.selectors).
+
+
+class WorkforceAction(StrEnum):
+    VIEW_TEAM = "workforce_view_team"  # posts, caseloads, supervision, ASYE progress
+    SUPERVISE = "workforce_supervise"  # record supervision and ASYE reviews
+    VIEW_PAY = "workforce_view_pay"  # pay, incentives and personal HR details
+    MANAGE = "workforce_manage"  # establishment, staff records, leavers, recruitment, incentives
+
+
+W = WorkforceAction
+WORKFORCE_POLICY: dict[Role, dict[WorkforceAction, Scope]] = {
+    Role.WORKFORCE_LEAD: {W.VIEW_TEAM: Scope.ALL, W.VIEW_PAY: Scope.ALL, W.MANAGE: Scope.ALL},
+    Role.HR_OFFICER: {W.VIEW_TEAM: Scope.ALL, W.VIEW_PAY: Scope.ALL, W.MANAGE: Scope.ALL},
+    Role.FRONT_DOOR_MANAGER: {W.VIEW_TEAM: Scope.TEAM, W.SUPERVISE: Scope.TEAM},
+    Role.TEAM_MANAGER: {W.VIEW_TEAM: Scope.TEAM, W.SUPERVISE: Scope.TEAM},
+    Role.SERVICE_MANAGER: {W.VIEW_TEAM: Scope.SERVICE, W.SUPERVISE: Scope.SERVICE},
+    Role.DIRECTOR: {W.VIEW_TEAM: Scope.ALL},
+}
+
+
+def workforce_scope(role: str, action: WorkforceAction) -> Scope:
+    try:
+        return WORKFORCE_POLICY.get(Role(role), {}).get(action, Scope.NONE)
+    except ValueError:
+        return Scope.NONE
+
+
+WORKFORCE_PAY_ROLES = frozenset(r for r in Role if workforce_scope(r, W.VIEW_PAY) == Scope.ALL)
+WORKFORCE_TEAM_ROLES = frozenset(r for r in Role if workforce_scope(r, W.VIEW_TEAM) > Scope.NONE)
+
+# Performance measures: whose figures each role may open (a team manager their team and its
+# workers, a service manager their service and its teams, the director and analysts the
+# council). The figures carry no names; the children behind a figure are filtered again by
+# ``children_for``, so a count may be larger than the list a viewer may open.
+MEASURE_SCOPE: dict[Role, Scope] = {
+    Role.TEAM_MANAGER: Scope.TEAM,
+    Role.SERVICE_MANAGER: Scope.SERVICE,
+    Role.DIRECTOR: Scope.ALL,
+    Role.PERFORMANCE_ANALYST: Scope.ALL,
+}
+MEASURE_ROLES = frozenset(MEASURE_SCOPE)
+# Uploading the statistical neighbours' and the region's figures.
+BENCHMARK_UPLOAD_ROLES = frozenset({Role.PERFORMANCE_ANALYST})

@@ -13,3 +13,9 @@ class CaseworkConfig(AppConfig):
         from safeguard.people.history import history_source_register
 
         history_source_register(episode_history)
+
+        # The children each worker holds, for workforce's caseloads (workforce may not import casework).
+        from safeguard.casework.caseloads import case_counts
+        from safeguard.workforce.caseloads import case_counter_register
+
+        case_counter_register(case_counts)

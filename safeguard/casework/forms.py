@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
 from safeguard.casework.models import AssessmentOutcome, Section47Outcome, StrategyAgency, VisitKind
 from safeguard.core.codes import AssessmentFactor, ReasonForClosure
+from safeguard.core.entry_checks import EntryCheckedForm
 from safeguard.design_system.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -82,7 +84,10 @@ class TransferForm(_TeamForm):
     reason_missing = "Enter the reason for the transfer"
 
 
-class AssessmentStartForm(GovukForm):
+class AssessmentStartForm(EntryCheckedForm, GovukForm):
+    entry_kind = "assessment_start"
+    entry_fields = {"AssessmentActualStartDate": "start_date"}
+
     start_date = GovukDateField(
         label="When did the assessment start?",
         subject="Start date",
@@ -112,7 +117,10 @@ class SectionForm(GovukForm):
     edit = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
 
-class AssessmentDetailsForm(GovukForm):
+class AssessmentDetailsForm(EntryCheckedForm, GovukForm):
+    entry_kind = "assessment_factors"
+    entry_fields = {"AssessmentFactors": "factors"}
+
     child_seen_date = GovukDateField(
         label="When was the child seen?",
         subject="Date the child was seen",
@@ -140,7 +148,10 @@ class AssessmentDetailsForm(GovukForm):
     )
 
 
-class AuthoriseForm(GovukForm):
+class AuthoriseForm(EntryCheckedForm, GovukForm):
+    entry_kind = "assessment_authorise"
+    entry_fields = {"AssessmentAuthorisationDate": "authorised_on"}
+
     authorised_on = GovukDateField(
         label="Date authorised", subject="Date authorised", must_be="past_or_today"
     )
@@ -154,7 +165,11 @@ class AuthoriseForm(GovukForm):
     )
 
 
-class StrategyDiscussionForm(GovukForm):
+class StrategyDiscussionForm(EntryCheckedForm, GovukForm):
+    # A discussion that starts a section 47 starts it on the day it is held.
+    entry_kind = "section_47_start"
+    entry_fields = {"S47ActualStartDate": "held_on"}
+
     held_on = GovukDateField(
         label="When was the strategy discussion held?",
         subject="Date of the strategy discussion",
@@ -187,6 +202,9 @@ class StrategyDiscussionForm(GovukForm):
     )
     late_reason = _late_reason("If the discussion was late, why?")
 
+    def entry_values(self, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        return super().entry_values(data) if data.get("start_section_47") == "yes" else None
+
 
 class Section47OutcomeForm(GovukForm):
     outcome = forms.ChoiceField(
@@ -197,7 +215,10 @@ class Section47OutcomeForm(GovukForm):
     )
 
 
-class CloseForm(GovukForm):
+class CloseForm(EntryCheckedForm, GovukForm):
+    entry_kind = "episode_close"
+    entry_fields = {"CINclosureDate": "closure_date", "ReasonForClosure": "reason"}
+
     closure_date = GovukDateField(label="Closure date", subject="Closure date", must_be="past_or_today")
     reason = forms.ChoiceField(
         label="Why is the episode closing?",
@@ -272,8 +293,17 @@ class ChronologyEntryForm(GovukForm):
     )
 
 
-class PlanDateForm(GovukForm):
+class PlanDateForm(EntryCheckedForm, GovukForm):
+    """A child in need plan's start or end date: the view says which (``entry_kind``)."""
+
+    entry_kind = "cin_plan_start"
+    entry_fields = {"CINPlanStartDate": "on", "CINPlanEndDate": "on"}
+
     on = GovukDateField(label="Date", subject="Date", must_be="past_or_today")
+
+    def __init__(self, *args: Any, ending: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entry_kind = "cin_plan_end" if ending else "cin_plan_start"  # type: ignore[misc]
 
 
 class CINPlanReviewForm(GovukForm):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -283,75 +282,6 @@ def cp_plans_with_next_review(*, today: dt.date, limit: int) -> list[ReviewDue]:
         due.append(ReviewDue(plan, when, (when - today).days))
     due.sort(key=lambda r: r.due)
     return due[:limit]
-
-
-@dataclass(frozen=True)
-class Headline:
-    label: str
-    value: str
-    england: str
-    note: str = ""
-
-
-def reporting_year_start(today: dt.date) -> dt.date:
-    """The DfE year runs from 1 April to 31 March."""
-    year = today.year if today.month >= 4 else today.year - 1
-    return dt.date(year, 4, 1)
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "No data yet"
-
-
-def headline_figures(*, today: dt.date, child_population: int) -> list[Headline]:
-    """Headline measures on screen. Sealed children are left out, as everywhere else a user
-    is not named on the seal; the statutory returns count them (a later issue)."""
-    start = reporting_year_start(today)
-    visible = CINEpisode.objects.exclude(child__is_sealed=True)
-    referrals = visible.filter(referral_date__gte=start, referral_date__lte=today)
-    earlier = CINEpisode.objects.filter(
-        child=OuterRef("child"),
-        referral_date__lt=OuterRef("referral_date"),
-        referral_date__gte=OuterRef("referral_date") - dt.timedelta(days=365),
-    )
-    counts = referrals.aggregate(total=Count("pk"), repeat=Count("pk", filter=Q(Exists(earlier))))
-    authorised = Assessment.objects.filter(
-        authorised_date__gte=start, authorised_date__lte=today, episode__child__is_sealed=False
-    ).values_list("start_date", "authorised_date")
-    durations = [working_days_between(s, a) for s, a in authorised if a is not None]
-    icpcs = Section47Enquiry.objects.filter(
-        icpc_date__gte=start, icpc_date__lte=today, episode__child__is_sealed=False
-    ).values_list("start_date", "icpc_date")
-    icpc_days = [working_days_between(s, c) for s, c in icpcs if c is not None]
-    open_cin = visible.filter(closure_date__isnull=True).count()
-    open_cp = ChildProtectionPlan.objects.filter(end_date__isnull=True, child__is_sealed=False).count()
-    per_10k = 10_000 / child_population
-    since = f"since {start.day} {start:%B %Y}"
-    return [
-        Headline("Referrals", f"{counts['total']:,}", "632,830 in 2024-25", since),
-        Headline(
-            "Re-referrals within 12 months", _percent(counts["repeat"], counts["total"]), "22.6%", since
-        ),
-        Headline(
-            "Assessments within 45 working days",
-            _percent(sum(d <= 45 for d in durations), len(durations)),
-            "85.7%",
-            f"{len(durations):,} authorised {since}",
-        ),
-        Headline(
-            "Median assessment duration",
-            f"{statistics.median(durations):.0f} working days" if durations else "No data yet",
-            "33 working days",
-        ),
-        Headline(
-            "Initial conferences within 15 working days",
-            _percent(sum(d <= 15 for d in icpc_days), len(icpc_days)),
-            "81.4%",
-            f"{len(icpc_days):,} conferences {since}",
-        ),
-        Headline("Children in need per 10,000", f"{open_cin * per_10k:.0f}", "about 333", "today"),
-        Headline("Child protection plans per 10,000", f"{open_cp * per_10k:.0f}", "about 41", "today"),
-    ]
 
 
 def episode_get_for_user(

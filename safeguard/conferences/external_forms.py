@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from safeguard.conferences.models import FeedbackAnswer, InviteeRole
+from safeguard.conferences.models import FeedbackAnswer, InviteeRole, SafeAtHome, ViewsHelper
 from safeguard.design_system.forms import GovukForm
 
 _TEXT = {"rows": 5}
@@ -117,4 +117,51 @@ class FeedbackForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
+    )
+
+
+class ChildViewsForm(GovukForm):
+    """The child's own form: short questions in words a child can read. The scale is
+    GOV.UK radios set out in a row (``sg-scale``, given by the template), so it works with
+    a keyboard (arrow keys move along it) and a screen reader (one group, each step read
+    with its number)."""
+
+    helped_by = forms.ChoiceField(
+        label="Who helped you fill this in?",
+        choices=ViewsHelper.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick who helped you fill this in"},
+    )
+    going_well = forms.CharField(
+        label="What is going well for you?",
+        help_text="It could be at home, at school or with friends",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    worries = forms.CharField(
+        label="What worries you?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    safe_at_home = forms.TypedChoiceField(
+        label="How safe do you feel at home?",
+        help_text="Pick one. 1 is not safe at all. 5 is very safe.",
+        choices=[(value, f"{value}: {label}") for value, label in SafeAtHome.choices],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick how safe you feel at home"},
+    )
+    would_like_to_happen = forms.CharField(
+        label="What would you like to happen?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    would_like_there = forms.CharField(
+        label="Who would you like to be at the meeting?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )

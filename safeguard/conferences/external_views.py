@@ -17,13 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.middleware import AuthenticatedRequest, public
 from safeguard.casework.documents import pdf_response
 from safeguard.conferences import external_forms as forms
-from safeguard.conferences import invitations
-from safeguard.conferences.models import ConferenceInvitation, ConferenceStatus, FamilyQuestion
+from safeguard.conferences import invitations, plan_views, plans, voice
+from safeguard.conferences.models import ChildViews, ConferenceInvitation, ConferenceStatus, FamilyQuestion
 from safeguard.conferences.portal import (
     LinkState,
     code_check,
@@ -112,6 +112,20 @@ def invitation_letter(request: AuthenticatedRequest, invitation_id: uuid.UUID) -
 
 
 @require_POST
+def interpreter_booked(request: AuthenticatedRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    invitation = _staff_invitation(request, invitation_id)
+    back = _detail_url(invitation.conference_id)
+    return form_action(
+        request,
+        None,
+        save=lambda _d: invitations.invitation_interpreter_booked(actor=request.user, invitation=invitation),
+        then=back,
+        back=back,
+        success=f"The interpreter for {invitation.name} is booked.",
+    )
+
+
+@require_POST
 def question_answered(request: AuthenticatedRequest, question_id: uuid.UUID) -> HttpResponse:
     question = FamilyQuestion.objects.select_related("invitation").filter(pk=question_id).first()
     if question is None:
@@ -127,6 +141,52 @@ def question_answered(request: AuthenticatedRequest, question_id: uuid.UUID) -> 
         then=back,
         back=back,
         success="The question is marked answered.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_views(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpResponse:
+    """The child's views, typed in by the worker (or chair) sitting with the child."""
+    conference = conference_get_for_user(user=request.user, conference_id=conference_id, request=request)
+    back = _detail_url(conference.pk)
+    if ChildViews.objects.filter(conference=conference).exists():
+        return HttpResponseRedirect(back + "#child-views")
+    if not voice.may_enter_views(request.user, conference):
+        raise PermissionDenied("You cannot give the child's views for this conference")
+    return form_page(
+        request,
+        forms.ChildViewsForm(posted(request)),
+        template="conferences/child_views.html",
+        save=lambda data: voice.child_views_submit(
+            actor=request.user, conference=conference, values=data, site_url=_site_url(request)
+        ),
+        then=back + "#child-views",
+        success=lambda v: (
+            "The child's views are saved. They say they feel unsafe at home: "
+            "their worker and manager have been told."
+            if v.feels_unsafe
+            else "The child's views are saved for the chair."
+        ),
+        context={"conference": conference, "child": conference.child, "back_url": back},
+    )
+
+
+@require_POST
+def child_views_seen(request: AuthenticatedRequest, views_id: uuid.UUID) -> HttpResponse:
+    views = ChildViews.objects.filter(pk=views_id).first()
+    if views is None:
+        raise Http404("No such views")
+    views.conference = conference_get_for_user(
+        user=request.user, conference_id=views.conference_id, request=request
+    )
+    back = _detail_url(views.conference_id) + "#child-views"
+    return form_action(
+        request,
+        None,
+        save=lambda _d: voice.child_views_alert_seen(actor=request.user, views=views),
+        then=back,
+        back=back,
+        success="The alert is marked as seen.",
     )
 
 
@@ -231,6 +291,10 @@ def family(request: HttpRequest, invitation: ConferenceInvitation, token: str) -
             "released": today >= report_due(conference),
             "held": conference.status == ConferenceStatus.HELD,
             "given_feedback": hasattr(invitation, "feedback"),
+            "may_give_views": invitation.role in voice.VIEWS_ROLES,
+            "plan_view": plans.plan_view(conference.plan)
+            if conference.status == ConferenceStatus.HELD and conference.plan is not None
+            else None,
             "token": token,
         },
     )
@@ -252,4 +316,50 @@ def family_feedback(request: HttpRequest, invitation: ConferenceInvitation, toke
         then=here,
         success="Thank you for your feedback.",
         context={"invitation": invitation, "back_url": here},
+    )
+
+
+@_opened
+@require_http_methods(["GET", "POST"])
+def child_views_link(request: HttpRequest, invitation: ConferenceInvitation, token: str) -> HttpResponse:
+    """The child's own form, through the child's or their advocate's link."""
+    here = reverse("conferences:child_views_link", kwargs={"token": token})
+    family_url = reverse("conferences:family", kwargs={"token": token})
+    if invitation.role not in voice.VIEWS_ROLES:
+        return HttpResponseRedirect(family_url)
+    conference = invitation.conference
+    context = {
+        "invitation": invitation,
+        "child_first_name": conference.child.given_name,
+        "back_url": family_url,
+    }
+    sent = ChildViews.objects.filter(conference=conference).first()
+    if sent is not None or conference.status not in (ConferenceStatus.PROPOSED, ConferenceStatus.SCHEDULED):
+        return render(request, "conferences/child_views_done.html", {**context, "sent": sent})
+    return form_page(
+        request,
+        forms.ChildViewsForm(posted(request)),
+        template="conferences/child_views_link.html",
+        save=lambda data: voice.child_views_submit(
+            actor=None, conference=conference, values=data, invitation=invitation, site_url=_site_url(request)
+        ),
+        then=here,
+        success="Thank you. The person running the meeting will read what you said.",
+        context=context,
+    )
+
+
+@_opened
+@require_GET
+def family_plan_pdf(request: HttpRequest, invitation: ConferenceInvitation, token: str) -> HttpResponse:
+    """The family's copy of the plan the conference made, through their own link."""
+    conference = invitation.conference
+    if not invitation.is_family:
+        raise PermissionDenied("The plan is sent to the family")
+    if conference.status != ConferenceStatus.HELD or conference.plan is None:
+        return HttpResponseRedirect(reverse("conferences:family", kwargs={"token": token}))
+    return pdf_response(
+        template="conferences/plan_pdf.html",
+        context=plan_views.plan_context(conference.plan),
+        filename="child-protection-plan.pdf",
     )

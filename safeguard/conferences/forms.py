@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from safeguard.accounts.models import User
-from safeguard.conferences.models import AttendanceKind, ConferenceAgency
+from safeguard.conferences.models import AttendanceKind, ConferenceAgency, PlanEndReason
 from safeguard.conferences.services import AttendanceRow
 from safeguard.core.codes import CategoryOfAbuse
+from safeguard.core.entry_checks import EntryCheckedForm
 from safeguard.design_system.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -76,7 +78,17 @@ class ScheduleForm(GovukForm):
         return timezone.make_aware(dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"]))
 
 
-class RecordForm(GovukForm):
+class RecordForm(EntryCheckedForm, GovukForm):
+    # The census rules on the conference date and the plan it starts (ADR 13); a review
+    # conference's date is the plan's review date (``review=True``).
+    entry_kind = "initial_conference"
+    entry_fields = {
+        "DateOfInitialCPC": "held_on",
+        "CPPstartDate": "held_on",
+        "CPPreviewDate": "held_on",
+        "InitialCategoryOfAbuse": "category",
+    }
+
     held_on = GovukDateField(
         label="Date the conference was held", subject="Date the conference was held", must_be="past_or_today"
     )
@@ -117,8 +129,9 @@ class RecordForm(GovukForm):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: list[User], review: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.entry_kind = "cp_plan_review" if review else "initial_conference"  # type: ignore[misc]
         lead = self.fields["lead_worker"]
         assert isinstance(lead, forms.ChoiceField)
         lead.choices = [("", "Choose a worker"), *((str(u.pk), u.display_name) for u in workers)]
@@ -136,6 +149,15 @@ class RecordForm(GovukForm):
                     f"Select whether person {i} was present, sent apologies or a report only",
                 )
         return data
+
+    def entry_values(self, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        held = data.get("held_on")
+        if self.entry_kind == "cp_plan_review":
+            return {"CPPreviewDate": held}
+        values = {"DateOfInitialCPC": held}
+        if data.get("plan_needed") == "yes":
+            values |= {"CPPstartDate": held, "InitialCategoryOfAbuse": data.get("category")}
+        return values
 
     def attendance(self) -> list[AttendanceRow]:
         data = self.cleaned_data
@@ -179,3 +201,83 @@ def _attendance_fields() -> dict[str, forms.Field]:
 # Declared on the class (not added per form in __init__), so that GovukForm's cleaning of
 # unusual characters, which runs first in __init__, covers the attendance rows too.
 RecordForm.base_fields.update(_attendance_fields())
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the conference cancelled?",
+        help_text="Everyone invited is told, and their links stop working",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Give the reason the conference is cancelled"},
+    )
+
+
+class OutcomeForm(GovukForm):
+    """One outcome of the plan, written for the family to read."""
+
+    what_needs_to_change = forms.CharField(
+        label="What needs to change",
+        help_text="Say it so the family can understand it, for example: Kai gets to school on time every day",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter what needs to change"},
+    )
+    who_does_what = forms.CharField(
+        label="Who does what",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter who does what"},
+    )
+    by_when = GovukDateField(label="By when", subject="Date", help_text="For example, 27 2 2027")
+    how_we_will_know = forms.CharField(
+        label="How we will know it has happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter how you will know it has happened"},
+    )
+
+
+class CoreGroupForm(GovukForm):
+    held_on = GovukDateField(
+        label="Date of the core group meeting", subject="Date of the meeting", must_be="past_or_today"
+    )
+    attended = forms.CharField(
+        label="Who came",
+        help_text="One person a line, with their role",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    notes = forms.CharField(
+        label="What was agreed", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    late_reason = forms.CharField(
+        label="If this first core group is late, why?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class PlanEndForm(GovukForm):
+    end_date = GovukDateField(label="Date the plan ends", subject="End date", must_be="past_or_today")
+    reason = forms.ChoiceField(
+        label="Why is the plan ending?",
+        choices=PlanEndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the plan is ending"},
+    )
+    detail = forms.CharField(
+        label="More about the reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    step_down = forms.ChoiceField(
+        label="Does the child still need a child in need plan?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="If yes, a child in need plan starts the day this plan ends",
+        error_messages={"required": "Select if the child still needs a child in need plan"},
+    )

@@ -104,12 +104,16 @@ def calendar_file(conference: Conference) -> bytes:
     shared and synced more widely than mail."""
     import icalendar
 
+    cancelled = conference.status == ConferenceStatus.CANCELLED
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Safeguard//Conferences//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = icalendar.Event()
     event.add("uid", f"{conference.pk}@safeguard")
+    event.add("sequence", conference.calendar_sequence)
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", conference.starts_at)
     event.add("dtend", conference.ends_at)
@@ -162,6 +166,53 @@ def invitation_send(*, invitation_id: str, site_url: str) -> bool:
         child_id=invitation.conference.child_id,
     )
     return True
+
+
+def conference_change_tell(*, invitation_id: str, change: str) -> bool:
+    """Tell one person invited that the conference has moved (with the new calendar
+    entry, replacing the old) or is cancelled (a job). Their link and code stay as sent."""
+    invitation = (
+        ConferenceInvitation.objects.select_related("conference__child").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not invitation.email:
+        return False
+    conference = invitation.conference
+    gone = invitation.revoked_at is not None or conference.status != ConferenceStatus.SCHEDULED
+    if change == "moved" and gone:
+        return False
+    context = {
+        "invitation": invitation,
+        "conference": conference,
+        "child_first_name": conference.child.given_name,
+        "day": conference_day(conference),
+        "starts_at": timezone.localtime(conference.starts_at) if conference.starts_at else None,
+        "due": report_due(conference),
+        "change": change,
+    }
+    message = EmailMessage(
+        subject=render_to_string("conferences/change_subject.txt", context).strip(),
+        body=render_to_string("conferences/change_email.txt", context),
+        to=[invitation.email],
+    )
+    message.attach("conference.ics", calendar_file(conference), "text/calendar")
+    message.send()
+    return True
+
+
+def invitation_interpreter_booked(*, actor: User, invitation: ConferenceInvitation) -> ConferenceInvitation:
+    """The interpreter someone needs is booked (for the diary's readiness)."""
+    if not may_invite(actor, invitation.conference):
+        raise PermissionDenied("You cannot change this invitation")
+    if not invitation.interpreter_needed or invitation.interpreter_booked:
+        raise ValidationError("No interpreter is waiting to be booked for this person")
+    audited_update(
+        invitation,
+        actor=actor,
+        action="conference_interpreter_booked",
+        values={"interpreter_booked": True},
+        child_id=invitation.conference.child_id,
+    )
+    return invitation
 
 
 def invitation_letter(*, actor: User, invitation: ConferenceInvitation, site_url: str) -> dict[str, Any]:

@@ -86,6 +86,15 @@ class Conference(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     dissent = models.TextField(blank=True, help_text="Who disagreed with the decision, and why.")
+    # After the conference: the outcome letter to the family and agencies within 1 working
+    # day, and the full record within 15 (local policy), both on the chair's work list.
+    letter_due = models.DateField(null=True, blank=True)
+    letter_sent_on = models.DateField(null=True, blank=True)
+    record_due = models.DateField(null=True, blank=True)
+    record_completed_on = models.DateField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    # Bumped each time it moves, so calendars replace the event rather than add one.
+    calendar_sequence = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at", "target_date"]
@@ -182,6 +191,7 @@ class ConferenceInvitation(BaseModel):
     language = models.CharField(max_length=60, default="English")
     interpreter_needed = models.BooleanField(default=False)
     accessibility_needs = models.TextField(blank=True)
+    interpreter_booked = models.BooleanField(default=False)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     code_hash = models.CharField(max_length=128, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -235,3 +245,107 @@ class FamilyFeedback(BaseModel):
     understood = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
     reports_in_time = models.CharField(max_length=8, choices=FeedbackAnswer.choices)
     anything_else = models.TextField(blank=True)
+
+
+# -- the child's views ------------------------------------------------------------------
+
+
+class SafeAtHome(models.IntegerChoices):
+    """How safe the child feels at home, on a five-point scale (1 is the least safe)."""
+
+    NOT_SAFE = 1, "Not safe at all"
+    NOT_VERY_SAFE = 2, "Not very safe"
+    SOMETIMES = 3, "Sometimes safe"
+    SAFE = 4, "Safe"
+    VERY_SAFE = 5, "Very safe"
+
+
+# A child answering this low feels unsafe: their worker and manager are told at once.
+UNSAFE_AT_OR_BELOW = SafeAtHome.NOT_VERY_SAFE
+
+
+class ViewsHelper(models.TextChoices):
+    ON_MY_OWN = "own", "On my own"
+    WORKER = "worker", "With my social worker"
+    ADVOCATE = "advocate", "With an advocate"
+
+
+class ChildViews(BaseModel):
+    """What the child wants the conference to know, in their own words. One set for each
+    conference; the chair reads it before the meeting and it stays on the child's record."""
+
+    conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="child_views")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conference_views")
+    invitation = models.ForeignKey(
+        ConferenceInvitation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The child's or advocate's link it came through (blank: entered by staff).",
+    )
+    helped_by = models.CharField(max_length=8, choices=ViewsHelper.choices)
+    going_well = models.TextField(blank=True)
+    worries = models.TextField(blank=True)
+    safe_at_home = models.PositiveSmallIntegerField(choices=SafeAtHome.choices)
+    would_like_to_happen = models.TextField(blank=True)
+    would_like_there = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    # The alert a child who feels unsafe raises, until the worker or manager has acted.
+    alert_seen_at = models.DateTimeField(null=True, blank=True)
+    alert_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "child's views"
+
+    @property
+    def feels_unsafe(self) -> bool:
+        return self.safe_at_home <= UNSAFE_AT_OR_BELOW
+
+
+# -- the child protection plan the family can read ---------------------------------------
+# The plan itself is casework's (census ChildProtectionPlans); what it says, its core group
+# meetings and how it ended are written here.
+
+
+class PlanOutcome(BaseModel):
+    """One outcome of the plan, in words the family can read."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="outcomes")
+    what_needs_to_change = models.TextField()
+    who_does_what = models.TextField()
+    by_when = models.DateField()
+    how_we_will_know = models.TextField()
+
+    class Meta:
+        ordering = ["by_when", "created_at"]
+
+
+class CoreGroupMeeting(BaseModel):
+    """A meeting of the plan's core group (the first within 10 working days of the
+    initial conference, on its clock)."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_groups")
+    held_on = models.DateField()
+    attended = models.TextField(blank=True, help_text="Who came, one a line.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["held_on"]
+
+
+class PlanEndReason(models.TextChoices):
+    RISK_REDUCED = "risk_reduced", "The risk of harm has reduced: no longer at risk of significant harm"
+    MOVED_AWAY = "moved_away", "The child moved to another council"
+    IN_CARE = "in_care", "The child is looked after"
+    ADULT = "adult", "The child turned 18"
+    OTHER = "other", "Another reason"
+
+
+class PlanEnding(BaseModel):
+    plan = models.OneToOneField(ChildProtectionPlan, on_delete=models.CASCADE, related_name="ending")
+    reason = models.CharField(max_length=16, choices=PlanEndReason.choices)
+    detail = models.TextField(blank=True)
+    stepped_down_to_cin = models.BooleanField(default=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -23,8 +23,14 @@ from safeguard.accounts.models import CASE_HOLDING_ROLES, Role, User
 from safeguard.accounts.policy import Action
 from safeguard.audit.models import AccessKind
 from safeguard.audit.services import access_log_record, access_log_record_list, access_log_record_refused
-from safeguard.casework.models import Assessment, AssessmentStatus
-from safeguard.conferences.models import Conference, ConferenceKind, ConferenceStatus
+from safeguard.casework.models import Assessment, AssessmentStatus, ClockKind, StatutoryClock
+from safeguard.conferences.models import (
+    FAMILY_ROLES,
+    ChildViews,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+)
 from safeguard.conferences.services import CHAIR_ROLES, chair_independence_refusal
 from safeguard.people.models import Person
 from safeguard.people.permissions import can, sealed_records_open_to
@@ -152,6 +158,19 @@ class DiaryRow:
     worker_allocated: bool
     assessment_authorised: bool
     place_booked: bool
+    reports_expected: int = 0
+    reports_in: int = 0
+    views_in: bool = False
+    interpreters_needed: int = 0
+    interpreters_booked: int = 0
+
+    @property
+    def all_reports_in(self) -> bool:
+        return self.reports_in >= self.reports_expected
+
+    @property
+    def interpreters_ready(self) -> bool:
+        return self.interpreters_booked >= self.interpreters_needed
 
     @property
     def within_target(self) -> bool | None:
@@ -168,7 +187,13 @@ class DiaryRow:
 
     @property
     def ready(self) -> bool:
-        return self.worker_allocated and self.assessment_authorised and self.place_booked
+        return (
+            self.worker_allocated
+            and self.assessment_authorised
+            and self.place_booked
+            and self.all_reports_in
+            and self.interpreters_ready
+        )
 
 
 def chairs_diary(
@@ -178,12 +203,14 @@ def chairs_diary(
     has passed), for the conference chairs: soonest first, unscheduled ones by their target.
 
     Readiness shows what the system holds today: an allocated worker, an authorised
-    assessment (the worker's report to the conference) and a room or video link.
+    assessment (the worker's report to the conference), a room or video link, the invited
+    agencies' reports in, the child's views in and every interpreter needed booked.
     """
     if user.role != Role.CONFERENCE_CHAIR:
         raise PermissionDenied("The diary is for conference chairs")
     until = today + dt.timedelta(weeks=weeks)
     until_at = timezone.make_aware(dt.datetime.combine(until, dt.time.max))
+    live = Q(invitations__revoked_at__isnull=True)
     conferences = (
         Conference.objects.filter(
             Q(status=ConferenceStatus.SCHEDULED, starts_at__lte=until_at)
@@ -194,7 +221,15 @@ def chairs_diary(
         .annotate(
             assessment_authorised=Exists(
                 Assessment.objects.filter(episode=OuterRef("episode"), status=AssessmentStatus.AUTHORISED)
-            )
+            ),
+            views_in=Exists(ChildViews.objects.filter(conference=OuterRef("pk"))),
+            reports_expected=Count("invitations", filter=live & ~Q(invitations__role__in=FAMILY_ROLES)),
+            reports_in=Count("invitations", filter=live & Q(invitations__report__isnull=False)),
+            interpreters_needed=Count("invitations", filter=live & Q(invitations__interpreter_needed=True)),
+            interpreters_booked=Count(
+                "invitations",
+                filter=live & Q(invitations__interpreter_needed=True, invitations__interpreter_booked=True),
+            ),
         )
         .order_by("starts_at", "target_date")
     )
@@ -205,6 +240,11 @@ def chairs_diary(
             worker_allocated=c.episode.worker_id is not None,
             assessment_authorised=bool(c.assessment_authorised),
             place_booked=bool(c.room or c.video_link),
+            reports_expected=c.reports_expected,
+            reports_in=c.reports_in,
+            views_in=bool(c.views_in),
+            interpreters_needed=c.interpreters_needed,
+            interpreters_booked=c.interpreters_booked,
         )
         for c in conferences
     ]
@@ -218,3 +258,35 @@ def chairs_diary(
         request=request,
     )
     return rows
+
+
+@dataclass(frozen=True)
+class WhatComesNext:
+    """After a conference that started or continued a plan: the next review conference
+    and the plan's first core group, each with its due date."""
+
+    review: Conference | None
+    core_group: StatutoryClock | None
+
+
+def what_comes_next(conference: Conference) -> WhatComesNext:
+    """For the conference page, which has already authorised the conference."""
+    if conference.status != ConferenceStatus.HELD or conference.plan_id is None:
+        return WhatComesNext(None, None)
+    review = (
+        Conference.objects.filter(
+            plan_id=conference.plan_id,
+            kind=ConferenceKind.REVIEW,
+            status__in=(ConferenceStatus.PROPOSED, ConferenceStatus.SCHEDULED),
+        )
+        .order_by("target_date")
+        .first()
+    )
+    core_group = (
+        StatutoryClock.objects.filter(
+            episode_id=conference.episode_id, kind=ClockKind.CORE_GROUP, source_id=conference.plan_id
+        )
+        .order_by("-start_date")
+        .first()
+    )
+    return WhatComesNext(review, core_group)

@@ -12,14 +12,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
 from safeguard.audit.services import audited_create, audited_update
-from safeguard.casework.clocks import clock_stop
+from safeguard.casework.clocks import clock_start, clock_stop
 from safeguard.casework.models import (
     ChildProtectionPlan,
     ClockKind,
@@ -39,13 +39,18 @@ from safeguard.conferences.models import (
     ConferenceKind,
     ConferenceStatus,
 )
-from safeguard.core.calendar import add_calendar_months, last_working_day_on_or_before
+from safeguard.core.calendar import add_calendar_months, add_working_days, last_working_day_on_or_before
 from safeguard.core.codes import CategoryOfAbuse
 from safeguard.design_system.formatting import govuk_date
 
 # Who may be chosen to chair: the independent chairs, and managers (some councils let a
 # manager from another service chair); the line-management rule below keeps them independent.
 CHAIR_ROLES = frozenset({Role.CONFERENCE_CHAIR, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
+
+# Local policy: the outcome letter to the family and agencies within 1 working day of the
+# conference, and the full record within 15 working days.
+LETTER_WORKING_DAYS = 1
+RECORD_WORKING_DAYS = 15
 
 # Working Together 2023 ch.3: children's social care and at least two other agencies.
 QUORUM_OTHER_AGENCIES = 2
@@ -216,6 +221,12 @@ def conference_schedule(
     if errors:
         raise ValidationError(errors)
     ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    moved = conference.status == ConferenceStatus.SCHEDULED and (
+        conference.starts_at != starts_at
+        or conference.duration_minutes != duration_minutes
+        or conference.room != room
+        or conference.video_link != video_link
+    )
     with transaction.atomic():
         # The chair's row is locked so that two bookings for one chair cannot both pass the
         # check below. (A room has no row of its own: two bookings of one room at the same
@@ -244,10 +255,62 @@ def conference_schedule(
                 "room": room,
                 "video_link": video_link,
                 "late_reason": late_reason if day > conference.target_date else "",
+                "calendar_sequence": conference.calendar_sequence + (1 if moved else 0),
             },
             audit=["status", "chair", "starts_at", "duration_minutes", "room", "video_link"],
             child_id=conference.child_id,
         )
+        if moved:
+            _invitations_retime_and_tell(actor=actor, conference=conference, change="moved")
+    return conference
+
+
+def _invitations_retime_and_tell(*, actor: User, conference: Conference, change: str) -> None:
+    """After a move: every live link lasts until a fortnight after the new date. After a
+    move or a cancellation: everyone invited with an email address is told (a job each,
+    once committed); the rest are listed on the conference page for a letter."""
+    # imported here: invitations and jobs import this module
+    from safeguard.conferences import jobs
+    from safeguard.conferences.portal import link_expiry
+
+    live = conference.invitations.filter(revoked_at__isnull=True)
+    to_tell = [str(pk) for pk in live.exclude(email="").values_list("pk", flat=True)]
+    if change == "moved":
+        live.filter(expires_at__isnull=False).update(
+            expires_at=link_expiry(conference), modified_by=actor, modified_at=timezone.now()
+        )
+    else:
+        # A cancelled conference takes no more reports, questions or views.
+        live.update(revoked_at=timezone.now(), modified_by=actor, modified_at=timezone.now())
+    for key in to_tell:
+        transaction.on_commit(
+            lambda key=key: jobs.conference_change_tell.enqueue(invitation_id=key, change=change)  # type: ignore[misc]
+        )
+
+
+def conference_cancel(*, actor: User, conference: Conference, reason: str) -> Conference:
+    """Cancel a proposed or scheduled conference with the reason; the invited are told and
+    their links stop working. Its statutory clock runs on: another can be proposed."""
+    reason = reason.strip()
+    if conference.status not in (ConferenceStatus.PROPOSED, ConferenceStatus.SCHEDULED):
+        raise ValidationError("Only a proposed or scheduled conference can be cancelled")
+    if not reason:
+        raise ValidationError({"reason": "Give the reason the conference is cancelled"})
+    with transaction.atomic():
+        was_scheduled = conference.status == ConferenceStatus.SCHEDULED
+        audited_update(
+            conference,
+            actor=actor,
+            action="conference_cancel",
+            values={
+                "status": ConferenceStatus.CANCELLED,
+                "cancelled_reason": reason,
+                "calendar_sequence": conference.calendar_sequence + 1,
+            },
+            child_id=conference.child_id,
+        )
+        if was_scheduled:
+            _invitations_retime_and_tell(actor=actor, conference=conference, change="cancelled")
     return conference
 
 
@@ -443,10 +506,60 @@ def conference_record(
                 "lead_worker": lead_worker if plan_needed else None,
                 "dissent": dissent.strip(),
                 "plan": plan,
+                "letter_due": add_working_days(held_on, LETTER_WORKING_DAYS),
+                "record_due": add_working_days(held_on, RECORD_WORKING_DAYS),
             },
-            audit=["status", "held_on", "plan_needed", "category", "lead_worker", "plan"],
+            audit=["status", "held_on", "plan_needed", "category", "lead_worker", "plan", "record_due"],
             child_id=child_id,
         )
         if plan is not None and plan_needed:
+            if conference.kind == ConferenceKind.INITIAL:
+                # The first core group within 10 working days of the initial conference.
+                clock_start(
+                    actor=actor,
+                    kind=ClockKind.CORE_GROUP,
+                    episode=conference.episode,
+                    source=plan,
+                    start_date=held_on,
+                )
             review_conference_propose(actor=actor, plan=plan)
+    return conference
+
+
+def _after_problems(actor: User, conference: Conference, on: dt.date) -> None:
+    if conference.status != ConferenceStatus.HELD or conference.held_on is None:
+        raise ValidationError("The conference has not been held yet")
+    if conference.chair_id != actor.pk:
+        raise PermissionDenied("Only the chair of this conference can do this")
+    if on > timezone.localdate() or on < conference.held_on:
+        raise ValidationError("The date must be between the conference and today")
+
+
+def conference_letter_sent(*, actor: User, conference: Conference, sent_on: dt.date) -> Conference:
+    """The chair has sent the outcome letter to the family and agencies."""
+    _after_problems(actor, conference, sent_on)
+    if conference.letter_sent_on is not None:
+        raise ValidationError("The outcome letter is already recorded as sent")
+    audited_update(
+        conference,
+        actor=actor,
+        action="conference_letter_sent",
+        values={"letter_sent_on": sent_on},
+        child_id=conference.child_id,
+    )
+    return conference
+
+
+def conference_record_complete(*, actor: User, conference: Conference, completed_on: dt.date) -> Conference:
+    """The chair has finished the full record of the conference."""
+    _after_problems(actor, conference, completed_on)
+    if conference.record_completed_on is not None:
+        raise ValidationError("The record is already finished")
+    audited_update(
+        conference,
+        actor=actor,
+        action="conference_record_complete",
+        values={"record_completed_on": completed_on},
+        child_id=conference.child_id,
+    )
     return conference

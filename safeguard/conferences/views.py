@@ -9,15 +9,15 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.models import User
 from safeguard.accounts.policy import Action
 from safeguard.casework.selectors import section_47_get_for_user
-from safeguard.conferences import forms, services
+from safeguard.conferences import forms, services, voice
 from safeguard.conferences.invitations import invitation_context
-from safeguard.conferences.models import Conference
+from safeguard.conferences.models import Conference, ConferenceKind
 from safeguard.conferences.selectors import (
     ConferenceUse,
     chair_choices,
@@ -27,8 +27,10 @@ from safeguard.conferences.selectors import (
     lead_worker_choices,
     may_record,
     may_schedule,
+    what_comes_next,
 )
-from safeguard.design_system.pages import form_page, posted
+from safeguard.core.entry_checks import EntryTarget
+from safeguard.design_system.pages import form_action, form_page, posted
 
 
 def _detail_url(conference: Conference) -> str:
@@ -58,6 +60,9 @@ def detail(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRespo
             "may_schedule": may_schedule(request.user, conference),
             "may_record": may_record(request.user, conference),
             **invitation_context(request.user, conference),
+            **voice.views_context(request.user, conference),
+            "is_chair": conference.chair_id == request.user.pk,
+            "next": what_comes_next(conference),
         },
     )
 
@@ -137,7 +142,17 @@ def record(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRespo
     )
     workers = list(lead_worker_choices(conference))
     by_key: dict[str, User] = {str(u.pk): u for u in workers}
-    form = forms.RecordForm(posted(request), workers=workers)
+    review = conference.kind == ConferenceKind.REVIEW
+    form = forms.RecordForm(
+        posted(request),
+        workers=workers,
+        review=review,
+        entry=EntryTarget(
+            child_id=conference.child_id,
+            episode_id=conference.episode_id,
+            record_id=conference.plan_id if review else conference.section_47_id,
+        ),
+    )
 
     def save(data: dict[str, Any]) -> Conference:
         return services.conference_record(
@@ -161,4 +176,58 @@ def record(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpRespo
         then=_detail_url,
         success="The conference is recorded.",
         context={"conference": conference, "back_url": _detail_url(conference)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpResponse:
+    conference = conference_get_for_user(
+        user=request.user, conference_id=conference_id, use=ConferenceUse.SCHEDULE, request=request
+    )
+    return form_page(
+        request,
+        forms.CancelForm(posted(request)),
+        template="conferences/cancel.html",
+        save=lambda data: services.conference_cancel(
+            actor=request.user, conference=conference, reason=data["reason"]
+        ),
+        then=_detail_url,
+        success="The conference is cancelled. Everyone invited with an email address is being told.",
+        context={"conference": conference, "back_url": _detail_url(conference)},
+    )
+
+
+def _chair_action(request: AuthenticatedRequest, conference_id: uuid.UUID) -> Conference:
+    return conference_get_for_user(user=request.user, conference_id=conference_id, request=request)
+
+
+@require_POST
+def letter_sent(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpResponse:
+    conference = _chair_action(request, conference_id)
+    back = _detail_url(conference)
+    return form_action(
+        request,
+        None,
+        save=lambda _d: services.conference_letter_sent(
+            actor=request.user, conference=conference, sent_on=timezone.localdate()
+        ),
+        then=back,
+        back=back,
+        success="The outcome letter is recorded as sent today.",
+    )
+
+
+@require_POST
+def record_complete(request: AuthenticatedRequest, conference_id: uuid.UUID) -> HttpResponse:
+    conference = _chair_action(request, conference_id)
+    back = _detail_url(conference)
+    return form_action(
+        request,
+        None,
+        save=lambda _d: services.conference_record_complete(
+            actor=request.user, conference=conference, completed_on=timezone.localdate()
+        ),
+        then=back,
+        back=back,
+        success="The record of the conference is finished.",
     )

@@ -49,9 +49,12 @@ from safeguard.core.calendar import add_calendar_months, working_days_between
 from safeguard.demo import names, shapes
 from safeguard.demo.casework import EpisodeSketch, child_episodes, episode_rows
 from safeguard.demo.casework_extras import add_casework_extras
+from safeguard.demo.conferences import add_conferences
 from safeguard.demo.contacts import ContactContext, episode_contacts, open_contacts
 from safeguard.demo.households import Child, Household, PeopleContext, build_household
+from safeguard.demo.need import add_need_lookups
 from safeguard.demo.organisation import DEMO_LOGINS, Organisation
+from safeguard.demo.workforce import add_workforce
 from safeguard.frontdoor.models import Contact, PartnerAgency, PartnerMembership, Referrer
 from safeguard.people.models import (
     Address,
@@ -373,6 +376,9 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         generator.run()
         # Visits, notes, chronology, settled enquiries and the statutory clocks, from the rows above.
         generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
+        generator.counts.update(add_need_lookups(seed=options.seed))  # wards and populations for need
+        generator.counts.update(add_conferences(seed=options.seed, today=options.today))
+        generator.counts.update(add_workforce(seed=options.seed, today=options.today))
         # Last, after every app's rows: who works with each child, read by the access rule.
         generator.counts["people.Involvement"] = involvements_backfill(on=options.today)
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)

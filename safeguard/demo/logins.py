@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from safeguard.accounts.models import CASE_HOLDING_ROLES, Role, Team, User
+from safeguard.accounts.models import Role, Team, User
 from safeguard.casework.models import (
     Assessment,
     AssessmentStatus,
@@ -22,9 +22,13 @@ from safeguard.casework.models import (
     ClockKind,
     StatutoryClock,
 )
-from safeguard.casework.selectors import cp_plans_with_next_review, headline_figures
+from safeguard.casework.selectors import cp_plans_with_next_review
 from safeguard.frontdoor.models import OPEN_STATUSES, Contact
 from safeguard.people.permissions import children_for
+from safeguard.performance.headlines import headline_figures
+from safeguard.workforce.figures import vacancies_open
+from safeguard.workforce.rules import pounds
+from safeguard.workforce.selectors import payments_due, quarter_of, repayments_outstanding
 
 REVIEWS_AHEAD_DAYS = 28
 
@@ -112,10 +116,15 @@ def _figures(today: dt.date) -> str:
     )
 
 
-def _workforce() -> str:
-    staff = User.objects.filter(role__in=CASE_HOLDING_ROLES, is_active=True)
-    teams = staff.values("team_id").distinct().count()
-    return f"{_plural(staff.count(), 'case holder')} in {_plural(teams, 'team')}"
+def _workforce(today: dt.date) -> str:
+    vacancies = vacancies_open(today).count()
+    due = payments_due(until=quarter_of(today)[1]).count()
+    owed = repayments_outstanding()
+    return (
+        f"{_plural(vacancies, 'open vacancy', 'open vacancies')}; "
+        f"{_plural(due, 'incentive payment')} due this quarter; "
+        f"{pounds(sum(a.repayable_pence or 0 for a in owed))} repayable by {_plural(owed.count(), 'leaver')}"
+    )
 
 
 def _administrator() -> str:
@@ -154,8 +163,8 @@ def waiting_for(user: User, today: dt.date) -> str:
         return _chair(today)
     if role in (Role.PERFORMANCE_ANALYST, Role.DIRECTOR):
         return _figures(today)
-    if role == Role.WORKFORCE_LEAD:
-        return _workforce()
+    if role in (Role.WORKFORCE_LEAD, Role.HR_OFFICER):
+        return _workforce(today)
     if role == Role.SYSTEM_ADMINISTRATOR:
         return _administrator()
     if role == Role.PARTNER_AGENCY:

@@ -23,8 +23,8 @@ from safeguard.casework.models import (
     CINEpisode,
     Section47Enquiry,
 )
-from safeguard.casework.selectors import headline_figures, reporting_year_start
 from safeguard.core.calendar import add_calendar_months, working_days_between
+from safeguard.performance.headlines import headline_figures, reporting_year_start
 
 SOURCE_GROUPS = {
     "police": ("6",),

@@ -670,6 +670,7 @@ DEMO_NAMES: Final[dict[str, tuple[str, str, str]]] = {
     "conference_chair": ("Ruth", "Adeyemi", "Child Protection Conference Chair"),
     "performance_analyst": ("Tom", "Chen", "Performance Analyst"),
     "workforce_lead": ("Nadia", "Hussain", "Workforce Development Lead"),
+    "hr_officer": ("Grace", "Okonjo", "HR Officer"),
     "director": ("Catherine", "Walsh", "Director of Children's Services"),
     "system_administrator": ("Imran", "Patel", "System Administrator"),
     "partner_agency": ("Dev", "Sharma", "Detective Sergeant, Public Protection"),

@@ -522,6 +522,7 @@ class Organisation:
             Role.CONFERENCE_CHAIR: (chairs, Grade.OTHER, True, ""),
             Role.PERFORMANCE_ANALYST: (performance, Grade.OTHER, False, ""),
             Role.WORKFORCE_LEAD: (workforce, Grade.OTHER, False, ""),
+            Role.HR_OFFICER: (workforce, Grade.OTHER, False, ""),
             Role.DIRECTOR: (leadership, Grade.OTHER, True, ""),
             Role.SYSTEM_ADMINISTRATOR: (systems, Grade.OTHER, False, ""),
             Role.PARTNER_AGENCY: (partner[0], Grade.OTHER, False, partner[1]),

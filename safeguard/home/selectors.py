@@ -18,12 +18,12 @@ from safeguard.casework.selectors import (
     assessments_to_authorise,
     cp_plans_with_next_review,
     episodes_open_for_worker,
-    headline_figures,
     referrals_to_allocate,
     running_clocks,
     team_caseloads,
 )
 from safeguard.home.worklist import work_items_for
+from safeguard.performance.headlines import headline_figures
 
 
 @dataclass
@@ -44,6 +44,7 @@ _INTROS = {
     Role.CONFERENCE_CHAIR: "Children on child protection plans and their next reviews.",
     Role.PERFORMANCE_ANALYST: "Headline measures against the England figures.",
     Role.WORKFORCE_LEAD: "Staff in post by team.",
+    Role.HR_OFFICER: "Staff records, pay and incentives.",
     Role.DIRECTOR: "Headline measures and the service at a glance.",
     Role.SYSTEM_ADMINISTRATOR: "Accounts and reference data.",
     Role.PARTNER_AGENCY: "Referrals your agency has made and what happened next.",

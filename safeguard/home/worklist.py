@@ -13,10 +13,15 @@ from safeguard.accounts.models import User
 from safeguard.conferences import worklist as conferences
 from safeguard.core.worklist import WorkItem
 from safeguard.returns import worklist as returns_worklist
+from safeguard.workforce import worklist as workforce_worklist
 
 WorkItemProvider = Callable[..., list[WorkItem]]
 
-PROVIDERS: Sequence[WorkItemProvider] = (conferences.work_items, returns_worklist.work_items)
+PROVIDERS: Sequence[WorkItemProvider] = (
+    conferences.work_items,
+    returns_worklist.work_items,
+    workforce_worklist.work_items,
+)
 
 
 def work_items_for(*, user: User, today: dt.date) -> list[WorkItem]:

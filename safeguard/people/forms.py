@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safeguard.core.codes import Ethnicity, Sex
+from safeguard.core.entry_checks import EntryCheckedForm
 from safeguard.design_system.forms import GovukDateField, GovukForm
 from safeguard.people.models import SealReason
 from safeguard.people.validators import (
@@ -49,7 +50,16 @@ class ChildBornForm(GovukForm):
     )
 
 
-class DateOfBirthForm(GovukForm):
+class _ChildDetail(EntryCheckedForm, GovukForm):
+    """A child's census detail: checked by the census rules as it is entered (ADR 13)."""
+
+    entry_kind = "child_details"
+    entry_without_target = True
+
+
+class DateOfBirthForm(_ChildDetail):
+    entry_fields = {"PersonBirthDate": "date_of_birth"}
+
     date_of_birth = GovukDateField(
         label="What is the child's date of birth?",
         subject="Date of birth",
@@ -67,7 +77,9 @@ class DateOfBirthForm(GovukForm):
         return born
 
 
-class ExpectedDateForm(GovukForm):
+class ExpectedDateForm(_ChildDetail):
+    entry_fields = {"ExpectedPersonBirthDate": "expected_date_of_birth"}
+
     expected_date_of_birth = GovukDateField(
         label="When is the baby due?",
         subject="Expected date of birth",
@@ -76,7 +88,9 @@ class ExpectedDateForm(GovukForm):
     )
 
 
-class SexForm(GovukForm):
+class SexForm(_ChildDetail):
+    entry_fields = {"Sex": "sex"}
+
     sex = forms.ChoiceField(
         label="What is the child's sex?",
         choices=[(Sex.FEMALE, "Female"), (Sex.MALE, "Male"), (Sex.UNKNOWN, "Not known")],
@@ -136,7 +150,9 @@ class AddressForm(GovukForm):
         return value
 
 
-class EthnicityForm(GovukForm):
+class EthnicityForm(_ChildDetail):
+    entry_fields = {"Ethnicity": "ethnicity"}
+
     ethnicity = forms.ChoiceField(
         label="What is the child's ethnicity?",
         choices=Ethnicity.choices,

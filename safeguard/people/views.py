@@ -83,6 +83,7 @@ def child_detail(request: AuthenticatedRequest, child_id: uuid.UUID) -> HttpResp
             "can_seal": can_seal(request.user, child) and not child.is_sealed,
             "can_hold": request.user.role in RECORDS_ROLES,
             "can_merge": can(request.user, Action.MERGE, child),
+            "can_edit_census": can(request.user, Action.EDIT, child),
         },
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safeguard.accounts.models import Role
-from safeguard.accounts.policy import Roles, UrlRule
+from safeguard.accounts.policy import Action, ChildRecord, ObjectPage, Roles, UrlRule
 
 # The analyst builds and checks the returns; the report lists every child with a failure.
 REPORT_ROLES = frozenset({Role.PERFORMANCE_ANALYST})
@@ -14,4 +14,7 @@ URL_POLICY: dict[str, UrlRule] = {
     "returns:cin_census_run": Roles(REPORT_ROLES, allowed_statuses=frozenset({404})),
     "returns:cin_census_download": Roles(REPORT_ROLES, allowed_statuses=frozenset({404})),
     "returns:cin_census_report": Roles(REPORT_ROLES),
+    # The census details the child's workers keep: the child's record (edit) and the episode's.
+    "returns:child_census": ChildRecord(Action.EDIT),
+    "returns:episode_census": ObjectPage(),
 }

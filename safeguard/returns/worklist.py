@@ -18,7 +18,7 @@ from django.urls import reverse
 from safeguard.core.worklist import WorkItem
 from safeguard.people.models import Person
 from safeguard.people.selectors import person_references
-from safeguard.returns.cin_census.failures import Found
+from safeguard.returns.cin_census.failures import Found, fix_url
 from safeguard.returns.models import ReturnKind, ReturnRun, RunStatus
 from safeguard.returns.url_policy import REPORT_ROLES
 
@@ -97,8 +97,8 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
         reference = references.get(child_id)
         if reference is None or reference.restricted:
             continue
-        episode = next((f.episode_id for f in found if f.episode_id), None)
-        href = reverse("casework:episode_detail", args=[episode]) if episode else reference.url or ""
+        # The page to fix the first failure on: the assessment, plan or census details.
+        href = fix_url(found[0])
         errors = sum(1 for f in found if f.severity == "error")
         rules = ", ".join(sorted({f.rule for f in found}))
         items.append(

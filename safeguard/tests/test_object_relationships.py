@@ -36,6 +36,7 @@ from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
 from safeguard.casework.involvements import episode_involvements_sync
 from safeguard.casework.models import (
     Assessment,
+    ChildProtectionPlan,
     CINEpisode,
     Section47Enquiry,
     Section47Outcome,
@@ -45,7 +46,7 @@ from safeguard.casework.models import (
 from safeguard.casework.services.assessments import assessment_start
 from safeguard.casework.services.enquiries import section_47_outcome_record, strategy_discussion_record
 from safeguard.casework.services.plans import cin_plan_start
-from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import conference_propose_initial
 from safeguard.frontdoor.models import AgencyType, Contact, PartnerAgency, ReporterType
@@ -96,6 +97,7 @@ class Records:
     subject_access: SubjectAccessRequest
     contact: Contact
     partner_referral: Contact  # made by the partner's agency
+    plan: ChildProtectionPlan
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,10 @@ def _assessment(r: Records) -> dict[str, object]:
 
 def _conference(r: Records) -> dict[str, object]:
     return {"conference_id": r.conference.pk}
+
+
+def _plan(r: Records) -> dict[str, object]:
+    return {"plan_id": r.plan.pk}
 
 
 def _enquiry(r: Records) -> dict[str, object]:
@@ -175,6 +181,14 @@ OBJECT_PAGES: dict[str, Spec] = {
     "conferences:schedule": Spec(_conference, Action.DECIDE),
     "conferences:record": Spec(_conference, None),
     "conferences:invite": Spec(_conference, Action.EDIT),
+    "conferences:child_views": Spec(_conference, Action.EDIT),
+    "conferences:cancel": Spec(_conference, Action.DECIDE),
+    "conferences:plan": Spec(_plan),
+    "conferences:plan_pdf": Spec(_plan),
+    "conferences:plan_outcome_new": Spec(_plan, Action.EDIT),
+    "conferences:core_group_new": Spec(_plan, Action.EDIT),
+    "conferences:plan_end": Spec(_plan, Action.EDIT),
+    "returns:episode_census": Spec(_episode, Action.EDIT),
     "records:subject_access_detail": Spec(lambda r: {"request_id": r.subject_access.pk}),
     "frontdoor:contact_detail": Spec(_contact),
     "frontdoor:contact_decide": Spec(_contact, roles=FRONT_DOOR_ROLES),
@@ -238,6 +252,10 @@ def _records(child: Person, team: Team, worker: User | None, actor: User, agency
     enquiry = episode.section_47s.get()
     section_47_outcome_record(actor=actor, enquiry=enquiry, outcome=Section47Outcome.ICPC)
     conference = conference_propose_initial(actor=actor, enquiry=enquiry)
+    # An earlier child protection plan, ended before the child in need plan began.
+    plan: ChildProtectionPlan = CPPlanFactory(
+        child=child, episode=episode, start_date=dt.date(2026, 9, 5), end_date=dt.date(2026, 10, 20)
+    )
     cin_plan_start(actor=actor, episode=episode, start_date=dt.date(2026, 11, 1))
     subject_access = subject_access_prepare(
         actor=actor, person=child, requested_by="The child's mother", received_on=dt.date(2026, 11, 3)
@@ -250,7 +268,7 @@ def _records(child: Person, team: Team, worker: User | None, actor: User, agency
     Contact.objects.filter(pk=referral.pk).update(child=child, agency=agency)
     referral.refresh_from_db()
     return Records(
-        child, episode, assessment, discussion, enquiry, conference, subject_access, contact, referral
+        child, episode, assessment, discussion, enquiry, conference, subject_access, contact, referral, plan
     )
 
 

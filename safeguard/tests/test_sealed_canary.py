@@ -48,6 +48,7 @@ from safeguard.casework.services.plans import cin_plan_start
 from safeguard.casework.services.recording import case_note_add, chronology_entry_add, visit_record
 from safeguard.casework.tests.factories import CPPlanFactory
 from safeguard.conferences.models import (
+    ChildViews,
     Conference,
     ConferenceInvitation,
     ConferenceKind,
@@ -191,7 +192,16 @@ def _build() -> Network:
         referred=today - dt.timedelta(days=150),
     )
     # A plan makes the sibling a conference chair's own child.
-    CPPlanFactory(child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100))
+    sibling_plan = CPPlanFactory(
+        child=sibling, episode=sibling_episode, start_date=today - dt.timedelta(days=100)
+    )
+    # The sealed child's earlier plan, ended: its pages and PDF must not name them either.
+    sealed_plan = CPPlanFactory(
+        child=sealed,
+        episode=sealed_episode,
+        start_date=sealed_referred + dt.timedelta(days=2),
+        end_date=sealed_referred + dt.timedelta(days=30),
+    )
     # Each enquiry has its initial conference, in the chair's diary next week.
     conferences = [
         Conference.objects.create(
@@ -215,6 +225,13 @@ def _build() -> Network:
     ]
     questions = [
         FamilyQuestion.objects.create(invitation=i, text="Can I bring my sister?") for i in invitations
+    ]
+    # Each child has said they feel unsafe at home: an alert for their worker and manager.
+    child_views = [
+        ChildViews.objects.create(
+            conference=c, child=c.child, helped_by="worker", safe_at_home=1, submitted_at=timezone.now()
+        )
+        for c in conferences
     ]
 
     sealed_typed = {"given_name": "Zephyrine", "family_name": "Quillfeather", "date_of_birth": SEALED_DOB}
@@ -291,6 +308,8 @@ def _build() -> Network:
             "conference_id": [c.pk for c in conferences],
             "invitation_id": [i.pk for i in invitations],
             "question_id": [q.pk for q in questions],
+            "views_id": [v.pk for v in child_views],
+            "plan_id": [sibling_plan.pk, sealed_plan.pk],
             "run_id": [census_run.pk],
             # The system administrator's pages: the sealed child's worker (whose open work
             # they list), its team and service.

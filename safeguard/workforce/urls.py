@@ -1,5 +1,21 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from safeguard.workforce import views
 
 app_name = "workforce"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.overview, name="overview"),
+    path("census.csv", views.census_download, name="census"),
+    path("cohorts/", views.cohorts, name="cohorts"),
+    path("me/", views.my_record, name="my_record"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<uuid:team_id>/", views.team, name="team"),
+    path("staff/new/", views.staff_new, name="staff_new"),
+    path("staff/<uuid:staff_id>/", views.staff, name="staff"),
+    path("staff/<uuid:staff_id>/leave/", views.staff_leave, name="staff_leave"),
+    path("staff/<uuid:staff_id>/supervision/", views.supervision_new, name="supervision_new"),
+    path("asye-reviews/<uuid:review_id>/", views.asye_review, name="asye_review"),
+    path("payments/<uuid:payment_id>/pay/", views.payment_pay, name="payment_pay"),
+    path("recruitment/<uuid:recruitment_id>/", views.recruitment, name="recruitment"),
+]

@@ -11,12 +11,10 @@ from safeguard.casework.models import Assessment, ChildProtectionReview
 from safeguard.casework.selectors import (
     assessments_to_authorise,
     cp_plans_with_next_review,
-    headline_figures,
     next_review_due,
     postcode_district,
     receiving_team_for,
     referrals_to_allocate,
-    reporting_year_start,
     team_caseloads,
 )
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
@@ -45,37 +43,6 @@ def test_reviews_list_puts_the_most_urgent_first():
     # 1 January 2027, New Year's Day, so the last working day before: Thursday 31 December 2026.
     assert due[0].due == dt.date(2026, 9, 30) and due[1].due == dt.date(2026, 12, 31)
     assert due[0].days_left < 0 < due[1].days_left
-
-
-def test_reporting_year_starts_on_1_april():
-    assert reporting_year_start(dt.date(2026, 11, 29)) == dt.date(2026, 4, 1)
-    assert reporting_year_start(dt.date(2027, 3, 31)) == dt.date(2026, 4, 1)
-
-
-def test_headlines_count_re_referrals_and_assessment_timeliness():
-    child = ChildFactory()
-    EpisodeFactory(
-        child=child,
-        referral_date=dt.date(2026, 2, 1),
-        closure_date=dt.date(2026, 3, 1),
-        reason_for_closure="RC7",
-    )
-    again = EpisodeFactory(child=child, referral_date=dt.date(2026, 9, 1))
-    EpisodeFactory(referral_date=dt.date(2026, 9, 2))
-    # 45 working days exactly (on time) and 46 (late).
-    Assessment.objects.create(
-        episode=again, start_date=dt.date(2026, 9, 1), authorised_date=dt.date(2026, 11, 3)
-    )
-    Assessment.objects.create(
-        episode=again, start_date=dt.date(2026, 9, 1), authorised_date=dt.date(2026, 11, 4)
-    )
-    figures = {
-        h.label: h.value for h in headline_figures(today=dt.date(2026, 11, 29), child_population=10_000)
-    }
-    assert figures["Referrals"] == "2"
-    assert figures["Re-referrals within 12 months"] == "50.0%"
-    assert figures["Assessments within 45 working days"] == "50.0%"
-    assert figures["Children in need per 10,000"] == "2"
 
 
 def test_caseloads_count_open_episodes_per_worker(social_worker):

@@ -212,7 +212,8 @@ def test_assessment_cannot_start_before_the_referral(staff_client, episode):
     html = staff_client.post(
         reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 10, 1))
     ).content.decode()
-    assert "The assessment cannot start before the referral" in html
+    # The census rule says so as the date is entered, before the service's own check.
+    assert "The assessment starts before the referral date (DfE rule 1103)" in html
     assert 'value="2026"' in html
 
 

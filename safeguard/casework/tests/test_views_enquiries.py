@@ -28,6 +28,8 @@ def _date(prefix: str, day: dt.date) -> dict[str, str]:
 
 
 def test_strategy_discussion_page_explains_missing_agencies_and_keeps_answers(staff_client, episode):
+    # With an assessment under way, a section 47 raises no census query (2991Q) first.
+    episode.assessments.create(start_date=episode.referral_date)
     html = staff_client.post(
         reverse("casework:strategy_discussion", args=[episode.pk]),
         {

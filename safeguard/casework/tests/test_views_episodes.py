@@ -58,9 +58,12 @@ def test_manager_allocates_seeing_caseloads(client, manager, social_worker, epis
 
 
 def test_close_explains_the_census_rule(staff_client, episode):
+    answers = {**_date("closure_date", dt.date(2026, 11, 20)), "reason": "RC8"}
+    html = staff_client.post(reverse("casework:close", args=[episode.pk]), answers).content.decode()
+    # The census query as the closure is entered, then the service's own refusal.
+    assert "DfE rule 8825Q" in html
     html = staff_client.post(
-        reverse("casework:close", args=[episode.pk]),
-        {**_date("closure_date", dt.date(2026, 11, 20)), "reason": "RC8"},
+        reverse("casework:close", args=[episode.pk]), {**answers, "census_confirmed": "on"}
     ).content.decode()
     assert "needs an assessment on this episode" in html
     episode.refresh_from_db()

@@ -29,6 +29,7 @@ from safeguard.casework.selectors import (
 from safeguard.casework.services import assessments
 from safeguard.casework.views.common import episode_to_record_on, episode_url
 from safeguard.core.codes import AssessmentFactor
+from safeguard.core.entry_checks import EntryTarget
 from safeguard.design_system.formatting import govuk_date
 from safeguard.design_system.pages import add_service_errors, form_action, form_page, posted
 from safeguard.people.permissions import can
@@ -37,7 +38,9 @@ from safeguard.people.permissions import can
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_to_record_on(request, episode_id, AccessKind.ASSESSMENT)
-    form = forms.AssessmentStartForm(posted(request))
+    form = forms.AssessmentStartForm(
+        posted(request), entry=EntryTarget(child_id=episode.child_id, episode_id=episode.pk)
+    )
     return form_page(
         request,
         form,
@@ -284,7 +287,8 @@ def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) 
         "factors": item.factors,
         "outcome": item.outcome,
     }
-    form = forms.AssessmentDetailsForm(posted(request), initial=initial)
+    target = EntryTarget(child_id=item.episode.child_id, episode_id=item.episode_id, record_id=item.pk)
+    form = forms.AssessmentDetailsForm(posted(request), initial=initial, entry=target)
     return form_page(
         request,
         form,
@@ -332,7 +336,11 @@ def assessment_authorise(request: AuthenticatedRequest, assessment_id: uuid.UUID
     item = assessment_get_for_user(
         user=request.user, assessment_id=assessment_id, action=Action.AUTHORISE, request=request
     )
-    form = forms.AuthoriseForm(posted(request), initial={"authorised_on": timezone.localdate()})
+    form = forms.AuthoriseForm(
+        posted(request),
+        initial={"authorised_on": timezone.localdate()},
+        entry=EntryTarget(child_id=item.episode.child_id, episode_id=item.episode_id, record_id=item.pk),
+    )
     clock = assessment_clock(item)
     if clock is None or clock.due_date >= timezone.localdate():
         # Not late on any date that can be chosen (the date cannot be in the future).

@@ -20,13 +20,16 @@ from safeguard.casework.selectors import (
 )
 from safeguard.casework.services import enquiries
 from safeguard.casework.views.common import episode_to_record_on, episode_url, late_hint
+from safeguard.core.entry_checks import EntryTarget
 from safeguard.design_system.pages import form_page, posted
 
 
 @require_http_methods(["GET", "POST"])
 def strategy_discussion(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = episode_to_record_on(request, episode_id, AccessKind.STRATEGY_DISCUSSION)
-    form = forms.StrategyDiscussionForm(posted(request))
+    form = forms.StrategyDiscussionForm(
+        posted(request), entry=EntryTarget(child_id=episode.child_id, episode_id=episode.pk)
+    )
     late_hint(form, running_clock_due(episode, ClockKind.STRATEGY_DISCUSSION), "the discussion")
     return form_page(
         request,

@@ -30,6 +30,7 @@ from safeguard.casework.selectors import (
 )
 from safeguard.casework.services import episodes
 from safeguard.casework.views.common import episode_url
+from safeguard.core.entry_checks import EntryTarget
 from safeguard.design_system.pages import form_page, posted
 from safeguard.people.permissions import can
 
@@ -198,7 +199,7 @@ def close(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpResponse:
     )
     return form_page(
         request,
-        forms.CloseForm(posted(request)),
+        forms.CloseForm(posted(request), entry=EntryTarget(child_id=episode.child_id, episode_id=episode.pk)),
         template="casework/close.html",
         save=lambda data: episodes.episode_close(
             actor=request.user, episode=episode, closure_date=data["closure_date"], reason=data["reason"]

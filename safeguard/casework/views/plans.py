@@ -15,6 +15,7 @@ from safeguard.casework.clocks import running_clock_due
 from safeguard.casework.models import ClockKind
 from safeguard.casework.services import plans
 from safeguard.casework.views.common import episode_to_record_on, episode_url, late_hint
+from safeguard.core.entry_checks import EntryTarget
 from safeguard.design_system.pages import form_page, posted
 
 
@@ -23,7 +24,14 @@ def cin_plan(request: AuthenticatedRequest, episode_id: uuid.UUID) -> HttpRespon
     """Start the episode's child in need plan, or end the open one."""
     episode = episode_to_record_on(request, episode_id, AccessKind.PLAN)
     current = episode.cin_plans.filter(end_date__isnull=True).first()
-    form = forms.PlanDateForm(posted(request), initial={"on": timezone.localdate()})
+    form = forms.PlanDateForm(
+        posted(request),
+        initial={"on": timezone.localdate()},
+        ending=current is not None,
+        entry=EntryTarget(
+            child_id=episode.child_id, episode_id=episode.pk, record_id=current.pk if current else None
+        ),
+    )
     return form_page(
         request,
         form,

@@ -35,6 +35,8 @@ PUBLIC = {
     "conferences:portal_report",
     "conferences:family",
     "conferences:family_feedback",
+    "conferences:child_views_link",
+    "conferences:family_plan_pdf",
 }
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from safeguard.demo.casework_extras import EXTRA_TABLES
+from safeguard.demo.conferences import CONFERENCE_TABLES
 from safeguard.demo.generator import TABLES
+from safeguard.demo.workforce import TABLES as WORKFORCE_TABLES
+from safeguard.performance.need_models import ChildPopulation, PostcodeWard
+
+# Reference lookups the need analysis loads for the demo council; they name no child.
+LOOKUP_TABLES = (PostcodeWard, ChildPopulation)
 
 
 def wipe_demo_data() -> None:
@@ -12,5 +18,11 @@ def wipe_demo_data() -> None:
     Raw deletes in reverse insertion order: no cascade collection (slow for thousands of
     rows), and no protected foreign key is ever left pointing at a deleted row.
     """
-    for model in (*reversed(EXTRA_TABLES), *reversed(TABLES)):
+    for model in (
+        *LOOKUP_TABLES,
+        *reversed(WORKFORCE_TABLES),
+        *reversed(CONFERENCE_TABLES),
+        *reversed(EXTRA_TABLES),
+        *reversed(TABLES),
+    ):
         model._default_manager.all()._raw_delete(model._default_manager.db)

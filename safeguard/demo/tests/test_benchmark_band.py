@@ -3,7 +3,7 @@
 England's figures are /work/shared/domain/benchmarks.csv (DfE "Children in need" and
 "Children's social work workforce" statistics, 2024-25); kpis.md defines each measure.
 The figures are the product's own: ``england_comparison`` reads the home page's headline
-figures (``casework.selectors.headline_figures``) and counts the rest the same way.
+figures (``performance.headlines.headline_figures``) and counts the rest the same way.
 
 The council is smaller than ``make run``'s (10,000 children known for a population of
 80,000) but proportionally identical: the generator's ratio of population to children

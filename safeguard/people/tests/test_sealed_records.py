@@ -12,10 +12,10 @@ from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.audit.models import AuditEvent
 from safeguard.audit.services import audit_event_record
-from safeguard.casework.selectors import headline_figures
 from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.people.models import SealedRecordAccess
 from safeguard.people.tests.factories import ChildFactory
+from safeguard.performance.headlines import headline_figures
 
 pytestmark = pytest.mark.django_db
 

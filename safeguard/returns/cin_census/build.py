@@ -349,3 +349,15 @@ def census_children(year: CensusYear, *, chunk_size: int = 2000) -> Iterator[Chi
         chunk = _Chunk([p["id"] for p in batch], year)
         for person in batch:
             yield chunk.child(person)
+
+
+def child_record(child_id: uuid.UUID, year: CensusYear) -> ChildRecord | None:
+    """One child's record for the year, as the census would read it (for the checks at entry).
+
+    Unlike the census itself, a child with no LAchildID yet or no episode in the year still has
+    a record, so that what is being entered can be checked against the rest of it.
+    """
+    person = Person.objects.filter(pk=child_id).values(*PERSON_FIELDS).first()
+    if person is None:
+        return None
+    return _Chunk([child_id], year).child(person)

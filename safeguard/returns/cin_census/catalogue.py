@@ -6,7 +6,7 @@ The numbers and messages are the DfE's published "CIN validation rules" for 2025
 the 2022-23 set of 105, plus 1570, 1580, 4180, 8750, 2886Q, 8770Q, 8945Q and 8950Q added for
 2024-25 and kept for 2025-26, with rule 1530 changed for 2023-24). A number ending in "Q" is a
 query (must be explained); the others are errors (block submission). ``rules.py`` implements
-as many of these as the data model allows; ``manage.py cin_rules`` lists which.
+all of them (three only as far as the data model allows: see its docstring); ``manage.py cin_rules`` lists them.
 """
 
 from __future__ import annotations

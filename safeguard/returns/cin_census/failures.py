@@ -11,8 +11,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from safeguard.returns.cin_census.build import ChildRecord
-from safeguard.returns.cin_census.rules import RuleFailure
+from safeguard.returns.cin_census.rules import RULES, RuleFailure
 from safeguard.returns.cin_census.validate import SchemaProblem
 
 
@@ -26,6 +28,9 @@ class Found:
     message: str
     team_id: uuid.UUID | None
     worker_id: uuid.UUID | None
+    # The record inside the episode (an assessment, a plan...) and which kind it is.
+    record_id: uuid.UUID | None = None
+    record_kind: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +42,8 @@ class Found:
             "message": self.message,
             "team_id": str(self.team_id) if self.team_id else None,
             "worker_id": str(self.worker_id) if self.worker_id else None,
+            "record_id": str(self.record_id) if self.record_id else None,
+            "record_kind": self.record_kind,
         }
 
     @classmethod
@@ -55,6 +62,8 @@ class Found:
             message=row["message"],
             team_id=key("team_id"),
             worker_id=key("worker_id"),
+            record_id=key("record_id"),
+            record_kind=row.get("record_kind", ""),
         )
 
 
@@ -69,6 +78,17 @@ def _latest_holder(child: ChildRecord) -> tuple[uuid.UUID | None, uuid.UUID | No
 def located(child: ChildRecord, failures: list[RuleFailure], problems: list[SchemaProblem]) -> list[Found]:
     """The child's rule failures and schema problems, each with who holds the record."""
     holders = {e.id: (e.team_id, e.worker_id) for e in child.episodes}
+    kinds = {
+        item.id: kind
+        for e in child.episodes
+        for kind, items in (
+            ("assessment", e.assessments),
+            ("cin_plan", e.cin_plans),
+            ("section_47", e.section_47s),
+            ("cp_plan", e.cp_plans),
+        )
+        for item in items
+    }
     latest = _latest_holder(child)
     found = []
     for failure in failures:
@@ -83,6 +103,8 @@ def located(child: ChildRecord, failures: list[RuleFailure], problems: list[Sche
                 failure.message,
                 team,
                 worker,
+                record_id=failure.record_id,
+                record_kind=kinds.get(failure.record_id, "") if failure.record_id else "",
             )
         )
     for problem in problems:
@@ -98,3 +120,22 @@ def located(child: ChildRecord, failures: list[RuleFailure], problems: list[Sche
             )
         )
     return found
+
+
+# An episode's own census details, set on its census details page.
+EPISODE_DETAILS = frozenset({"PrimaryNeedCode", "ReferralSource", "ReferralNFA"})
+
+
+def fix_url(found: Found) -> str:
+    """The page to fix the failure on: the assessment or plan itself, the episode's or the
+    child's census details, else the episode."""
+    if found.record_kind == "assessment" and found.record_id:
+        return reverse("casework:assessment", args=[found.record_id])
+    if found.record_kind == "cin_plan" and found.episode_id:
+        return reverse("casework:cin_plan", args=[found.episode_id])
+    rule = RULES.get(found.rule)
+    if found.episode_id and not found.record_id and rule and EPISODE_DETAILS & set(rule.fields):
+        return reverse("returns:episode_census", args=[found.episode_id])
+    if found.episode_id:
+        return reverse("casework:episode_detail", args=[found.episode_id])
+    return reverse("returns:child_census", args=[found.child_id])

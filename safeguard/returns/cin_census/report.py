@@ -14,16 +14,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from safeguard.audit.models import AccessKind
 from safeguard.audit.services import access_log_record_list
 from safeguard.people.models import Person
 from safeguard.people.selectors import person_references
 from safeguard.returns.cin_census.build import census_children
-from safeguard.returns.cin_census.failures import Found, located
+from safeguard.returns.cin_census.failures import Found, fix_url, located
 from safeguard.returns.cin_census.render import child_element
-from safeguard.returns.cin_census.rules import check_child, return_rules
+from safeguard.returns.cin_census.rules import (
+    ReturnFailure,
+    ReturnTotals,
+    authority_failures,
+    check_child,
+    return_rules,
+)
 from safeguard.returns.cin_census.spec import census_year, schema_for
 from safeguard.returns.cin_census.validate import child_schema_problems
 
@@ -47,6 +52,8 @@ class ReportRow:
 class Report:
     year_label: str
     rows: list[ReportRow]
+    # The return as a whole (rules 100, 2883, 2886Q to 2888Q): shown whatever the filters.
+    whole_return: tuple[ReturnFailure, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -73,7 +80,9 @@ def cin_report(
     schema = schema_for(year)
     whole_return = return_rules()
     found: list[Found] = []
+    totals = ReturnTotals(reference_date=census.reference_date)
     for child in census_children(census):
+        totals.add(child, census)
         failures = check_child(child, census)
         for return_rule in whole_return:
             failures.extend(return_rule.observe(child))
@@ -90,7 +99,7 @@ def cin_report(
         reference = references[f.child_id]
         if reference.restricted:
             continue
-        url = reverse("casework:episode_detail", args=[f.episode_id]) if f.episode_id else reference.url
+        url = fix_url(f)
         rows.append(
             ReportRow(
                 child_name=reference.name,
@@ -113,4 +122,4 @@ def cin_report(
         ),
         request=request,
     )
-    return Report(year_label=census.label, rows=rows)
+    return Report(year_label=census.label, rows=rows, whole_return=tuple(authority_failures(totals, census)))

@@ -7,8 +7,15 @@ dates after the reference date already left out) and yields where it fails: the 
 the record inside it, so the pre-submission report can link to the thing to fix. Rules over
 the whole return (a LAchildID or UPN used twice) are ``ReturnRule``s, fed child by child.
 
-``catalogue.DFE_RULES`` lists every rule number in the DfE's set; the ones not here need data
-the model does not hold yet, or are return-level shares (2886Q, 2887Q, 2888Q).
+Rules about the authority's return as a whole (rule 100's reference date, 2883's count of
+plans against conferences, the shares in 2886Q to 2888Q) are ``AuthorityRule``s over
+``ReturnTotals``, gathered child by child; their failures name no child.
+
+``catalogue.DFE_RULES`` lists every rule number in the DfE's set, and every one is here. Three
+check values the model always holds (8568's ReferralNFA, 8730's number of previous plans,
+8842Q's review date are required fields), so they fire only on a record built some other way,
+an import say; 1530 accepts this council's own LA code beside the DfE's list, since the
+fictional council's code (999) is on no list.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
+from safeguard.core.calendar import last_working_day_on_or_before
 from safeguard.core.codes import (
     AssessmentFactor,
     CategoryOfAbuse,
@@ -1242,6 +1252,131 @@ def _4003(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
                     break
 
 
+@rule(
+    "4016",
+    "A child in need plan starts while a child protection plan is open: end one plan when the other starts.",
+    "CINPlanStartDate",
+    "CPPstartDate",
+    "CPPendDate",
+)
+def _4016(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    cp_plans = [p for e in child.episodes for p in e.cp_plans]
+    for episode in child.episodes:
+        for plan in episode.cin_plans:
+            if any(_starts_within(plan.start_date, cp.start_date, cp.end_date, year) for cp in cp_plans):
+                yield _ep(episode, plan.id)
+
+
+@rule(
+    "4017",
+    "A child protection plan starts while a child in need plan is open: end the child in need plan "
+    "on the day the protection plan starts.",
+    "CPPstartDate",
+    "CINPlanStartDate",
+    "CINPlanEndDate",
+)
+def _4017(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    cin_plans = [p for e in child.episodes for p in e.cin_plans]
+    for episode in child.episodes:
+        for plan in episode.cp_plans:
+            if any(_starts_within(plan.start_date, c.start_date, c.end_date, year) for c in cin_plans):
+                yield _ep(episode, plan.id)
+
+
+def _starts_within(day: dt.date, start: dt.date, end: dt.date | None, year: CensusYear) -> bool:
+    """``day`` falls in a plan running from ``start`` (an open plan runs to the reference date).
+
+    A plan may start on the day the other ends (rules 4016 and 4017).
+    """
+    return start <= day and (day < end if end is not None else day <= year.reference_date)
+
+
+@rule(
+    "8842Q",
+    "A child protection review has no date: record the day the review conference was held.",
+    "CPPreviewDate",
+)
+def _8842q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    # The model requires a review's date, so this fires only on a record held elsewhere.
+    for episode in child.episodes:
+        for p in episode.cp_plans:
+            if any(day is None for day in p.review_dates):
+                yield _ep(episode, p.id)
+
+
+@rule(
+    "8730",
+    "The child protection plan does not say how many previous plans the child has had.",
+    "NumberOfPreviousCPP",
+)
+def _8730(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    # The model requires the number (0 when none), so this fires only on a record held elsewhere.
+    for episode in child.episodes:
+        for p in episode.cp_plans:
+            if not isinstance(p.number_of_previous_plans, int) or p.number_of_previous_plans < 0:
+                yield _ep(episode, p.id)
+
+
+# --- Referrals with no further action ----------------------------------------------------------
+
+
+@rule(
+    "8568",
+    "The episode does not say whether the referral had no further action (yes or no).",
+    "ReferralNFA",
+)
+def _8568(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    # The model holds a yes or no for every episode, so this fires only on a record held elsewhere.
+    for episode in child.episodes:
+        if not isinstance(episode.referral_nfa, bool):
+            yield _ep(episode)
+
+
+@rule(
+    "8569Q",
+    "A referral from before the census year is still marked 'no further action': close it, or "
+    "record what followed.",
+    "ReferralNFA",
+    "CINreferralDate",
+)
+def _8569q(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    # "Before the start of the census year minus one working day": the last working day of March.
+    cutoff = last_working_day_on_or_before(year.start - dt.timedelta(days=1))
+    for episode in child.episodes:
+        if episode.referral_nfa is True and episode.referral_date < cutoff:
+            yield _ep(episode)
+
+
+# Characters 2 to 4 of a UPN are the allocating authority's code: the DfE's list for rule 1530
+# (LA codes since April 1998 and the "pseudo LA" codes), as spans of numbers.
+_LA_CODE_SPANS: tuple[tuple[int, int], ...] = (
+    (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373), (380, 384),
+    (390, 394), (420, 420), (660, 681), (701, 708), (800, 803), (805, 808), (810, 813), (815, 816),
+    (820, 823), (825, 826), (830, 831), (835, 841), (845, 846), (850, 852), (855, 857), (860, 861),
+    (865, 896), (908, 909), (916, 916), (919, 919), (921, 921), (925, 926), (928, 929), (931, 931),
+    (933, 933), (935, 938), (940, 941),
+)  # fmt: skip
+RECOGNISED_LA_CODES: frozenset[str] = frozenset(
+    f"{code:03d}" for low, high in _LA_CODE_SPANS for code in range(low, high + 1)
+)
+
+
+def recognised_la_codes() -> frozenset[str]:
+    """The DfE's LA codes and this council's own (a fictional council's code is not on the list)."""
+    return RECOGNISED_LA_CODES | {settings.COUNCIL_LA_CODE}
+
+
+@rule(
+    "1530",
+    "Characters 2 to 4 of the UPN must be a local authority code: check the UPN.",
+    "UPN",
+)
+def _1530(child: ChildRecord, year: CensusYear) -> Iterator[Where]:
+    upn = child.upn
+    if len(upn) == 13 and upn[1:4] not in recognised_la_codes():
+        yield CHILD
+
+
 # --- Rules over the whole return ---------------------------------------------------------------
 
 
@@ -1297,8 +1432,117 @@ def return_rules() -> list[ReturnRule]:
 RETURN_RULE_NUMBERS: tuple[str, ...] = tuple(r.number for r in return_rules())
 
 
+# --- Rules about the authority's return as a whole ------------------------------------------------
+
+
+@dataclass
+class ReturnTotals:
+    """What the authority-level rules count, gathered child by child as the return is read."""
+
+    reference_date: dt.date | None = None
+    children: int = 0
+    born_with_no_sex: int = 0
+    disability_codes: set[str] = field(default_factory=set)
+    most_disabilities: int = 0
+    cp_plans_started: int = 0
+    initial_conferences: int = 0
+
+    def add(self, child: ChildRecord, year: CensusYear) -> None:
+        self.children += 1
+        if child.expected_birth_date is None and child.sex in ("", Sex.UNKNOWN):
+            self.born_with_no_sex += 1
+        disabilities = [code for code in child.disabilities if code and code != Disability.NONE]
+        self.disability_codes.update(disabilities)
+        self.most_disabilities = max(self.most_disabilities, len(disabilities))
+        for episode in child.episodes:
+            self.cp_plans_started += sum(1 for p in episode.cp_plans if year.contains(p.start_date))
+            self.initial_conferences += int(year.contains(episode.initial_cpc_date))
+            self.initial_conferences += sum(1 for s in episode.section_47s if year.contains(s.icpc_date))
+
+
+@dataclass(frozen=True)
+class ReturnFailure:
+    """A failure of the return as a whole: no child to link, the analyst explains or fixes it."""
+
+    rule: str
+    severity: Severity
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "child_id": None,
+            "la_child_id": "",
+            "episode_id": None,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "team_id": None,
+            "worker_id": None,
+        }
+
+
+@dataclass(frozen=True)
+class AuthorityRule:
+    number: str
+    message: str
+    fields: tuple[str, ...]
+    fails: Callable[[ReturnTotals, CensusYear], bool]
+
+    @property
+    def severity(self) -> Severity:
+        return DFE_RULES[self.number][0]
+
+
+AUTHORITY_RULES: dict[str, AuthorityRule] = {
+    r.number: r
+    for r in (
+        AuthorityRule(
+            "100",
+            "The header's reference date is not 31 March of the census year.",
+            ("ReferenceDate",),
+            lambda t, year: t.reference_date != year.reference_date,
+        ),
+        AuthorityRule(
+            "2883",
+            "More child protection plans started in the year than initial conferences were held: "
+            "check each plan's conference date.",
+            ("CPPstartDate", "DateOfInitialCPC"),
+            lambda t, year: t.cp_plans_started > t.initial_conferences,
+        ),
+        AuthorityRule(
+            "2886Q",
+            "More than 2% of the children (not counting unborn children) have no sex recorded.",
+            ("Sex", "ExpectedPersonBirthDate"),
+            lambda t, year: t.children > 0 and t.born_with_no_sex / t.children > 0.02,
+        ),
+        AuthorityRule(
+            "2887Q",
+            "Fewer than 8 different disability codes are used in the return: "
+            "check that disabilities are recorded.",
+            ("Disability",),
+            lambda t, year: len(t.disability_codes) < 8,
+        ),
+        AuthorityRule(
+            "2888Q",
+            "No child has more than one disability recorded: record every disability a child has.",
+            ("Disability",),
+            lambda t, year: t.most_disabilities <= 1,
+        ),
+    )
+}
+
+
+def authority_failures(totals: ReturnTotals, year: CensusYear) -> list[ReturnFailure]:
+    """The authority-level rules that the whole return breaks, in rule-number order."""
+    return [
+        ReturnFailure(rule.number, rule.severity, rule.message)
+        for number, rule in sorted(AUTHORITY_RULES.items(), key=lambda item: int(item[0].rstrip("Q")))
+        if rule.fails(totals, year)
+    ]
+
+
 def implemented_rule_numbers() -> set[str]:
-    return set(RULES) | set(RETURN_RULE_NUMBERS)
+    return set(RULES) | set(RETURN_RULE_NUMBERS) | set(AUTHORITY_RULES)
 
 
 def check_child(child: ChildRecord, year: CensusYear) -> list[RuleFailure]:

@@ -8,6 +8,7 @@ the DfE's rules run on every child and are reported beside it (they do not remov
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
@@ -28,7 +29,14 @@ from safeguard.audit.services import audit_event_record
 from safeguard.returns.cin_census.build import census_children, children_queryset
 from safeguard.returns.cin_census.failures import Found, located
 from safeguard.returns.cin_census.render import child_element, header_element
-from safeguard.returns.cin_census.rules import RuleFailure, check_child, return_rules
+from safeguard.returns.cin_census.rules import (
+    ReturnFailure,
+    ReturnTotals,
+    RuleFailure,
+    authority_failures,
+    check_child,
+    return_rules,
+)
 from safeguard.returns.cin_census.spec import CensusYear, census_year, schema_for
 from safeguard.returns.cin_census.validate import SchemaProblem, child_schema_problems
 from safeguard.returns.models import ReturnKind, ReturnRun, RunStatus
@@ -54,19 +62,24 @@ class CensusBuild:
     schema_problems: list[SchemaProblem] = field(default_factory=list)
     rule_failures: list[RuleFailure] = field(default_factory=list)
     found: list[Found] = field(default_factory=list)
+    # Failures of the return as a whole (rule 100, 2883, 2886Q to 2888Q): no child to link.
+    return_failures: list[ReturnFailure] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def excluded_children(self) -> list[str]:
         return sorted({p.la_child_id for p in self.schema_problems})
 
-    @property
-    def rule_errors(self) -> list[RuleFailure]:
-        return [f for f in self.rule_failures if f.severity == "error"]
+    def _all_failures(self) -> list[RuleFailure | ReturnFailure]:
+        return [*self.return_failures, *self.rule_failures]
 
     @property
-    def rule_queries(self) -> list[RuleFailure]:
-        return [f for f in self.rule_failures if f.severity == "query"]
+    def rule_errors(self) -> list[RuleFailure | ReturnFailure]:
+        return [f for f in self._all_failures() if f.severity == "error"]
+
+    @property
+    def rule_queries(self) -> list[RuleFailure | ReturnFailure]:
+        return [f for f in self._all_failures() if f.severity == "query"]
 
 
 def software_release() -> str:
@@ -200,6 +213,7 @@ def _build(run: ReturnRun, output: Path) -> CensusBuild:
 
 def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: int) -> None:
     whole_return = return_rules()
+    totals = ReturnTotals()
     header = header_element(
         build.year,
         la_code=settings.COUNCIL_LA_CODE,
@@ -207,6 +221,7 @@ def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: i
         serial_no=serial,
         created_at=timezone.localtime(build.run.started_at),
     )
+    totals.reference_date = dt.date.fromisoformat(header.findtext("CollectionDetails/ReferenceDate") or "")
     with etree.xmlfile(str(path), encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element("Message"):
@@ -218,6 +233,7 @@ def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: i
                     element = child_element(child)
                     problems = child_schema_problems(schema, child.la_child_id, element)
                     failures = check_child(child, build.year)
+                    totals.add(child, build.year)
                     for return_rule in whole_return:
                         failures.extend(return_rule.observe(child))
                     build.rule_failures.extend(failures)
@@ -227,6 +243,7 @@ def _write(build: CensusBuild, path: Path, schema: etree.XMLSchema, *, serial: i
                         continue
                     xf.write(element)
                     build.children_written += 1
+    build.return_failures = authority_failures(totals, build.year)
 
 
 def _finish(build: CensusBuild, status: RunStatus, *, message: str = "", sha256: str = "") -> None:
@@ -242,6 +259,6 @@ def _finish(build: CensusBuild, status: RunStatus, *, message: str = "", sha256:
     run.output_sha256 = sha256
     run.progress_done = run.progress_total if status == RunStatus.SUCCEEDED else run.progress_done
     run.content = build.output.read_bytes() if status == RunStatus.SUCCEEDED else b""
-    run.failures = [f.as_json() for f in build.found]
+    run.failures = [f.as_json() for f in build.return_failures] + [f.as_json() for f in build.found]
     run.message = message[:2000]
     run.save()

@@ -234,8 +234,11 @@ def test_the_rules_run_beside_the_schema(tmp_path: Path) -> None:
     )
     build, _ = _build(tmp_path)
     assert [(f.rule, f.la_child_id) for f in build.rule_failures] == [("8825Q", "HM000000040")]
-    assert build.run.rule_query_count == 1
+    # A return of one child with no disability uses too few disability codes (the whole return's).
+    assert [f.rule for f in build.return_failures] == ["2887Q", "2888Q"]
+    assert build.run.rule_query_count == 3
     assert build.run.rule_error_count == 0
+    assert {f["rule"] for f in build.run.failures if f["child_id"] is None} == {"2887Q", "2888Q"}
 
 
 def test_a_run_row_records_the_build(tmp_path: Path) -> None:
@@ -306,7 +309,9 @@ def test_the_command_writes_the_file_and_summarises(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "1 children for 2025-26 (CIN_schema_2026)" in text
     assert "Every child's record passes the schema." in text
-    assert "DfE rules: 0 errors and 0 queries." in text
+    # One child cannot use eight disability codes: the whole return's query 2887Q.
+    assert "DfE rules: 0 errors and 1 queries." in text
+    assert "2887Q (the whole return): Fewer than 8 different disability codes" in text
     assert schema_for(2026).validate(etree.parse(str(tmp_path / "c.xml")))
 
 
@@ -326,7 +331,7 @@ def test_cin_rules_lists_every_rule_and_which_are_implemented() -> None:
     assert lines[-1] == f"{implemented} of 109 rules implemented ({109 - implemented} not yet)."
     assert sum(line.split()[2] == "implemented" for line in lines[:-1]) == implemented
     assert any(line.startswith("1103 ") and "implemented" in line for line in lines)
-    assert any(line.startswith("2887Q") and "not implemented" in line for line in lines)
+    assert any(line.startswith("2887Q") and "Fewer than 8 different disability" in line for line in lines)
 
 
 def test_sealed_children_are_counted_in_the_return(tmp_path: Path) -> None:

@@ -7,9 +7,18 @@ from dataclasses import replace
 
 import pytest
 
+from safeguard.people.validators import upn_check_letter
 from safeguard.returns.cin_census.build import AssessmentRecord, ChildRecord, CINPlanRecord, Section47Record
 from safeguard.returns.cin_census.catalogue import DFE_RULES
-from safeguard.returns.cin_census.rules import RULES, check_child, implemented_rule_numbers, return_rules
+from safeguard.returns.cin_census.rules import (
+    AUTHORITY_RULES,
+    RULES,
+    ReturnTotals,
+    authority_failures,
+    check_child,
+    implemented_rule_numbers,
+    return_rules,
+)
 from safeguard.returns.tests.records import (
     YEAR,
     D,
@@ -104,7 +113,19 @@ def _only_assessment_found_nothing() -> ChildRecord:
     return record
 
 
+def _upn_with_la_code(code: str) -> str:
+    rest = f"{code}220172867"
+    return upn_check_letter(rest) + rest
+
+
 BREAKS: dict[str, Callable[[], ChildRecord]] = {
+    "1530": lambda: child(upn=_upn_with_la_code("100")),
+    "4016": lambda: cin_plan(start_date=D("2025-12-01")),
+    "4017": lambda: cin_plan(start_date=D("2025-06-01"), end_date=D("2025-07-01")),
+    "8842Q": lambda: cp_plan(review_dates=(D("2025-09-12"), None)),
+    "8730": lambda: cp_plan(number_of_previous_plans=None),
+    "8568": lambda: episode(referral_nfa=None),
+    "8569Q": lambda: _nfa_with(referral_date=D("2025-03-20"), closure_date=None, reason_for_closure=""),
     "4009Q": lambda: child(death_date=D("2026-02-01")),
     "8770Q": lambda: child(upn="", upn_unknown="UN1"),
     "4010": lambda: cin_plan(start_date=D("2026-04-02"), end_date=None),
@@ -311,6 +332,13 @@ def test_rule_fires_on_a_record_that_breaks_it(number: str) -> None:
         ("8770Q", lambda: child(upn="", upn_unknown="", birth_date=D("2020-09-01"))),
         ("8869", lambda: assessment(factors=("21",))),
         ("8606", lambda: episode(referral_date=D("2014-09-01"))),
+        ("1530", lambda: child(upn=_upn_with_la_code("938"))),  # West Sussex
+        ("1530", lambda: child(upn="J99922017286")),  # too short: rule 1550's
+        ("4016", lambda: cin_plan(start_date=D("2025-06-10"), end_date=D("2025-06-20"))),  # ends as CP starts
+        ("4017", lambda: cin_plan(start_date=D("2025-06-01"), end_date=D("2025-06-20"))),
+        # 31 March 2025 is the last working day before the year: a referral then may be NFA.
+        ("8569Q", lambda: _nfa_with(referral_date=D("2025-03-31"), closure_date=None, reason_for_closure="")),
+        ("8569Q", lambda: episode(referral_date=D("2025-03-20"))),  # before the year, not NFA
     ],
 )
 def test_rule_does_not_fire_on_edge_cases_that_satisfy_it(
@@ -343,3 +371,53 @@ def test_an_unauthorised_assessment_reports_no_factors_not_an_error() -> None:
     record = assessment(authorisation_date=None, factors=())
     assert "8614" not in {f.rule for f in check_child(record, YEAR)}
     assert isinstance(record.episodes[0].assessments[0], AssessmentRecord)
+
+
+def _totals(*children: ChildRecord, reference_date: object = YEAR.reference_date) -> ReturnTotals:
+    totals = ReturnTotals(reference_date=reference_date)
+    for record in children:
+        totals.add(record, YEAR)
+    return totals
+
+
+def _varied_disabilities() -> list[ChildRecord]:
+    """Eight children, with eight disability codes between them, one with two."""
+    codes = ["MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS"]
+    return [child(disabilities=(code, "BEH") if i == 0 else (code,)) for i, code in enumerate(codes)]
+
+
+def test_every_rule_is_implemented() -> None:
+    assert implemented_rule_numbers() == set(DFE_RULES)
+
+
+def test_a_varied_return_breaks_no_authority_rule() -> None:
+    assert authority_failures(_totals(*_varied_disabilities()), YEAR) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "totals"),
+    [
+        ("100", lambda: _totals(*_varied_disabilities(), reference_date=D("2026-03-30"))),
+        # The valid child's CP plan started at its section 47's conference; a second plan did not.
+        ("2883", lambda: _totals(*_varied_disabilities(), _second_cp_plan("2026-01-20", None))),
+        ("2886Q", lambda: _totals(*_varied_disabilities(), child(sex="U"))),
+        ("2887Q", lambda: _totals(*_varied_disabilities()[:-2])),  # 7 codes
+        ("2888Q", lambda: _totals(*_varied_disabilities()[1:], child(disabilities=("BEH",)))),
+    ],
+)
+def test_authority_rule_fires_on_a_return_that_breaks_it(
+    number: str, totals: Callable[[], ReturnTotals]
+) -> None:
+    failures = authority_failures(totals(), YEAR)
+    assert [f.rule for f in failures] == [number]
+    assert failures[0].severity == AUTHORITY_RULES[number].severity
+    assert failures[0].as_json()["child_id"] is None
+
+
+def test_unborn_children_do_not_count_as_having_no_sex() -> None:
+    unborn = child(birth_date=None, expected_birth_date=D("2026-05-01"), sex="U")
+    assert "2886Q" not in {f.rule for f in authority_failures(_totals(*_varied_disabilities(), unborn), YEAR)}
+    # One child in 51 with no sex is under 2%.
+    many = [*_varied_disabilities()] * 6 + [child(disabilities=("MOB",))] * 2
+    assert len(many) == 50
+    assert "2886Q" not in {f.rule for f in authority_failures(_totals(*many, child(sex="U")), YEAR)}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import TeamFactory, UserFactory
 from safeguard.audit.models import AccessLogEntry
+from safeguard.casework.models import Assessment
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.people.models import SealedRecordAccess
 from safeguard.people.tests.factories import ChildFactory
@@ -96,3 +97,46 @@ def test_the_analyst_finds_the_report_in_the_header(client, analyst, social_work
     assert URL in client.get(reverse("home:home")).content.decode()
     client.force_login(social_worker)
     assert URL not in client.get(reverse("home:home")).content.decode()
+
+
+def test_the_report_filters_by_worker(client, analyst):
+    mine, theirs = UserFactory(role=Role.SOCIAL_WORKER), UserFactory(role=Role.SOCIAL_WORKER)
+    _closed_without_assessment("HM000000104", worker=mine)
+    _closed_without_assessment("HM000000105", worker=theirs)
+    client.force_login(analyst)
+    text = client.get(URL, {"year": "2026", "worker": str(mine.pk)}).content.decode()
+    assert "HM000000104" in text
+    assert "HM000000105" not in text
+
+
+def test_a_bad_filter_is_refused_with_a_message_and_no_report(client, analyst):
+    _closed_without_assessment("HM000000106")
+    client.force_login(analyst)
+    response = client.get(URL, {"year": "2026", "team": "not-a-team"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "govuk-error-summary" in text
+    assert "HM000000106" not in text
+    text = client.get(URL, {"year": "2019"}).content.decode()
+    assert "Select a census year from the list" in text
+
+
+def test_a_failure_on_an_assessment_links_to_the_assessment(client, analyst):
+    child = ChildFactory(la_child_id="HM000000107", date_of_birth=D("2022-03-01"))
+    episode = EpisodeFactory(child=child, referral_date=D("2025-08-01"))
+    # Authorised with no factors: query 8897Q, fixed on the assessment itself.
+    assessment = Assessment.objects.create(
+        episode=episode, start_date=D("2025-08-10"), authorised_date=D("2025-09-05"), factors=[]
+    )
+    client.force_login(analyst)
+    text = client.get(URL, {"year": "2026"}).content.decode()
+    assert "8897Q" in text
+    assert reverse("casework:assessment", args=[assessment.pk]) in text
+
+
+def test_the_return_as_a_whole_is_listed_apart(client, analyst):
+    _closed_without_assessment("HM000000108")
+    client.force_login(analyst)
+    text = client.get(URL, {"year": "2026"}).content.decode()
+    assert "The return as a whole" in text
+    assert "2887Q" in text and "Fewer than 8 different disability codes" in text

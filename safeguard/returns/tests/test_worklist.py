@@ -77,6 +77,7 @@ def test_the_analyst_sees_the_latest_build_to_clear():
     run = _built()
     assert run.status == RunStatus.SUCCEEDED
     [item] = work_items(user=analyst, today=TODAY)
-    assert item.title == "Census 2025 to 2026: 0 errors and 1 query"
+    # The child's 8825Q, and the whole return's 2887Q and 2888Q (one child, no disability).
+    assert item.title == "Census 2025 to 2026: 0 errors and 3 queries"
     assert item.href == reverse("returns:cin_census_run", args=[run.pk])
     assert not item.names_child

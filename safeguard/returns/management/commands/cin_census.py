@@ -49,3 +49,5 @@ class Command(BaseCommand):
         )
         for (severity, number), count in sorted(counts.items()):
             self.stdout.write(f"  {number} ({severity}): {count:,}")
+        for failure in build.return_failures:
+            self.stdout.write(f"  {failure.rule} (the whole return): {failure.message}")

@@ -7,7 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from safeguard.returns.cin_census.catalogue import DFE_RULES
-from safeguard.returns.cin_census.rules import RULES, implemented_rule_numbers, return_rules
+from safeguard.returns.cin_census.rules import (
+    AUTHORITY_RULES,
+    RULES,
+    implemented_rule_numbers,
+    return_rules,
+)
 
 
 def _sort_key(number: str) -> tuple[int, str]:
@@ -21,6 +26,7 @@ class Command(BaseCommand):
         implemented = implemented_rule_numbers()
         messages = {number: rule.message for number, rule in RULES.items()}
         messages |= {rule.number: rule.message for rule in return_rules()}
+        messages |= {number: rule.message for number, rule in AUTHORITY_RULES.items()}
         for number in sorted(DFE_RULES, key=_sort_key):
             severity, dfe_message = DFE_RULES[number]
             state = "implemented" if number in implemented else "not implemented"

@@ -1,0 +1,121 @@
+"""In Chromium: the workforce lead sees every team's vacancies, agency cover, the pipeline
+and incentives, opens a leaver's record to see what they repay, pays a golden hello and
+records the new starter leaving, and sees the amount the scheme's rule makes repayable;
+a team manager sees their team's caseloads, supervision and ASYE progress (no pay) and
+records a supervision; a worker opens their own record. Every page passes axe and can be
+used with the keyboard."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from e2e.conftest import axe_violations, describe, keyboard_problems
+from safeguard.accounts.models import User
+from safeguard.workforce.rules import pounds
+from safeguard.workforce.tests.scenario import PASSWORD, build_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _sign_in(browser: Browser, base: str, user: User) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Email address").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def _checked(page: Page) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}\n{describe(violations)}"
+    problems = keyboard_problems(page)
+    assert not problems, f"{page.url}\n" + "\n".join(problems)
+
+
+def _go(page: Page, role: str, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role(role, name=name).first.click()
+
+
+def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
+    base = live_server.url
+    world = build_world()
+    repayable = world.leaver.awards.get().repayable_pence or 0
+
+    page = _sign_in(browser, base, world.lead)
+    _checked(page)  # the home page, with payments due and repayments to recover
+    expect(page.locator("main")).to_contain_text("Repayments to recover")
+    _go(page, "link", "Workforce")
+    main = page.locator("main")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workforce")
+    expect(main).to_contain_text("Hillside Assessment")
+    expect(main).to_contain_text("Agency worker: Dev Agencyworker (£1,725.00 a week)")
+    expect(main).to_contain_text("Advertised for 50 days")
+    expect(main).to_contain_text("Senior practitioner golden hello, instalment 1")
+    expect(main).to_contain_text(pounds(repayable))
+    _checked(page)
+
+    _go(page, "link", "Sam Leaver")
+    expect(page.locator("main")).to_contain_text(f"Repayable on leaving: {pounds(repayable)}")
+    _checked(page)
+
+    # Pay the new senior practitioner's golden hello, then record them leaving today: a
+    # full-repayment scheme inside its 12 months, so all £5,000 comes back.
+    page.goto(f"{base}/workforce/")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"Mark paid\s*: instalment 1 to Ola Newcomer")).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is marked paid")
+    _go(page, "link", "Hillside Assessment")
+    _checked(page)
+    _go(page, "link", "Ola Newcomer")
+    _go(page, "button", "Record leaving")
+    _checked(page)
+    today = timezone.localdate()
+    page.locator("#id_last_day-day").fill(str(today.day))
+    page.locator("#id_last_day-month").fill(str(today.month))
+    page.locator("#id_last_day-year").fill(str(today.year))
+    page.get_by_label("Resigned: to another local authority").check()
+    _go(page, "button", "Record leaving")
+    expect(page.locator("main")).to_contain_text("Repayable on leaving: £5,000.00")
+    _checked(page)
+
+    page.goto(f"{base}/workforce/cohorts/")
+    expect(page.locator("main")).to_contain_text("Priya Nolan")
+    _checked(page)
+    page.context.close()
+
+    page = _sign_in(browser, base, world.manager)
+    expect(page.locator("main")).to_contain_text("Supervision overdue")
+    _go(page, "link", "Workforce")
+    _go(page, "link", "Hillside Assessment")
+    main = page.locator("main")
+    expect(main).to_contain_text("Priya Nolan")
+    expect(main).to_contain_text("Protected caseload now")
+    expect(main).not_to_contain_text("£")
+    _checked(page)
+    _go(page, "link", "Priya Nolan")
+    _go(page, "button", "Record a supervision")
+    _checked(page)
+    _go(page, "button", "Record the supervision")  # nothing filled in: errors, nothing lost
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the supervision")
+    _checked(page)
+    page.locator("#id_held_on-day").fill(str(today.day))
+    page.locator("#id_held_on-month").fill(str(today.month))
+    page.locator("#id_held_on-year").fill(str(today.year))
+    page.get_by_label("ASYE supervision").check()
+    page.get_by_label("Yes").check()
+    _go(page, "button", "Record the supervision")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The supervision is recorded")
+    page.context.close()
+
+    page = _sign_in(browser, base, world.worker)
+    _go(page, "link", "Your record")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priya Nolan")
+    _checked(page)
+    page.context.close()

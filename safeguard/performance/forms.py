@@ -1,0 +1,61 @@
+"""The measures page's choices (scope, period, snapshot) and the benchmark upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from safeguard.design_system.forms import GovukDateField, GovukForm
+from safeguard.performance import measures
+
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+class MeasuresForm(GovukForm):
+    scope = forms.ChoiceField(
+        label="Whose figures",
+        required=False,
+        error_messages={"invalid_choice": "Choose a scope from the list"},
+    )
+    period_start = GovukDateField(label="Period from", subject="Start of the period", required=False)
+    period_end = GovukDateField(label="Period to", subject="End of the period", required=False)
+    snapshot = GovukDateField(
+        label="Snapshot date (optional)",
+        subject="Snapshot date",
+        required=False,
+        help_text="For the figures at a date (children on plans, in need). Blank: the end of the period.",
+    )
+
+    def __init__(self, *args: Any, scopes: list[measures.Scope], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scope"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s.key, s.label) for s in scopes]
+        # Any key is accepted here: a scope the viewer may not see gets its own message.
+        field.valid_value = lambda value: True  # type: ignore[method-assign]
+
+
+class BenchmarkUploadForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a CSV file of benchmarks",
+        help_text="Headings: measure, area, period, value, unit, source. One figure a line.",
+        error_messages={"required": "Choose a CSV file to upload"},
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 1 MB")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV file")
+        try:
+            return str(upload.read().decode("utf-8"))
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file must be saved as UTF-8 text (CSV UTF-8 in Excel)") from None
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """This month so far."""
+    return today.replace(day=1), today

@@ -1,0 +1,201 @@
+"""Workforce pages' forms. Every required field says what to enter."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from safeguard.accounts.models import Grade, Team, User
+from safeguard.design_system.forms import GovukDateField, GovukForm
+from safeguard.workforce.models import (
+    AsyeCohort,
+    AsyeOutcome,
+    AsyeReview,
+    AsyeReviewKind,
+    CensusRole,
+    EmploymentKind,
+    EntryRoute,
+    LeavingReason,
+    Origin,
+    Post,
+    RecruitmentStage,
+    SupervisionKind,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class _Named(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name if isinstance(obj, User) else obj)
+
+
+class StaffForm(GovukForm):
+    first_name = forms.CharField(
+        label="First name", max_length=80, error_messages={"required": "Enter the first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=80, error_messages={"required": "Enter the last name"}
+    )
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.all(), error_messages={"required": "Select the team"}
+    )
+    post = forms.ModelChoiceField(
+        label="Post (optional)", queryset=Post.objects.select_related("team"), required=False
+    )
+    kind = forms.ChoiceField(
+        label="Employment",
+        choices=EmploymentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they are employed"},
+    )
+    agency_name = forms.CharField(label="Agency (if agency)", max_length=120, required=False)
+    fte = forms.DecimalField(
+        label="FTE",
+        help_text="Full time is 1, for example 0.6 for three days a week",
+        max_digits=3,
+        decimal_places=2,
+        error_messages={"required": "Enter the FTE", "invalid": "Enter the FTE as a number, like 0.6"},
+    )
+    grade = forms.ChoiceField(
+        label="Grade", choices=Grade.choices, error_messages={"required": "Select the grade"}
+    )
+    census_role = forms.ChoiceField(
+        label="Role in the workforce census",
+        choices=CensusRole.choices,
+        error_messages={"required": "Select the role in the workforce census"},
+    )
+    social_work_england_number = forms.CharField(
+        label="Social Work England registration number (optional)",
+        help_text="SW and then up to 7 digits, like SW123456",
+        max_length=20,
+        required=False,
+    )
+    start_date = GovukDateField(label="Start date", subject="Start date", help_text="For example, 1 4 2025")
+    end_date = GovukDateField(label="End date (optional)", subject="End date", required=False)
+    origin = forms.ChoiceField(
+        label="Where they came from",
+        choices=Origin.choices,
+        error_messages={"required": "Select where they came from"},
+    )
+    entry_route = forms.ChoiceField(
+        label="Route into social work",
+        choices=EntryRoute.choices,
+        error_messages={"required": "Select the route into social work"},
+    )
+    asye_cohort = forms.ModelChoiceField(
+        label="ASYE cohort (optional)", queryset=AsyeCohort.objects.all(), required=False
+    )
+    over_establishment_reason = forms.CharField(
+        label="If this takes the post over its funded FTE, why? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    agency_weekly_cost = forms.DecimalField(
+        label="Agency cost per week in pounds (optional)",
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        error_messages={"invalid": "Enter the agency cost in pounds, like 1650.00"},
+    )
+
+    def staff_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        cost = data.pop("agency_weekly_cost")
+        data["agency_weekly_cost_pence"] = int(cost * 100) if cost is not None else None
+        data["is_social_worker"] = data["grade"] not in (Grade.BUSINESS_SUPPORT, Grade.OTHER)
+        data["case_holding"] = data["census_role"] in (CensusRole.CASE_HOLDER, CensusRole.SENIOR_PRACTITIONER)
+        return data
+
+
+class LeaveForm(GovukForm):
+    last_day = GovukDateField(label="Last day of employment", subject="Last day of employment")
+    reason = forms.ChoiceField(
+        label="Why did they leave?",
+        choices=LeavingReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why they left"},
+    )
+    destination = forms.CharField(label="Where did they go? (optional)", max_length=120, required=False)
+
+
+class SupervisionForm(GovukForm):
+    held_on = GovukDateField(
+        label="Date of the supervision", subject="Date of the supervision", must_be="past_or_today"
+    )
+    kind = forms.ChoiceField(
+        label="Kind of supervision",
+        choices=SupervisionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of supervision"},
+    )
+    case_decisions_recorded = forms.ChoiceField(
+        label="Have the case decisions been recorded on each child's file?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the case decisions are recorded on each child's file"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
+    )
+
+
+class AsyeReviewForm(GovukForm):
+    held_on = GovukDateField(
+        label="Date of the review", subject="Date of the review", must_be="past_or_today"
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
+    )
+
+    def __init__(self, *args: Any, review: AsyeReview, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        final = review.kind == AsyeReviewKind.FINAL
+        wanted = (
+            (AsyeOutcome.PASSED, AsyeOutcome.FAILED)
+            if final
+            else (AsyeOutcome.ON_TRACK, AsyeOutcome.CONCERNS)
+        )
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.value, o.label) for o in wanted]
+
+
+class RecruitmentForm(GovukForm):
+    stage = forms.ChoiceField(
+        label="Move to",
+        widget=forms.RadioSelect,
+        choices=[(s.value, s.label) for s in RecruitmentStage if s != RecruitmentStage.ADVERTISED],
+        error_messages={"required": "Select the stage it has reached"},
+    )
+    on = GovukDateField(
+        label="Date it reached this stage", subject="Date it reached this stage", must_be="past_or_today"
+    )
+    applications = forms.IntegerField(
+        label="Applications received (optional)",
+        min_value=0,
+        required=False,
+        error_messages={"invalid": "Enter the number of applications as a whole number"},
+    )
+    candidate = forms.CharField(label="Candidate offered (optional)", max_length=120, required=False)
+    dbs_checked_on = GovukDateField(
+        label="DBS check cleared (optional)", subject="DBS check date", required=False
+    )
+    registration_checked_on = GovukDateField(
+        label="Registration checked (optional)", subject="Registration check date", required=False
+    )
+    references_received_on = GovukDateField(
+        label="References received (optional)", subject="References date", required=False
+    )
+    right_to_work_checked_on = GovukDateField(
+        label="Right to work checked (optional)", subject="Right to work check date", required=False
+    )

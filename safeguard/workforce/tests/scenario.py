@@ -1,0 +1,117 @@
+"""A small council for the workforce page tests and the browser journey: two teams, a lead
+and an HR officer, a newly qualified worker with reviews due, an agency worker covering a
+vacancy that is being recruited to, and golden hellos (one due today, one repayable by a
+leaver). Dates are relative to today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from safeguard.accounts.models import Grade, Role, User
+from safeguard.accounts.tests.factories import TeamFactory, UserFactory
+from safeguard.workforce import services
+from safeguard.workforce.models import (
+    CoverKind,
+    EmploymentKind,
+    IncentivePayment,
+    RepaymentRule,
+    StaffRecord,
+)
+from safeguard.workforce.tests.factories import AsyeCohortFactory, PostFactory, StaffRecordFactory
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class World:
+    lead: User
+    hr: User
+    manager: User
+    worker: User
+    other_manager: User
+    worker_record: StaffRecord
+    leaver: StaffRecord
+    agency: StaffRecord
+    payment: IncentivePayment
+
+
+def build_world() -> World:
+    today = timezone.localdate()
+    team, other = TeamFactory(name="Hillside Assessment"), TeamFactory(name="Riverside Child Protection")
+    lead = UserFactory(role=Role.WORKFORCE_LEAD, team=TeamFactory(name="Workforce"))
+    hr = UserFactory(role=Role.HR_OFFICER, team=lead.team)
+    manager = UserFactory(role=Role.TEAM_MANAGER, team=team)
+    worker = UserFactory(role=Role.SOCIAL_WORKER, team=team, first_name="Priya", last_name="Nolan")
+    other_manager = UserFactory(role=Role.TEAM_MANAGER, team=other)
+    post = PostFactory(team=team, title="Social worker", funded_fte=Decimal("3"))
+    cohort = AsyeCohortFactory(name="September cohort", starts_on=today - dt.timedelta(days=100))
+    worker_record = services.staff_create(
+        actor=lead,
+        user=worker,
+        first_name="Priya",
+        last_name="Nolan",
+        team=team,
+        post=post,
+        grade=Grade.ASYE,
+        start_date=today - dt.timedelta(days=100),
+        social_work_england_number="SW400001",
+        asye_cohort=cohort,
+    )
+    agency = StaffRecordFactory(
+        team=team,
+        first_name="Dev",
+        last_name="Agencyworker",
+        kind=EmploymentKind.AGENCY,
+        agency_weekly_cost_pence=172_500,
+    )
+    vacancy = services.vacancy_open(
+        actor=lead, post=post, fte=Decimal("1"), opened_on=today - dt.timedelta(days=60)
+    )
+    services.vacancy_cover(actor=lead, vacancy=vacancy, cover=CoverKind.AGENCY, covered_by=agency)
+    services.recruitment_start(actor=lead, vacancy=vacancy, advertised_on=today - dt.timedelta(days=50))
+    scheme = services.incentive_scheme_create(
+        actor=lead,
+        name="Team manager golden hello",
+        kind="golden_hello",
+        grade=Grade.TEAM_MANAGER,
+        amount_pence=500_000,
+        clawback_months=24,
+        repayment_rule=RepaymentRule.PRO_RATA,
+        instalments=[(250_000, 0), (250_000, 6)],
+    )
+    leaver = StaffRecordFactory(
+        team=other,
+        first_name="Sam",
+        last_name="Leaver",
+        start_date=today - dt.timedelta(days=400),
+        grade=Grade.TEAM_MANAGER,
+    )
+    award = services.incentive_award(actor=lead, staff=leaver, scheme=scheme, starts_on=leaver.start_date)
+    for p in award.payments.all():
+        services.incentive_payment_pay(actor=lead, payment=p, paid_on=p.due_on)
+    services.staff_leave(
+        actor=lead, staff=leaver, last_day=today - dt.timedelta(days=10), reason="resigned_agency"
+    )
+    newcomer = StaffRecordFactory(
+        team=team, first_name="Ola", last_name="Newcomer", grade=Grade.SENIOR, start_date=today
+    )
+    payment = services.incentive_award(
+        actor=lead,
+        staff=newcomer,
+        scheme=services.incentive_scheme_create(
+            actor=lead,
+            name="Senior practitioner golden hello",
+            kind="golden_hello",
+            grade=Grade.SENIOR,
+            amount_pence=500_000,
+            clawback_months=12,
+            repayment_rule=RepaymentRule.FULL,
+            instalments=[(500_000, 0)],
+        ),
+        starts_on=today,
+    ).payments.get()
+    return World(lead, hr, manager, worker, other_manager, worker_record, leaver, agency, payment)

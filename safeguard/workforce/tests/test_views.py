@@ -1,0 +1,156 @@
+"""The workforce pages as each role: who sees what, and the forms' errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguard.accounts.tests.factories import UserFactory
+from safeguard.home.worklist import work_items_for
+from safeguard.workforce.models import (
+    StaffRecord,
+    Supervision,
+)
+from safeguard.workforce.tests.scenario import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def test_the_lead_sees_vacancies_cover_pipeline_incentives_and_repayable(client, world):
+    client.force_login(world.lead)
+    html = client.get(reverse("workforce:overview")).content.decode()
+    assert "Hillside Assessment" in html
+    assert "Agency worker: Dev Agencyworker (£1,725.00 a week)" in html
+    assert "Advertised for 50 days" in html and "Stalling" in html
+    assert "Senior practitioner golden hello, instalment 1" in html
+    # Pro rata: £5,000 paid, 400 - 10 days served is 12 whole months of 24: half repayable.
+    repayable = world.leaver.awards.get().repayable_pence
+    assert repayable is not None and 0 < repayable < 500_000
+    assert "Sam Leaver" in html and f"£{repayable // 100:,}.{repayable % 100:02d}" in html
+
+
+@pytest.mark.parametrize("role", ["team_manager", "social_worker", "director"])
+def test_only_pay_roles_reach_the_overview(client, world, role):
+    user = {"team_manager": world.manager, "social_worker": world.worker}.get(role) or UserFactory(role=role)
+    client.force_login(user)
+    assert client.get(reverse("workforce:overview")).status_code == 403
+    assert client.get(reverse("workforce:census")).status_code == 403
+
+
+def test_a_team_manager_sees_their_team_but_no_pay_and_not_other_teams(client, world):
+    client.force_login(world.manager)
+    page = client.get(reverse("workforce:team", args=[world.worker_record.team_id]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Priya Nolan" in html and "September cohort" in html and "Protected caseload now" in html
+    assert "£" not in html
+    assert client.get(reverse("workforce:team", args=[world.leaver.team_id])).status_code == 404
+    agency_page = client.get(reverse("workforce:staff", args=[world.agency.pk])).content.decode()
+    assert "Dev Agencyworker" in agency_page and "Agency cost" not in agency_page and "£" not in agency_page
+    assert client.get(reverse("workforce:staff", args=[world.leaver.pk])).status_code == 404
+
+
+def test_hr_and_the_lead_see_pay_on_a_record(client, world):
+    for user in (world.hr, world.lead):
+        client.force_login(user)
+        html = client.get(reverse("workforce:staff", args=[world.leaver.pk])).content.decode()
+        assert "Repayable on leaving" in html and "Resigned: to agency work" in html
+
+
+def test_a_worker_sees_their_own_record_and_nobody_elses(client, world):
+    client.force_login(world.worker)
+    html = client.get(reverse("workforce:my_record")).content.decode()
+    assert "Priya Nolan" in html and "3-month review" in html
+    assert client.get(reverse("workforce:staff", args=[world.worker_record.pk])).status_code == 200
+    assert client.get(reverse("workforce:staff", args=[world.agency.pk])).status_code == 404
+    assert client.get(reverse("workforce:team", args=[world.worker_record.team_id])).status_code == 403
+    assert client.get(reverse("workforce:supervision_new", args=[world.worker_record.pk])).status_code == 403
+
+
+def test_supervision_overdue_and_reviews_due_are_on_the_managers_work_list(client, world):
+    today = timezone.localdate()
+    items = work_items_for(user=world.manager, today=today)
+    groups = {(i.group, i.title) for i in items}
+    assert ("Supervision overdue", "Supervision for Priya Nolan") in groups
+    assert any(g == "ASYE reviews due" and "Priya Nolan" in t for g, t in groups)
+    assert not work_items_for(user=world.other_manager, today=today)
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("workforce:supervision_new", args=[world.worker_record.pk]),
+        {
+            "held_on-day": today.day,
+            "held_on-month": today.month,
+            "held_on-year": today.year,
+            "kind": "asye",
+            "case_decisions_recorded": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert Supervision.objects.get().supervisor == world.manager
+    assert ("Supervision overdue", "Supervision for Priya Nolan") not in {
+        (i.group, i.title) for i in work_items_for(user=world.manager, today=today)
+    }
+
+
+def test_the_leads_work_list_has_payments_due_and_repayments(world):
+    groups = {i.group for i in work_items_for(user=world.lead, today=timezone.localdate())}
+    assert {"Incentive payments due this quarter", "Repayments to recover"} <= groups
+
+
+def test_marking_an_instalment_paid(client, world):
+    client.force_login(world.lead)
+    response = client.post(reverse("workforce:payment_pay", args=[world.payment.pk]))
+    assert response.status_code == 302
+    world.payment.refresh_from_db()
+    assert world.payment.paid_on == timezone.localdate()
+    client.force_login(world.manager)
+    assert client.post(reverse("workforce:payment_pay", args=[world.payment.pk])).status_code == 404
+
+
+def test_a_wrong_registration_number_is_shown_on_its_field_with_everything_typed_kept(client, world):
+    client.force_login(world.hr)
+    response = client.post(
+        reverse("workforce:staff_new"),
+        {
+            "first_name": "Ines",
+            "last_name": "Whitlock",
+            "team": str(world.worker_record.team_id),
+            "kind": "employed",
+            "fte": "0.8",
+            "grade": "social_worker",
+            "census_role": "case_holder",
+            "social_work_england_number": "12345",
+            "start_date-day": "1",
+            "start_date-month": "4",
+            "start_date-year": "2025",
+            "end_date-day": "1",
+            "end_date-month": "3",
+            "end_date-year": "2025",
+            "origin": "other_la",
+            "entry_route": "university",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "SW and then up to 7 digits" in html
+    assert 'value="Whitlock"' in html and 'value="12345"' in html
+    assert not StaffRecord.objects.filter(last_name="Whitlock").exists()
+
+
+def test_leaving_before_starting_is_refused_on_the_page(client, world):
+    client.force_login(world.lead)
+    url = reverse("workforce:staff_leave", args=[world.worker_record.pk])
+    response = client.post(
+        url, {"last_day-day": "1", "last_day-month": "1", "last_day-year": "2000", "reason": "retired"}
+    )
+    assert "on or after the start date" in response.content.decode()
+    world.worker_record.refresh_from_db()
+    assert world.worker_record.end_date is None
+    client.force_login(world.manager)
+    assert client.get(url).status_code == 403

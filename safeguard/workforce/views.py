@@ -1,0 +1,233 @@
+"""The workforce pages: the lead's overview, a team's page, a person's record and the forms
+that change them. Each view fetches and authorises through one selector and saves through
+one service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.policy import STAFF_ROLES, WorkforceAction
+from safeguard.design_system.pages import form_action, form_page, posted
+from safeguard.workforce import census, selectors, services
+from safeguard.workforce.forms import AsyeReviewForm, LeaveForm, RecruitmentForm, StaffForm, SupervisionForm
+from safeguard.workforce.models import AsyeCohort, AsyeReview, IncentivePayment, Recruitment, StaffRecord
+from safeguard.workforce.rules import pounds
+
+
+def _staff_url(staff: StaffRecord) -> str:
+    return reverse("workforce:staff", args=[staff.pk])
+
+
+@require_GET
+def overview(request: AuthenticatedRequest) -> HttpResponse:
+    page = selectors.overview_for(user=request.user, today=timezone.localdate())
+    return render(request, "workforce/overview.html", {"page": page, "pounds": pounds})
+
+
+@require_GET
+def teams(request: AuthenticatedRequest) -> HttpResponse:
+    if not selectors.may(request.user, WorkforceAction.VIEW_TEAM):
+        raise PermissionDenied("You cannot see teams' workforce records")
+    reachable = selectors.teams_for(request.user, WorkforceAction.VIEW_TEAM).select_related("service")
+    return render(request, "workforce/teams.html", {"teams": list(reachable)})
+
+
+@require_GET
+def team(request: AuthenticatedRequest, team_id: uuid.UUID) -> HttpResponse:
+    page = selectors.team_page_for(user=request.user, team_id=team_id, today=timezone.localdate())
+    return render(request, "workforce/team.html", {"page": page})
+
+
+def _record_context(request: AuthenticatedRequest, staff: StaffRecord) -> dict[str, Any]:
+    today = timezone.localdate()
+    pay = selectors.may_see_pay(request.user) or staff.user_id == request.user.pk
+    return {
+        "staff": staff,
+        "today": today,
+        "pay": pay,
+        "pounds": pounds,
+        "may_supervise": selectors.may(request.user, WorkforceAction.SUPERVISE)
+        and staff.user_id != request.user.pk,
+        "may_manage": selectors.may(request.user, WorkforceAction.MANAGE),
+        "supervision": selectors.supervision_statuses([staff])[0],
+        "supervisions": list(staff.supervisions.select_related("supervisor")[:12]),
+        "reviews": list(staff.asye_reviews.all()),
+        "history": list(staff.grade_history.all()),
+        "applications": list(staff.applications.all()),
+        "awards": [(a, list(a.payments.all())) for a in staff.awards.select_related("scheme")] if pay else [],
+        "absences": list(staff.absences.all()) if pay else [],
+    }
+
+
+@require_GET
+def staff(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id)
+    return render(request, "workforce/staff.html", _record_context(request, record))
+
+
+@require_GET
+def my_record(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied("Partner agency users have no staff record here")
+    record = selectors.own_record(user=request.user)
+    context = _record_context(request, record) if record is not None else {"staff": None}
+    return render(request, "workforce/staff.html", {**context, "own": True})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_new(request: AuthenticatedRequest) -> HttpResponse:
+    if not selectors.may_see_pay(request.user):
+        raise PermissionDenied("Only the workforce lead and HR add staff records")
+    form = StaffForm(posted(request))
+    return form_page(
+        request,
+        form,
+        template="workforce/staff_new.html",
+        save=lambda _data: services.staff_create(actor=request.user, **form.staff_values()),
+        then=_staff_url,
+        success=lambda s: f"{s.name}'s record is added.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_leave(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id, action=WorkforceAction.MANAGE)
+    form = LeaveForm(posted(request))
+    return form_page(
+        request,
+        form,
+        template="workforce/leave.html",
+        save=lambda data: services.staff_leave(actor=request.user, staff=record, **data),
+        then=_staff_url,
+        success=lambda s: f"{s.name}'s leaving is recorded.",
+        context={"staff": record, "back_url": _staff_url(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def supervision_new(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id, action=WorkforceAction.SUPERVISE)
+    form = SupervisionForm(posted(request))
+
+    def save(data: dict[str, Any]) -> StaffRecord:
+        services.supervision_record(
+            actor=request.user,
+            staff=record,
+            held_on=data["held_on"],
+            kind=data["kind"],
+            case_decisions_recorded=data["case_decisions_recorded"] == "yes",
+            notes=data["notes"],
+        )
+        return record
+
+    return form_page(
+        request,
+        form,
+        template="workforce/supervision.html",
+        save=save,
+        then=_staff_url,
+        success="The supervision is recorded.",
+        context={"staff": record, "back_url": _staff_url(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def asye_review(request: AuthenticatedRequest, review_id: uuid.UUID) -> HttpResponse:
+    review = selectors.review_for(user=request.user, review_id=review_id)
+    form = AsyeReviewForm(posted(request), review=review)
+
+    def save(data: dict[str, Any]) -> AsyeReview:
+        return services.asye_review_record(actor=request.user, review=review, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/asye_review.html",
+        save=save,
+        then=lambda r: _staff_url(r.staff),
+        success=lambda r: f"The {r.get_kind_display().lower()} is recorded.",
+        context={"review": review, "back_url": _staff_url(review.staff)},
+    )
+
+
+@require_POST
+def payment_pay(request: AuthenticatedRequest, payment_id: uuid.UUID) -> HttpResponse:
+    payment = selectors.payment_for(user=request.user, payment_id=payment_id)
+
+    def save(_data: dict[str, Any]) -> IncentivePayment:
+        return services.incentive_payment_pay(
+            actor=request.user, payment=payment, paid_on=timezone.localdate()
+        )
+
+    back = request.POST.get("back") or reverse("workforce:overview")
+    if not back.startswith("/workforce/"):
+        back = reverse("workforce:overview")
+    return form_action(
+        request,
+        None,
+        save=save,
+        then=back,
+        back=back,
+        success=lambda p: (
+            f"Instalment {p.number} to {p.award.staff.name} ({pounds(p.amount_pence)}) is marked paid."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recruitment(request: AuthenticatedRequest, recruitment_id: uuid.UUID) -> HttpResponse:
+    campaign = selectors.recruitment_for(user=request.user, recruitment_id=recruitment_id)
+    form = RecruitmentForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Recruitment:
+        checks = {name: data.pop(name) for name in services.CHECKS}
+        return services.recruitment_update(actor=request.user, recruitment=campaign, checks=checks, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/recruitment.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success="The pipeline is updated.",
+        context={
+            "recruitment": campaign,
+            "steps": list(campaign.steps.all()),
+            "back_url": reverse("workforce:overview"),
+        },
+    )
+
+
+@require_GET
+def cohorts(request: AuthenticatedRequest) -> HttpResponse:
+    if not selectors.may(request.user, WorkforceAction.VIEW_TEAM):
+        raise PermissionDenied("You cannot see ASYE cohorts")
+    teams = selectors.teams_for(request.user, WorkforceAction.VIEW_TEAM)
+    rows = []
+    for cohort in AsyeCohort.objects.all():
+        members = list(
+            cohort.members.filter(team__in=teams).select_related("team").prefetch_related("asye_reviews")
+        )
+        if members:
+            rows.append((cohort, members))
+    return render(request, "workforce/cohorts.html", {"cohorts": rows, "today": timezone.localdate()})
+
+
+@require_GET
+def census_download(request: AuthenticatedRequest) -> HttpResponse:
+    if not selectors.may_see_pay(request.user):
+        raise PermissionDenied("Only the workforce lead and HR download the workforce census")
+    on = census.reference_date(timezone.localdate())
+    response = HttpResponse(census.census_csv(on=on), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="workforce-census-{on:%Y-%m-%d}.csv"'
+    return response
