@@ -34,10 +34,12 @@ from safeguard.casework.timescales import (
     cp_visit_timescale,
 )
 from safeguard.core.calendar import add_calendar_months, add_working_days, working_days_between
+from safeguard.people.models import Involvement
 
 BATCH = 5000
 # The tables this module fills, in insertion order (after the generator's own TABLES).
-EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, CINPlanReview, StatutoryClock)
+# The tables made after the generator's own, in order (the involvements last, by ``generate``).
+EXTRA_TABLES = (Visit, CaseNote, ChronologyEntry, CINPlanReview, StatutoryClock, Involvement)
 # A section 47 still open this long after it started has, in life, long since concluded.
 SETTLED_AFTER_WORKING_DAYS = 30
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from safeguard.accounts.demo import DEMO_ACCOUNTS
 from safeguard.accounts.models import Role, Service, Team, TeamKind, User
+from safeguard.casework.involvements import involvements_backfill
 from safeguard.casework.models import (
     Assessment,
     AssessmentSection,
@@ -378,6 +379,8 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         generator.counts.update(add_need_lookups(seed=options.seed))  # wards and populations for need
         generator.counts.update(add_conferences(seed=options.seed, today=options.today))
         generator.counts.update(add_workforce(seed=options.seed, today=options.today))
+        # Last, after every app's rows: who works with each child, read by the access rule.
+        generator.counts["people.Involvement"] = involvements_backfill(on=options.today)
     return SeedSummary(options, dict(generator.counts), time.perf_counter() - started)
 
 

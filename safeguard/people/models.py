@@ -262,3 +262,49 @@ class BreakGlassGrant(BaseModel):
 
     def is_active_at(self, moment: dt.datetime) -> bool:
         return self.created_at <= moment < self.expires_at
+
+
+class InvolvementKind(models.TextChoices):
+    """How the council's staff come to work with a child. The access rule
+    (``people.permissions``) reads only these rows, so an app that gives staff work with a
+    child records it here rather than teaching the rule about its own tables."""
+
+    OPEN_CASE = "open_case", "Open case"  # the child's case is open (held or still waiting)
+    TEAM = "team", "Holding team"
+    WORKER = "worker", "Allocated worker"
+    # The independent conference chairs, as a body, while the child is on a protection plan.
+    CONFERENCE_CHAIRS = "conference_chairs", "Conference chairs"
+
+
+class Involvement(BaseModel):
+    """Who in the council works with a child, from when to when (``ended_on`` empty: now).
+
+    Written, in the same transaction, by the service that creates the relationship (an
+    episode opened, sent, allocated, transferred or closed; a protection plan started or
+    ended), and named after the record that made it (``source_type``, ``source_id``).
+    Not the same as ``ProfessionalInvolvement``, which lists professionals outside the council.
+    """
+
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
+    kind = models.CharField(max_length=24, choices=InvolvementKind.choices)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="involvements"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="involvements"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    source_type = models.CharField(max_length=100)
+    source_id = models.UUIDField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["child", "kind"], name="involvement_child_kind", condition=Q(ended_on=None)),
+            models.Index(fields=["user"], name="involvement_user", condition=Q(ended_on=None)),
+            models.Index(fields=["team"], name="involvement_team", condition=Q(ended_on=None)),
+            models.Index(fields=["source_type", "source_id"], name="involvement_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} since {self.started_on:%d %B %Y}"

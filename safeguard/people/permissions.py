@@ -1,6 +1,10 @@
 """Who may see and change children's records, from the policy table in
 ``safeguard.accounts.policy``. One rule builds both the queryset filter (lists, search,
-counts) and the single-record check (detail pages), so they can never disagree."""
+counts) and the single-record check (detail pages), so they can never disagree.
+
+A user's own, team's and service's children are those their current involvements say
+(``Involvement`` rows, written by the services that give staff work with a child): the rule
+reads only this app's tables, whichever app made the relationship."""
 
 from __future__ import annotations
 
@@ -9,12 +13,12 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
 from safeguard.accounts.policy import ADD_CHILD_ROLES, BREAK_GLASS_ROLES, SEAL_ROLES, Action, Scope, scope_for
-from safeguard.casework.models import ChildProtectionPlan, CINEpisode
-from safeguard.people.models import BreakGlassGrant, Person, SealedRecordAccess
+from safeguard.people.models import BreakGlassGrant, Involvement, InvolvementKind, Person, SealedRecordAccess
 
 
-def _open_episodes() -> QuerySet[CINEpisode]:
-    return CINEpisode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True)
+def _current(kind: InvolvementKind) -> QuerySet[Involvement]:
+    """The child's current involvements of ``kind`` (for use in ``Exists``)."""
+    return Involvement.objects.filter(child=OuterRef("pk"), kind=kind, ended_on__isnull=True)
 
 
 def _scope_filter(user: User, scope: Scope) -> Q | None:
@@ -24,15 +28,15 @@ def _scope_filter(user: User, scope: Scope) -> Q | None:
     if scope == Scope.NONE:
         return None
     if user.role == Role.CONFERENCE_CHAIR:
-        own = Q(Exists(ChildProtectionPlan.objects.filter(child=OuterRef("pk"), end_date__isnull=True)))
+        own = Q(Exists(_current(InvolvementKind.CONFERENCE_CHAIRS)))
     else:
-        own = Q(Exists(_open_episodes().filter(worker=user)))
+        own = Q(Exists(_current(InvolvementKind.WORKER).filter(user=user)))
     if scope == Scope.OWN or user.team_id is None:
         return own
     if scope == Scope.TEAM:
-        return own | Q(Exists(_open_episodes().filter(team_id=user.team_id)))
+        return own | Q(Exists(_current(InvolvementKind.TEAM).filter(team_id=user.team_id)))
     assert user.team is not None  # team_id was checked above
-    return own | Q(Exists(_open_episodes().filter(team__service_id=user.team.service_id)))
+    return own | Q(Exists(_current(InvolvementKind.TEAM).filter(team__service_id=user.team.service_id)))
 
 
 def _granted_filter(user: User) -> Q:
@@ -69,7 +73,7 @@ def _unheld_filter(user: User) -> Q:
     view_q = _scope_filter(user, scope_for(user.role, Action.VIEW))
     if view_q is None:
         return Q(pk__in=[])
-    return ~Q(Exists(_open_episodes())) & view_q
+    return ~Q(Exists(_current(InvolvementKind.OPEN_CASE))) & view_q
 
 
 def can(user: User, action: Action, child: Person) -> bool:

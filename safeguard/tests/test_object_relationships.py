@@ -33,6 +33,7 @@ from safeguard.accounts.models import Role, Service, Team, TeamKind, User
 from safeguard.accounts.policy import Action, ObjectPage, Scope, scope_for, url_rules
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.casework.assessment_sections import ASSESSMENT_SECTIONS
+from safeguard.casework.involvements import episode_involvements_sync
 from safeguard.casework.models import (
     Assessment,
     ChildProtectionPlan,
@@ -318,6 +319,8 @@ def _build_world() -> World:
     CINEpisode.objects.filter(pk=world.records["closed"].episode.pk).update(
         closure_date=dt.date(2026, 11, 30), reason_for_closure="RC7"
     )
+    # Written past the services (the plan is still open), so its involvements follow by hand.
+    episode_involvements_sync(CINEpisode.objects.get(pk=world.records["closed"].episode.pk))
     for relation in ("sealed", "sealed_named"):
         Person.objects.filter(pk=world.records[relation].child.pk).update(is_sealed=True)
     for user in users.values():

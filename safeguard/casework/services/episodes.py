@@ -13,6 +13,7 @@ from safeguard.accounts.models import RECEIVING_TEAM_KINDS, Team, User
 from safeguard.accounts.policy import FRONT_DOOR_ROLES, Action, Scope, scope_for
 from safeguard.audit.services import audited_create, audited_update
 from safeguard.casework.clocks import clock_start, clock_stop
+from safeguard.casework.involvements import episode_involvements_sync
 from safeguard.casework.models import CINEpisode, ClockKind, StatutoryClock
 from safeguard.casework.selectors import episode_close_problems, is_with_front_door
 from safeguard.core.codes import PrimaryNeed
@@ -62,6 +63,7 @@ def episode_open(
             validate=True,
             child_id=child.pk,
         )
+        episode_involvements_sync(episode)
         clock_start(
             actor=actor, kind=ClockKind.ASSESSMENT, episode=episode, source=episode, start_date=referral_date
         )
@@ -97,6 +99,7 @@ def _move(*, actor: User, episode: CINEpisode, team: Team, action: str, reason: 
         also={"reason": {"before": None, "after": reason.strip()}} if reason.strip() else None,
         child_id=episode.child_id,
     )
+    episode_involvements_sync(episode)
     return episode
 
 
@@ -194,6 +197,7 @@ def episode_allocate(*, actor: User, episode: CINEpisode, worker: User, reason: 
             child_id=episode.child_id,
             also={"allocation_reason": {"before": "", "after": reason.strip()}} if warnings else None,
         )
+        episode_involvements_sync(episode)
     return episode
 
 
@@ -216,4 +220,5 @@ def episode_close(*, actor: User, episode: CINEpisode, closure_date: dt.date, re
             values={"closure_date": closure_date, "reason_for_closure": reason},
             child_id=episode.child_id,
         )
+        episode_involvements_sync(episode)
     return episode

@@ -17,6 +17,7 @@ from safeguard.casework.clocks import (
     late_reason_check,
     running_clock,
 )
+from safeguard.casework.involvements import cp_plan_involvements_sync
 from safeguard.casework.models import (
     ChildProtectionPlan,
     ChildProtectionReview,
@@ -76,6 +77,8 @@ def _plan_end(
             values={"end_date": end_date},
             child_id=plan.episode.child_id,
         )
+        if isinstance(plan, ChildProtectionPlan):
+            cp_plan_involvements_sync(plan)
         clocks_stop(actor=actor, episode=plan.episode, kinds=kinds, reason="Plan ended")
 
 
@@ -149,6 +152,7 @@ def cp_plan_start(
             audit=["start_date", "initial_category"],
             child_id=episode.child_id,
         )
+        cp_plan_involvements_sync(plan)
         for kind in (ClockKind.CP_VISIT, ClockKind.CP_REVIEW):
             clock_start(actor=actor, kind=kind, episode=episode, source=plan, start_date=start_date)
     return plan
