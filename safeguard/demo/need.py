@@ -20,7 +20,7 @@ from django.conf import settings
 
 from safeguard.demo import names
 from safeguard.people.models import Address
-from safeguard.performance.need_lookups import need_lookup_load
+from safeguard.performance.need_lookups import need_lookup_seed
 from safeguard.performance.need_models import LookupKind
 
 WARD_NAMES = ("Abbey", "Brookside", "Castle", "Fieldgate", "Grange", "Heath", "Millbank", "Orchard")
@@ -67,8 +67,8 @@ def add_need_lookups(*, seed: int) -> Counter[str]:
     text = _csv(
         ["postcode", "ward_code", "ward_name"], [[p, code, name] for p, (code, name) in wards.items()]
     )
-    counts["performance.PostcodeWard"] = need_lookup_load(
-        actor=None, kind=LookupKind.WARDS, source_name="harrowmere-wards.csv", text=text
+    counts["performance.PostcodeWard"] = need_lookup_seed(
+        kind=LookupKind.WARDS, source_name="harrowmere-wards.csv", text=text
     ).rows
     known = Counter(
         postcode
@@ -88,8 +88,7 @@ def add_need_lookups(*, seed: int) -> Counter[str]:
     rows += [["district", d, n] for d, n in _share(population, district_weights).items()]
     rows += [["ward", w, n] for w, n in _share(population, ward_weights).items()]
     rows += [["age_band", band, n] for band, n in _share(population, AGE_BAND_SHARES).items()]
-    counts["performance.ChildPopulation"] = need_lookup_load(
-        actor=None,
+    counts["performance.ChildPopulation"] = need_lookup_seed(
         kind=LookupKind.POPULATION,
         source_name="harrowmere-child-population.csv",
         text=_csv(["kind", "group", "children"], rows),

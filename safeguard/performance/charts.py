@@ -125,8 +125,13 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     decimals = max(0, 2 - math.floor(math.log10(step)))
     first = math.floor(low / step)
     last = max(math.ceil(high / step), first + 1)
-    ticks = [round(k * step, decimals) for k in range(first, last + 1)]
-    return ticks
+    # Rounding a tick to its decimals can leave it a hair inside the range (124.27 against
+    # 124.27000000000001), so widen by a step until the ends really cover it.
+    while round(first * step, decimals) > low:
+        first -= 1
+    while round(last * step, decimals) < high:
+        last += 1
+    return [round(k * step, decimals) for k in range(first, last + 1)]
 
 
 def _chart_id(kind: str, title: str, labels: Sequence[str]) -> str:

@@ -144,17 +144,22 @@ def _parse(kind: LookupKind, text: str) -> _Parsed:
     return _Parsed(list(wards.values()), list(populations.values()))
 
 
+def _replace(kind: LookupKind, parsed: _Parsed) -> int:
+    """Swap the table's rows for the parsed ones; the number of rows loaded."""
+    if kind == LookupKind.WARDS:
+        PostcodeWard.objects.all().delete()
+        PostcodeWard.objects.bulk_create(parsed.wards, batch_size=2000)
+        return len(parsed.wards)
+    ChildPopulation.objects.all().delete()
+    ChildPopulation.objects.bulk_create(parsed.populations, batch_size=2000)
+    return len(parsed.populations)
+
+
 def need_lookup_load(*, actor: User | None, kind: LookupKind, source_name: str, text: str) -> NeedLookupLoad:
     """Replace the ward lookup or the populations with the rows of a CSV (see the module)."""
     parsed = _parse(kind, text)
-    rows = len(parsed.wards) if kind == LookupKind.WARDS else len(parsed.populations)
     with transaction.atomic():
-        if kind == LookupKind.WARDS:
-            PostcodeWard.objects.all().delete()
-            PostcodeWard.objects.bulk_create(parsed.wards, batch_size=2000)
-        else:
-            ChildPopulation.objects.all().delete()
-            ChildPopulation.objects.bulk_create(parsed.populations, batch_size=2000)
+        rows = _replace(kind, parsed)
         return audited_create(
             NeedLookupLoad,
             actor=actor,
@@ -162,6 +167,15 @@ def need_lookup_load(*, actor: User | None, kind: LookupKind, source_name: str, 
             values={"kind": kind, "source_name": source_name[:200], "rows": rows},
             child_id=None,
         )
+
+
+def need_lookup_seed(*, kind: LookupKind, source_name: str, text: str) -> NeedLookupLoad:
+    """The demo seed's load: the same checks, but no audit event, as the generated council's
+    other rows have none (nobody did anything; the trail stays for what people do)."""
+    parsed = _parse(kind, text)
+    with transaction.atomic():
+        rows = _replace(kind, parsed)
+        return NeedLookupLoad.objects.create(kind=kind, source_name=source_name[:200], rows=rows)
 
 
 def latest_loads() -> dict[str, NeedLookupLoad]:

@@ -6,10 +6,10 @@ from safeguard.demo.casework_extras import EXTRA_TABLES
 from safeguard.demo.conferences import CONFERENCE_TABLES
 from safeguard.demo.generator import TABLES
 from safeguard.demo.workforce import TABLES as WORKFORCE_TABLES
-from safeguard.performance.need_models import ChildPopulation, PostcodeWard
+from safeguard.performance.need_models import ChildPopulation, NeedLookupLoad, PostcodeWard
 
 # Reference lookups the need analysis loads for the demo council; they name no child.
-LOOKUP_TABLES = (PostcodeWard, ChildPopulation)
+LOOKUP_TABLES = (PostcodeWard, ChildPopulation, NeedLookupLoad)
 
 
 def wipe_demo_data() -> None:

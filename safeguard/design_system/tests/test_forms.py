@@ -187,6 +187,8 @@ _EXTRA_ARGUMENTS = {
     "candidates": [],
     "teams": [],
     "user": SimpleNamespace(check_password=lambda password: password == "ab"),
+    "review": SimpleNamespace(kind="six_month"),  # the newly qualified year's review being recorded
+    "scopes": [],
 }
 
 
