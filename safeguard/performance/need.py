@@ -63,6 +63,8 @@ from safeguard.core.codes import AssessmentFactor, Ethnicity, PrimaryNeed, Refer
 from safeguard.frontdoor.models import Contact
 from safeguard.people.models import Address, PersonDisability
 from safeguard.people.validators import normalise_postcode
+from safeguard.performance.calendar import days_cover
+from safeguard.performance.measure_models import Day
 from safeguard.performance.need_models import ChildPopulation, PopulationKind, PostcodeWard
 
 _M = TypeVar("_M", bound=Model)
@@ -260,15 +262,22 @@ class NeedAnalysis:
 
 def referrals_in(period: Period) -> QuerySet[CINEpisode]:
     """Referrals (episodes starting) in the period, sealed children left out, each marked
-    ``is_re_referral`` when the child had another referral in the 12 months before."""
+    ``is_re_referral`` when the child had another referral in the 12 months before: on or
+    after the same date a year earlier, as the re-referral measure counts it."""
+    days_cover(period.start, period.end)
     earlier = CINEpisode.objects.filter(
         child=OuterRef("child"),
         referral_date__lt=OuterRef("referral_date"),
-        referral_date__gte=OuterRef("referral_date") - dt.timedelta(days=365),
+        referral_date__gte=OuterRef("year_before"),
     )
-    return CINEpisode.objects.filter(
-        referral_date__gte=period.start, referral_date__lte=period.end, child__is_sealed=False
-    ).annotate(is_re_referral=Exists(earlier))
+    year_before = Subquery(Day.objects.filter(date=OuterRef("referral_date")).values("year_before")[:1])
+    return (
+        CINEpisode.objects.filter(
+            referral_date__gte=period.start, referral_date__lte=period.end, child__is_sealed=False
+        )
+        .annotate(year_before=year_before)
+        .annotate(is_re_referral=Exists(earlier))
+    )
 
 
 def contacts_in(period: Period) -> QuerySet[Contact]:

@@ -193,15 +193,23 @@ def test_ethnicity_source_and_disability_groups() -> None:
     }
 
 
-def test_a_re_referral_is_one_within_365_days_of_the_childs_previous_referral() -> None:
+def test_a_re_referral_is_one_within_12_months_of_the_childs_previous_referral() -> None:
     again = _child(given_name="Ada")
     _refer(again, dt.date(2025, 3, 31))
-    _refer(again, dt.date(2026, 3, 31))  # 365 days later: a re-referral
+    _refer(again, dt.date(2026, 3, 31))  # the same date a year later: a re-referral
     later = _child(given_name="Ben")
     _refer(later, dt.date(2025, 3, 1))
-    _refer(later, dt.date(2026, 3, 2))  # 366 days later: not
+    _refer(later, dt.date(2026, 3, 2))  # a year and a day later: not
     flags = sorted(need.referrals_in(PERIOD).values_list("child__given_name", "is_re_referral"))
     assert flags == [("Ada", True), ("Ben", False)]
+
+
+def test_across_a_leap_day_twelve_months_is_the_same_date_a_year_earlier_as_the_measure_counts() -> None:
+    child = _child(given_name="Cai")
+    _refer(child, dt.date(2023, 3, 1))
+    _refer(child, dt.date(2024, 3, 1))  # 366 days later, but the same date a year on: a re-referral
+    period = need.Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert list(need.referrals_in(period).values_list("is_re_referral", flat=True)) == [True]
 
 
 def test_breakdown_counts_hides_small_groups_and_gives_rates_where_a_population_is_known() -> None:
