@@ -535,31 +535,36 @@ def _after_problems(actor: User, conference: Conference, on: dt.date) -> None:
         raise ValidationError("The date must be between the conference and today")
 
 
+def _after_step_done(
+    *, actor: User, conference: Conference, field: str, on: dt.date, action: str, already: str
+) -> Conference:
+    """Record the date a step after the conference was done, once (the letter, the record)."""
+    _after_problems(actor, conference, on)
+    if getattr(conference, field) is not None:
+        raise ValidationError(already)
+    audited_update(conference, actor=actor, action=action, values={field: on}, child_id=conference.child_id)
+    return conference
+
+
 def conference_letter_sent(*, actor: User, conference: Conference, sent_on: dt.date) -> Conference:
     """The chair has sent the outcome letter to the family and agencies."""
-    _after_problems(actor, conference, sent_on)
-    if conference.letter_sent_on is not None:
-        raise ValidationError("The outcome letter is already recorded as sent")
-    audited_update(
-        conference,
+    return _after_step_done(
         actor=actor,
+        conference=conference,
+        field="letter_sent_on",
+        on=sent_on,
         action="conference_letter_sent",
-        values={"letter_sent_on": sent_on},
-        child_id=conference.child_id,
+        already="The outcome letter is already recorded as sent",
     )
-    return conference
 
 
 def conference_record_complete(*, actor: User, conference: Conference, completed_on: dt.date) -> Conference:
     """The chair has finished the full record of the conference."""
-    _after_problems(actor, conference, completed_on)
-    if conference.record_completed_on is not None:
-        raise ValidationError("The record is already finished")
-    audited_update(
-        conference,
+    return _after_step_done(
         actor=actor,
+        conference=conference,
+        field="record_completed_on",
+        on=completed_on,
         action="conference_record_complete",
-        values={"record_completed_on": completed_on},
-        child_id=conference.child_id,
+        already="The record is already finished",
     )
-    return conference
