@@ -92,6 +92,9 @@ NOT_A_CHILDS_RECORD: dict[str, str] = {
         "workforce:supervision_new",
         "workforce:asye_review",
         "workforce:recruitment",
+        "workforce:vacancy_cover",
+        "workforce:vacancy_close",
+        "workforce:recruitment_new",
     )
 }
 

@@ -15,12 +15,14 @@ from safeguard.workforce.models import (
     AsyeReview,
     AsyeReviewKind,
     CensusRole,
+    CoverKind,
     EmploymentKind,
     EntryRoute,
     LeavingReason,
     Origin,
     Post,
     RecruitmentStage,
+    StaffRecord,
     SupervisionKind,
 )
 
@@ -198,4 +200,108 @@ class RecruitmentForm(GovukForm):
     )
     right_to_work_checked_on = GovukDateField(
         label="Right to work checked (optional)", subject="Right to work check date", required=False
+    )
+
+
+class PostForm(GovukForm):
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.all(), error_messages={"required": "Select the team"}
+    )
+    title = forms.CharField(
+        label="Title of the post",
+        help_text="For example, Social worker or Senior practitioner",
+        max_length=120,
+        error_messages={"required": "Enter the title of the post"},
+    )
+    grade = forms.ChoiceField(
+        label="Grade", choices=Grade.choices, error_messages={"required": "Select the grade"}
+    )
+    funded_fte = forms.DecimalField(
+        label="Funded FTE",
+        help_text="Full time is 1, for example 2.5 for two full-time posts and one half-time",
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the funded FTE",
+            "invalid": "Enter the funded FTE as a number, like 2.5",
+            "max_digits": "Enter a funded FTE of 10 or less for one post",
+            "max_decimal_places": "Enter the funded FTE to 2 decimal places at most, like 0.75",
+            "max_whole_digits": "Enter a funded FTE of 10 or less for one post",
+        },
+    )
+    case_holding = forms.ChoiceField(
+        label="Does the post hold cases?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the post holds cases"},
+    )
+    hard_to_fill = forms.ChoiceField(
+        label="Is the post hard to fill?",
+        help_text="Hard-to-fill posts can be offered a golden hello or retention payment",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the post is hard to fill"},
+    )
+
+
+def _current_staff() -> Any:
+    return StaffRecord.objects.filter(end_date__isnull=True).select_related("team")
+
+
+class _CoverFields(GovukForm):
+    cover = forms.ChoiceField(
+        label="How is it covered?",
+        choices=CoverKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the vacancy is covered"},
+    )
+    covered_by = _Named(
+        label="Who covers it (optional)",
+        help_text="An agency worker, or the person working overtime or acting up",
+        queryset=_current_staff(),
+        required=False,
+    )
+
+
+class VacancyOpenForm(_CoverFields):
+    post = forms.ModelChoiceField(
+        label="Post",
+        queryset=Post.objects.select_related("team"),
+        error_messages={"required": "Select the post that is vacant"},
+    )
+    fte = forms.DecimalField(
+        label="Vacant FTE",
+        help_text="For example, 1 for a full-time post or 0.5 for half of one",
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the vacant FTE",
+            "invalid": "Enter the vacant FTE as a number, like 0.5",
+            "max_digits": "Enter a vacant FTE of 10 or less",
+            "max_decimal_places": "Enter the vacant FTE to 2 decimal places at most, like 0.75",
+            "max_whole_digits": "Enter a vacant FTE of 10 or less",
+        },
+    )
+    opened_on = GovukDateField(
+        label="Date the post became vacant",
+        subject="Date the post became vacant",
+        help_text="For example, 1 4 2025",
+    )
+
+    field_order = ["post", "fte", "opened_on", "cover", "covered_by"]
+
+
+class VacancyCoverForm(_CoverFields):
+    pass
+
+
+class VacancyCloseForm(GovukForm):
+    closed_on = GovukDateField(
+        label="Date the vacancy closed", subject="Date the vacancy closed", must_be="past_or_today"
+    )
+
+
+class RecruitmentStartForm(GovukForm):
+    advertised_on = GovukDateField(
+        label="Date the post was advertised", subject="Date the post was advertised", must_be="past_or_today"
     )

@@ -449,5 +449,15 @@ def recruitment_for(*, user: User, recruitment_id: uuid.UUID) -> Recruitment:
     return recruitment
 
 
+def vacancy_for(*, user: User, vacancy_id: uuid.UUID) -> Vacancy:
+    """A vacancy, for the workforce lead and HR only (404 for anyone else or no such key)."""
+    if not may(user, WorkforceAction.MANAGE):
+        raise Http404("No such vacancy")
+    vacancy = Vacancy.objects.filter(pk=vacancy_id).select_related("post__team", "covered_by").first()
+    if vacancy is None:
+        raise Http404("No such vacancy")
+    return vacancy
+
+
 def cover_label(kind: str) -> str:
     return str(CoverKind(kind).label)

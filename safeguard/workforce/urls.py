@@ -17,5 +17,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/<uuid:staff_id>/supervision/", views.supervision_new, name="supervision_new"),
     path("asye-reviews/<uuid:review_id>/", views.asye_review, name="asye_review"),
     path("payments/<uuid:payment_id>/pay/", views.payment_pay, name="payment_pay"),
+    path("posts/new/", views.post_new, name="post_new"),
+    path("vacancies/new/", views.vacancy_new, name="vacancy_new"),
+    path("vacancies/<uuid:vacancy_id>/cover/", views.vacancy_cover, name="vacancy_cover"),
+    path("vacancies/<uuid:vacancy_id>/close/", views.vacancy_close, name="vacancy_close"),
+    path("vacancies/<uuid:vacancy_id>/recruit/", views.recruitment_new, name="recruitment_new"),
     path("recruitment/<uuid:recruitment_id>/", views.recruitment, name="recruitment"),
 ]

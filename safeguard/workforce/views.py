@@ -18,8 +18,27 @@ from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.policy import STAFF_ROLES, WorkforceAction
 from safeguard.design_system.pages import form_action, form_page, posted
 from safeguard.workforce import census, selectors, services
-from safeguard.workforce.forms import AsyeReviewForm, LeaveForm, RecruitmentForm, StaffForm, SupervisionForm
-from safeguard.workforce.models import AsyeCohort, AsyeReview, IncentivePayment, Recruitment, StaffRecord
+from safeguard.workforce.forms import (
+    AsyeReviewForm,
+    LeaveForm,
+    PostForm,
+    RecruitmentForm,
+    RecruitmentStartForm,
+    StaffForm,
+    SupervisionForm,
+    VacancyCloseForm,
+    VacancyCoverForm,
+    VacancyOpenForm,
+)
+from safeguard.workforce.models import (
+    AsyeCohort,
+    AsyeReview,
+    IncentivePayment,
+    Post,
+    Recruitment,
+    StaffRecord,
+    Vacancy,
+)
 from safeguard.workforce.rules import pounds
 
 
@@ -206,6 +225,111 @@ def recruitment(request: AuthenticatedRequest, recruitment_id: uuid.UUID) -> Htt
             "steps": list(campaign.steps.all()),
             "back_url": reverse("workforce:overview"),
         },
+    )
+
+
+def _may_manage(request: AuthenticatedRequest) -> None:
+    if not selectors.may(request.user, WorkforceAction.MANAGE):
+        raise PermissionDenied("Only the workforce lead and HR change posts and vacancies")
+
+
+@require_http_methods(["GET", "POST"])
+def post_new(request: AuthenticatedRequest) -> HttpResponse:
+    _may_manage(request)
+    form = PostForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Post:
+        return services.post_create(
+            actor=request.user,
+            team=data["team"],
+            title=data["title"],
+            grade=data["grade"],
+            funded_fte=data["funded_fte"],
+            case_holding=data["case_holding"] == "yes",
+            hard_to_fill=data["hard_to_fill"] == "yes",
+        )
+
+    return form_page(
+        request,
+        form,
+        template="workforce/post_new.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda p: f"{p.title} in {p.team.name} ({p.funded_fte} FTE) is added.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_new(request: AuthenticatedRequest) -> HttpResponse:
+    _may_manage(request)
+    form = VacancyOpenForm(posted(request))
+    return form_page(
+        request,
+        form,
+        template="workforce/vacancy_new.html",
+        save=lambda data: services.vacancy_open(actor=request.user, **data),
+        then=reverse("workforce:overview"),
+        success=lambda v: f"The vacancy in {v.post} is open.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_cover(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> HttpResponse:
+    vacancy = selectors.vacancy_for(user=request.user, vacancy_id=vacancy_id)
+    initial = {"cover": vacancy.cover, "covered_by": vacancy.covered_by_id}
+    form = VacancyCoverForm(posted(request), initial=initial)
+
+    def save(data: dict[str, Any]) -> Vacancy:
+        return services.vacancy_cover(actor=request.user, vacancy=vacancy, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/vacancy_cover.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda v: f"The cover for the vacancy in {v.post} is recorded.",
+        context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_close(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> HttpResponse:
+    vacancy = selectors.vacancy_for(user=request.user, vacancy_id=vacancy_id)
+    form = VacancyCloseForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Vacancy:
+        return services.vacancy_close(actor=request.user, vacancy=vacancy, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/vacancy_close.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda v: f"The vacancy in {v.post} is closed.",
+        context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recruitment_new(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> HttpResponse:
+    vacancy = selectors.vacancy_for(user=request.user, vacancy_id=vacancy_id)
+    form = RecruitmentStartForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Recruitment:
+        return services.recruitment_start(actor=request.user, vacancy=vacancy, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/recruitment_new.html",
+        save=save,
+        then=lambda r: reverse("workforce:recruitment", args=[r.pk]),
+        success="Recruitment has started: the post is advertised.",
+        context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
     )
 
 

@@ -154,4 +154,5 @@ def workforce_keys(*, actor: User, worker: User) -> dict[str, list[uuid.UUID]]:
         "review_id": [r.pk for r in record.asye_reviews.all()],
         "payment_id": [p.pk for p in award.payments.all()],
         "recruitment_id": [recruitment.pk],
+        "vacancy_id": [vacancy.pk],
     }

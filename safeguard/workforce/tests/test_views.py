@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +13,13 @@ from safeguard.accounts.models import Grade
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.home.worklist import work_items_for
 from safeguard.workforce.models import (
+    CoverKind,
     GradeCriteria,
+    Post,
+    RecruitmentStage,
     StaffRecord,
     Supervision,
+    Vacancy,
 )
 from safeguard.workforce.tests.scenario import World, build_world
 
@@ -167,3 +174,137 @@ def test_a_record_shows_the_next_step_on_the_career_path_and_the_overview_a_tren
     client.force_login(world.lead)
     html = client.get(reverse("workforce:overview")).content.decode()
     assert "Monthly trend over the last year" in html and html.count('<tr class="govuk-table__row">') > 12
+
+
+def _date(name: str, day: dt.date) -> dict[str, str]:
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+def _open_vacancy(world: World) -> Vacancy:
+    vacancy = Vacancy.objects.get(closed_on__isnull=True)
+    assert vacancy.covered_by == world.agency
+    return vacancy
+
+
+def test_the_lead_adds_a_funded_post_from_the_overview(client, world):
+    client.force_login(world.lead)
+    assert reverse("workforce:post_new") in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(
+        reverse("workforce:post_new"),
+        {
+            "team": str(world.worker_record.team_id),
+            "title": "Senior practitioner",
+            "grade": Grade.SENIOR,
+            "funded_fte": "2.5",
+            "case_holding": "yes",
+            "hard_to_fill": "no",
+        },
+        follow=True,
+    )
+    post = Post.objects.get(title="Senior practitioner")
+    assert post.funded_fte == Decimal("2.5") and post.case_holding and not post.hard_to_fill
+    assert post.team_id == world.worker_record.team_id
+    assert response.redirect_chain[-1][0] == reverse("workforce:overview")
+    assert "Senior practitioner in Hillside Assessment (2.5 FTE) is added." in response.content.decode()
+
+
+def test_a_post_with_no_fte_is_refused_with_everything_typed_kept(client, world):
+    client.force_login(world.hr)
+    data = {
+        "team": str(world.worker_record.team_id),
+        "title": "Family practitioner",
+        "grade": Grade.SOCIAL_WORKER,
+        "funded_fte": "0",
+        "case_holding": "no",
+        "hard_to_fill": "yes",
+    }
+    response = client.post(reverse("workforce:post_new"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a funded FTE greater than 0" in html and "govuk-error-summary" in html
+    assert 'value="Family practitioner"' in html
+    assert not Post.objects.filter(title="Family practitioner").exists()
+    response = client.post(reverse("workforce:post_new"), {**data, "funded_fte": "two"})
+    assert "Enter the funded FTE as a number, like 2.5" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["manager", "worker"])
+def test_only_the_lead_and_hr_change_posts_and_vacancies(client, world, who):
+    client.force_login(getattr(world, who))
+    vacancy = _open_vacancy(world)
+    assert client.get(reverse("workforce:post_new")).status_code == 403
+    assert client.get(reverse("workforce:vacancy_new")).status_code == 403
+    for name in ("workforce:vacancy_cover", "workforce:vacancy_close", "workforce:recruitment_new"):
+        assert client.get(reverse(name, args=[vacancy.pk])).status_code == 404
+        assert client.post(reverse(name, args=[vacancy.pk]), {"cover": "unfilled"}).status_code == 404
+    vacancy.refresh_from_db()
+    assert vacancy.cover == CoverKind.AGENCY and vacancy.closed_on is None
+
+
+def test_the_lead_opens_a_vacancy_and_more_than_is_free_is_refused(client, world):
+    client.force_login(world.lead)
+    post = world.worker_record.post
+    assert post is not None
+    today = timezone.localdate()
+    # 3 FTE funded, Priya in 1 and 1 already vacant: 1 is free.
+    data = {"post": str(post.pk), "fte": "1.5", "cover": "unfilled", **_date("opened_on", today)}
+    response = client.post(reverse("workforce:vacancy_new"), data)
+    html = response.content.decode()
+    assert "only 1.00 FTE of it is free" in html and 'value="1.5"' in html
+    assert post.vacancies.count() == 1
+    response = client.post(reverse("workforce:vacancy_new"), {**data, "fte": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:overview")
+    assert "The vacancy in Social worker (Hillside Assessment) is open." in response.content.decode()
+    opened = post.vacancies.get(opened_on=today)
+    assert opened.fte == Decimal("1") and opened.cover == CoverKind.UNFILLED
+
+
+def test_the_lead_changes_a_vacancys_cover_and_a_non_agency_worker_is_not_agency_cover(client, world):
+    client.force_login(world.lead)
+    vacancy = _open_vacancy(world)
+    url = reverse("workforce:vacancy_cover", args=[vacancy.pk])
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(url, {"cover": "agency", "covered_by": str(world.worker_record.pk)})
+    assert "Priya Nolan is not an agency worker" in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.covered_by == world.agency
+    response = client.post(
+        url, {"cover": "acting_up", "covered_by": str(world.worker_record.pk)}, follow=True
+    )
+    assert "The cover for the vacancy in Social worker (Hillside Assessment) is recorded." in (
+        response.content.decode()
+    )
+    vacancy.refresh_from_db()
+    assert vacancy.cover == CoverKind.ACTING_UP and vacancy.covered_by == world.worker_record
+
+
+def test_the_lead_closes_a_vacancy_not_before_it_opened(client, world):
+    client.force_login(world.hr)
+    vacancy = _open_vacancy(world)
+    url = reverse("workforce:vacancy_close", args=[vacancy.pk])
+    response = client.post(url, _date("closed_on", vacancy.opened_on - dt.timedelta(days=1)))
+    assert "The vacancy cannot close before it opened" in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.closed_on is None
+    response = client.post(url, _date("closed_on", timezone.localdate()), follow=True)
+    assert "The vacancy in Social worker (Hillside Assessment) is closed." in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.closed_on == timezone.localdate()
+    assert "There are no open vacancies." in client.get(reverse("workforce:overview")).content.decode()
+
+
+def test_the_lead_starts_recruitment_once_for_a_vacancy(client, world):
+    client.force_login(world.lead)
+    vacancy = _open_vacancy(world)
+    url = reverse("workforce:recruitment_new", args=[vacancy.pk])
+    today = timezone.localdate()
+    response = client.post(url, _date("advertised_on", today))
+    assert "This vacancy is already being recruited to" in response.content.decode()
+    assert vacancy.recruitments.count() == 1
+    vacancy.recruitments.update(stage=RecruitmentStage.WITHDRAWN)
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(url, _date("advertised_on", today), follow=True)
+    started = vacancy.recruitments.get(stage=RecruitmentStage.ADVERTISED)
+    assert response.redirect_chain[-1][0] == reverse("workforce:recruitment", args=[started.pk])
+    assert "Recruitment has started" in response.content.decode()
+    assert started.advertised_on == today and started.steps.count() == 1
