@@ -95,6 +95,7 @@ NOT_A_CHILDS_RECORD: dict[str, str] = {
         "workforce:vacancy_cover",
         "workforce:vacancy_close",
         "workforce:recruitment_new",
+        "workforce:incentive_award_new",
     )
 }
 

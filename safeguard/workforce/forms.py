@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -18,10 +19,13 @@ from safeguard.workforce.models import (
     CoverKind,
     EmploymentKind,
     EntryRoute,
+    IncentiveKind,
+    IncentiveScheme,
     LeavingReason,
     Origin,
     Post,
     RecruitmentStage,
+    RepaymentRule,
     StaffRecord,
     SupervisionKind,
 )
@@ -304,4 +308,116 @@ class VacancyCloseForm(GovukForm):
 class RecruitmentStartForm(GovukForm):
     advertised_on = GovukDateField(
         label="Date the post was advertised", subject="Date the post was advertised", must_be="past_or_today"
+    )
+
+
+_INSTALMENT = re.compile(r"^£?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*,\s*(?P<months>[0-9]{1,3})$")
+
+
+def _pence(pounds_typed: Decimal) -> int:
+    return int((pounds_typed * 100).to_integral_value())
+
+
+class IncentiveSchemeForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the scheme",
+        help_text="For example, Senior practitioner golden hello 2026",
+        max_length=120,
+        error_messages={"required": "Enter the name of the scheme"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of incentive",
+        choices=IncentiveKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of incentive"},
+    )
+    grade = forms.ChoiceField(
+        label="Grade of post it is for",
+        choices=Grade.choices,
+        error_messages={"required": "Select the grade"},
+    )
+    amount_pence = forms.DecimalField(
+        label="Amount in pounds",
+        help_text="The whole amount paid to one person, for example 5000 or 2500.50",
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount in pounds",
+            "invalid": "Enter the amount in pounds as a number, like 5000",
+            "max_digits": "Enter an amount of less than £10,000,000",
+            "max_whole_digits": "Enter an amount of less than £10,000,000",
+            "max_decimal_places": "Enter the amount in pounds and pence, like 2500.50",
+        },
+    )
+    instalments = forms.CharField(
+        label="Instalments",
+        help_text=(
+            "One a line: the amount in pounds, a comma, then the months after starting it is due"
+            " (0 for on starting). For example, 2500, 0 on one line and 2500, 6 on the next."
+            " They must add up to the amount."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter at least one instalment"},
+    )
+    clawback_months = forms.IntegerField(
+        label="Months a person must stay not to repay",
+        help_text="Leaving within this many months of starting means repaying",
+        min_value=0,
+        max_value=120,
+        error_messages={
+            "required": "Enter the months a person must stay not to repay",
+            "invalid": "Enter the months as a whole number, like 24",
+            "min_value": "Enter 0 months or more",
+            "max_value": "Enter 120 months or fewer",
+        },
+    )
+    repayment_rule = forms.ChoiceField(
+        label="What a person who leaves early repays",
+        choices=RepaymentRule.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether repayment is in full or pro rata"},
+    )
+    conditions = forms.CharField(
+        label="Conditions (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+
+    def clean_amount_pence(self) -> int:
+        return _pence(self.cleaned_data["amount_pence"])
+
+    def clean_instalments(self) -> list[tuple[int, int]]:
+        schedule: list[tuple[int, int]] = []
+        for number, line in enumerate(self.cleaned_data["instalments"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            match = _INSTALMENT.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"Write instalment {number} as the amount in pounds, a comma and the months"
+                    f" after starting, like 2500, 6 (not {line})"
+                )
+            try:
+                amount = Decimal(match["amount"].replace(",", ""))
+            except InvalidOperation as error:
+                raise forms.ValidationError(f"Instalment {number}'s amount is not a number") from error
+            schedule.append((_pence(amount), int(match["months"])))
+        if not schedule:
+            raise forms.ValidationError("Enter at least one instalment")
+        return schedule
+
+
+class IncentiveAwardForm(GovukForm):
+    scheme = forms.ModelChoiceField(
+        label="Scheme",
+        queryset=IncentiveScheme.objects.all(),
+        error_messages={"required": "Select the scheme"},
+    )
+    starts_on = GovukDateField(
+        label="Date it counts from",
+        subject="Date it counts from",
+        help_text="Usually their start date. Instalments fall due this many months after it.",
     )

@@ -40,4 +40,6 @@ URL_POLICY: dict[str, UrlRule] = {
     "workforce:vacancy_cover": ObjectPage(),
     "workforce:vacancy_close": ObjectPage(),
     "workforce:recruitment_new": ObjectPage(),
+    "workforce:incentive_scheme_new": Roles(WORKFORCE_PAY_ROLES),
+    "workforce:incentive_award_new": ObjectPage(),
 }

@@ -22,5 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("vacancies/<uuid:vacancy_id>/cover/", views.vacancy_cover, name="vacancy_cover"),
     path("vacancies/<uuid:vacancy_id>/close/", views.vacancy_close, name="vacancy_close"),
     path("vacancies/<uuid:vacancy_id>/recruit/", views.recruitment_new, name="recruitment_new"),
+    path("incentives/new/", views.incentive_scheme_new, name="incentive_scheme_new"),
+    path("staff/<uuid:staff_id>/incentive/", views.incentive_award_new, name="incentive_award_new"),
     path("recruitment/<uuid:recruitment_id>/", views.recruitment, name="recruitment"),
 ]

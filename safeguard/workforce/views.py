@@ -20,6 +20,8 @@ from safeguard.design_system.pages import form_action, form_page, posted
 from safeguard.workforce import census, selectors, services
 from safeguard.workforce.forms import (
     AsyeReviewForm,
+    IncentiveAwardForm,
+    IncentiveSchemeForm,
     LeaveForm,
     PostForm,
     RecruitmentForm,
@@ -33,7 +35,9 @@ from safeguard.workforce.forms import (
 from safeguard.workforce.models import (
     AsyeCohort,
     AsyeReview,
+    IncentiveAward,
     IncentivePayment,
+    IncentiveScheme,
     Post,
     Recruitment,
     StaffRecord,
@@ -330,6 +334,44 @@ def recruitment_new(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> Htt
         then=lambda r: reverse("workforce:recruitment", args=[r.pk]),
         success="Recruitment has started: the post is advertised.",
         context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incentive_scheme_new(request: AuthenticatedRequest) -> HttpResponse:
+    _may_manage(request)
+    form = IncentiveSchemeForm(posted(request))
+
+    def save(data: dict[str, Any]) -> IncentiveScheme:
+        return services.incentive_scheme_create(actor=request.user, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/incentive_scheme_new.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda s: f"{s.name} ({pounds(s.amount_pence)}) is set up.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incentive_award_new(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id, action=WorkforceAction.MANAGE)
+    form = IncentiveAwardForm(posted(request), initial={"starts_on": record.start_date})
+
+    def save(data: dict[str, Any]) -> IncentiveAward:
+        return services.incentive_award(actor=request.user, staff=record, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/incentive_award.html",
+        save=save,
+        then=lambda a: _staff_url(a.staff),
+        success=lambda a: f"{a.scheme.name} is awarded to {a.staff.name} and its instalments are scheduled.",
+        context={"staff": record, "back_url": _staff_url(record)},
     )
 
 

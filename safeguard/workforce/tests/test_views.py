@@ -15,6 +15,7 @@ from safeguard.home.worklist import work_items_for
 from safeguard.workforce.models import (
     CoverKind,
     GradeCriteria,
+    IncentiveScheme,
     Post,
     RecruitmentStage,
     StaffRecord,
@@ -308,3 +309,75 @@ def test_the_lead_starts_recruitment_once_for_a_vacancy(client, world):
     assert response.redirect_chain[-1][0] == reverse("workforce:recruitment", args=[started.pk])
     assert "Recruitment has started" in response.content.decode()
     assert started.advertised_on == today and started.steps.count() == 1
+
+
+def _scheme_data(**changes: str) -> dict[str, str]:
+    return {
+        "name": "Team manager retention 2026",
+        "kind": "retention",
+        "grade": Grade.TEAM_MANAGER,
+        "amount_pence": "3000.50",
+        "instalments": "1500.25, 0\n£1,500.25, 12",
+        "clawback_months": "24",
+        "repayment_rule": "pro_rata",
+        **changes,
+    }
+
+
+def test_the_lead_sets_up_a_scheme_in_pounds_stored_in_pence(client, world):
+    client.force_login(world.lead)
+    url = reverse("workforce:incentive_scheme_new")
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(url, _scheme_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:overview")
+    assert "Team manager retention 2026 (£3,000.50) is set up." in response.content.decode()
+    scheme = IncentiveScheme.objects.get(name="Team manager retention 2026")
+    assert scheme.amount_pence == 300_050 and scheme.clawback_months == 24
+    assert [(i.number, i.amount_pence, i.due_after_months) for i in scheme.instalments.all()] == [
+        (1, 150_025, 0),
+        (2, 150_025, 12),
+    ]
+
+
+def test_a_schedule_that_does_not_add_up_is_refused_with_everything_typed_kept(client, world):
+    client.force_login(world.hr)
+    url = reverse("workforce:incentive_scheme_new")
+    response = client.post(url, _scheme_data(instalments="1500, 0\n1000, 12"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "The instalments add up to £2,500.00, not the scheme&#39;s £3,000.50" in html
+    assert 'value="Team manager retention 2026"' in html and "1000, 12" in html
+    response = client.post(url, _scheme_data(instalments="half now, half later"))
+    assert "Write instalment 1 as the amount in pounds, a comma and the months" in response.content.decode()
+    response = client.post(url, _scheme_data(amount_pence="lots"))
+    assert "Enter the amount in pounds as a number, like 5000" in response.content.decode()
+    assert not IncentiveScheme.objects.filter(name="Team manager retention 2026").exists()
+
+
+def test_the_lead_awards_a_scheme_to_a_person_once(client, world):
+    client.force_login(world.lead)
+    scheme = IncentiveScheme.objects.get(name="Team manager golden hello")
+    url = reverse("workforce:incentive_award_new", args=[world.worker_record.pk])
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    starts = world.worker_record.start_date
+    response = client.post(url, {"scheme": str(scheme.pk), **_date("starts_on", starts)}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:staff", args=[world.worker_record.pk])
+    html = response.content.decode()
+    assert "Team manager golden hello is awarded to Priya Nolan" in html
+    award = world.worker_record.awards.get(scheme=scheme)
+    assert [p.amount_pence for p in award.payments.all()] == [250_000, 250_000]
+    response = client.post(url, {"scheme": str(scheme.pk), **_date("starts_on", starts)})
+    assert "Priya Nolan already has Team manager golden hello" in response.content.decode()
+    assert world.worker_record.awards.count() == 1
+
+
+def test_a_team_manager_and_a_worker_cannot_set_up_or_award_incentives(client, world):
+    scheme = IncentiveScheme.objects.get(name="Team manager golden hello")
+    for user in (world.manager, world.worker):
+        client.force_login(user)
+        assert client.post(reverse("workforce:incentive_scheme_new"), _scheme_data()).status_code == 403
+        url = reverse("workforce:incentive_award_new", args=[world.worker_record.pk])
+        data = {"scheme": str(scheme.pk), **_date("starts_on", world.worker_record.start_date)}
+        assert client.post(url, data).status_code == 403
+    assert not world.worker_record.awards.exists()
+    assert not IncentiveScheme.objects.filter(name="Team manager retention 2026").exists()
