@@ -96,6 +96,8 @@ NOT_A_CHILDS_RECORD: dict[str, str] = {
         "workforce:vacancy_close",
         "workforce:recruitment_new",
         "workforce:incentive_award_new",
+        "workforce:absence_new",
+        "workforce:progression_decide",
     )
 }
 

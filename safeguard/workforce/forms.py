@@ -23,6 +23,7 @@ from safeguard.workforce.models import (
     IncentiveScheme,
     LeavingReason,
     Origin,
+    PanelDecision,
     Post,
     RecruitmentStage,
     RepaymentRule,
@@ -420,4 +421,49 @@ class IncentiveAwardForm(GovukForm):
         label="Date it counts from",
         subject="Date it counts from",
         help_text="Usually their start date. Instalments fall due this many months after it.",
+    )
+
+
+class AbsenceForm(GovukForm):
+    starts_on = GovukDateField(
+        label="First day of absence", subject="First day of absence", must_be="past_or_today"
+    )
+    ends_on = GovukDateField(
+        label="Last day of absence (optional)",
+        subject="Last day of absence",
+        help_text="Leave empty while they are still off",
+        required=False,
+    )
+    working_days_lost = forms.DecimalField(
+        label="Working days lost",
+        help_text="In FTE days: half days are allowed, for example 2.5",
+        max_digits=5,
+        decimal_places=1,
+        error_messages={
+            "required": "Enter the working days lost",
+            "invalid": "Enter the working days lost as a number, like 2.5",
+            "max_digits": "Enter fewer than 10,000 working days",
+            "max_whole_digits": "Enter fewer than 10,000 working days",
+            "max_decimal_places": "Enter the working days lost to the nearest half day, like 2.5",
+        },
+    )
+
+
+class ProgressionDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="The panel's decision",
+        choices=[(d.value, d.label) for d in (PanelDecision.APPROVED, PanelDecision.DECLINED)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the panel's decision"},
+    )
+    decided_on = GovukDateField(
+        label="Date of the decision", subject="Date of the decision", must_be="past_or_today"
+    )
+    panel = forms.CharField(
+        label="Who sat on the panel",
+        max_length=200,
+        error_messages={"required": "Enter who sat on the panel"},
+    )
+    feedback = forms.CharField(
+        label="Feedback (optional)", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
     )

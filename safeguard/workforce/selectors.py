@@ -36,6 +36,7 @@ from safeguard.workforce.models import (
     IncentiveAward,
     IncentivePayment,
     Post,
+    ProgressionApplication,
     Recruitment,
     RecruitmentStage,
     StaffRecord,
@@ -457,6 +458,16 @@ def vacancy_for(*, user: User, vacancy_id: uuid.UUID) -> Vacancy:
     if vacancy is None:
         raise Http404("No such vacancy")
     return vacancy
+
+
+def application_for(*, user: User, application_id: uuid.UUID) -> ProgressionApplication:
+    """A progression application, for those who may manage its person's record (404 for a
+    person out of reach, 403 for one they may only see)."""
+    application = ProgressionApplication.objects.filter(pk=application_id).select_related("staff").first()
+    if application is None:
+        raise Http404("No such application")
+    application.staff = staff_for(user=user, staff_id=application.staff_id, action=WorkforceAction.MANAGE)
+    return application
 
 
 def cover_label(kind: str) -> str:

@@ -42,4 +42,6 @@ URL_POLICY: dict[str, UrlRule] = {
     "workforce:recruitment_new": ObjectPage(),
     "workforce:incentive_scheme_new": Roles(WORKFORCE_PAY_ROLES),
     "workforce:incentive_award_new": ObjectPage(),
+    "workforce:absence_new": ObjectPage(),
+    "workforce:progression_decide": ObjectPage(),
 }

@@ -24,5 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("vacancies/<uuid:vacancy_id>/recruit/", views.recruitment_new, name="recruitment_new"),
     path("incentives/new/", views.incentive_scheme_new, name="incentive_scheme_new"),
     path("staff/<uuid:staff_id>/incentive/", views.incentive_award_new, name="incentive_award_new"),
+    path("staff/<uuid:staff_id>/absence/", views.absence_new, name="absence_new"),
+    path("applications/<uuid:application_id>/decide/", views.progression_decide, name="progression_decide"),
     path("recruitment/<uuid:recruitment_id>/", views.recruitment, name="recruitment"),
 ]

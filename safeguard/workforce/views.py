@@ -19,11 +19,13 @@ from safeguard.accounts.policy import STAFF_ROLES, WorkforceAction
 from safeguard.design_system.pages import form_action, form_page, posted
 from safeguard.workforce import census, selectors, services
 from safeguard.workforce.forms import (
+    AbsenceForm,
     AsyeReviewForm,
     IncentiveAwardForm,
     IncentiveSchemeForm,
     LeaveForm,
     PostForm,
+    ProgressionDecisionForm,
     RecruitmentForm,
     RecruitmentStartForm,
     StaffForm,
@@ -33,12 +35,14 @@ from safeguard.workforce.forms import (
     VacancyOpenForm,
 )
 from safeguard.workforce.models import (
+    Absence,
     AsyeCohort,
     AsyeReview,
     IncentiveAward,
     IncentivePayment,
     IncentiveScheme,
     Post,
+    ProgressionApplication,
     Recruitment,
     StaffRecord,
     Vacancy,
@@ -372,6 +376,51 @@ def incentive_award_new(request: AuthenticatedRequest, staff_id: uuid.UUID) -> H
         then=lambda a: _staff_url(a.staff),
         success=lambda a: f"{a.scheme.name} is awarded to {a.staff.name} and its instalments are scheduled.",
         context={"staff": record, "back_url": _staff_url(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def absence_new(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id, action=WorkforceAction.MANAGE)
+    form = AbsenceForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Absence:
+        return services.absence_record(actor=request.user, staff=record, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/absence.html",
+        save=save,
+        then=lambda a: _staff_url(a.staff),
+        success=lambda a: f"{a.staff.name}'s absence is recorded.",
+        context={"staff": record, "back_url": _staff_url(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def progression_decide(request: AuthenticatedRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = selectors.application_for(user=request.user, application_id=application_id)
+    form = ProgressionDecisionForm(posted(request))
+
+    def save(data: dict[str, Any]) -> ProgressionApplication:
+        return services.progression_decide(actor=request.user, application=application, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/progression_decide.html",
+        save=save,
+        then=lambda a: _staff_url(a.staff),
+        success=lambda a: (
+            f"The panel's decision on {a.staff.name}'s application is recorded: "
+            f"{a.get_decision_display().lower()}."
+        ),
+        context={
+            "application": application,
+            "staff": application.staff,
+            "back_url": _staff_url(application.staff),
+        },
     )
 
 

@@ -12,10 +12,12 @@ from django.utils import timezone
 from safeguard.accounts.models import Grade
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.home.worklist import work_items_for
+from safeguard.workforce import services
 from safeguard.workforce.models import (
     CoverKind,
     GradeCriteria,
     IncentiveScheme,
+    PanelDecision,
     Post,
     RecruitmentStage,
     StaffRecord,
@@ -381,3 +383,64 @@ def test_a_team_manager_and_a_worker_cannot_set_up_or_award_incentives(client, w
         assert client.post(url, data).status_code == 403
     assert not world.worker_record.awards.exists()
     assert not IncentiveScheme.objects.filter(name="Team manager retention 2026").exists()
+
+
+def test_hr_records_an_absence_and_an_end_before_the_start_is_refused(client, world):
+    client.force_login(world.hr)
+    url = reverse("workforce:absence_new", args=[world.worker_record.pk])
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    today = timezone.localdate()
+    data = {
+        **_date("starts_on", today),
+        **_date("ends_on", today - dt.timedelta(days=2)),
+        "working_days_lost": "1.5",
+    }
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert "The end date must be the same as or after the start date" in html and 'value="1.5"' in html
+    assert not world.worker_record.absences.exists()
+    data = {**_date("starts_on", today - dt.timedelta(days=3)), "working_days_lost": "2.5"}
+    response = client.post(url, data, follow=True)
+    assert "Priya Nolan&#39;s absence is recorded." in response.content.decode()
+    absence = world.worker_record.absences.get()
+    assert absence.ends_on is None and absence.working_days_lost == Decimal("2.5")
+
+
+def test_the_lead_records_the_panels_decision_and_the_grade_changes(client, world):
+    today = timezone.localdate()
+    application = services.progression_apply(
+        actor=world.lead,
+        staff=world.worker_record,
+        to_grade=Grade.SOCIAL_WORKER,
+        submitted_on=today - dt.timedelta(days=5),
+        evidence="Portfolio of practice",
+    )
+    url = reverse("workforce:progression_decide", args=[application.pk])
+    client.force_login(world.manager)
+    assert client.get(url).status_code == 403
+    client.force_login(world.other_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(world.lead)
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    data = {"decision": "approved", "panel": "Principal social worker and head of service"}
+    response = client.post(url, {**data, **_date("decided_on", today - dt.timedelta(days=9))})
+    html = response.content.decode()
+    assert "The decision cannot be before the application" in html
+    assert 'value="Principal social worker and head of service"' in html
+    application.refresh_from_db()
+    assert application.decision == PanelDecision.PENDING
+    response = client.post(url, {**data, **_date("decided_on", today)}, follow=True)
+    assert "application is recorded: approved." in response.content.decode()
+    world.worker_record.refresh_from_db()
+    assert world.worker_record.grade == Grade.SOCIAL_WORKER
+    assert world.worker_record.grade_history.filter(grade=Grade.SOCIAL_WORKER, since=today).exists()
+
+
+def test_a_team_manager_cannot_record_an_absence(client, world):
+    client.force_login(world.manager)
+    url = reverse("workforce:absence_new", args=[world.worker_record.pk])
+    data = {**_date("starts_on", timezone.localdate()), "working_days_lost": "1"}
+    assert client.post(url, data).status_code == 403
+    client.force_login(world.worker)
+    assert client.post(url, data).status_code == 403
+    assert not world.worker_record.absences.exists()
