@@ -3,7 +3,8 @@ and incentives, opens a leaver's record to see what they repay, pays a golden he
 records the new starter leaving, and sees the amount the scheme's rule makes repayable;
 a team manager sees their team's caseloads, supervision and ASYE progress (no pay) and
 records a supervision; a worker opens their own record. Every page passes axe and can be
-used with the keyboard."""
+used with the keyboard; the lead adds a funded post and opens the pages that change
+vacancies, incentives and absence, each passing axe too."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import axe_violations, describe, keyboard_problems
-from safeguard.accounts.models import User
+from safeguard.accounts.models import Grade, User
 from safeguard.casework.tests.factories import EpisodeFactory
 from safeguard.workforce.rules import pounds
 from safeguard.workforce.tests.scenario import PASSWORD, build_world
@@ -92,6 +93,47 @@ def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
 
     page.goto(f"{base}/workforce/cohorts/")
     expect(page.locator("main")).to_contain_text("Priya Nolan")
+    _checked(page)
+
+    # Add a funded post: nothing filled in shows every error, then it saves.
+    page.goto(f"{base}/workforce/")
+    _go(page, "button", "Add a funded post")
+    _checked(page)
+    _go(page, "button", "Add the post")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the title of the post")
+    _checked(page)
+    page.get_by_label("Team").select_option(label="Hillside Assessment")
+    page.get_by_label("Title of the post").fill("Family support practitioner")
+    page.get_by_label("Grade").select_option(Grade.SOCIAL_WORKER.value)
+    page.get_by_label("Funded FTE").fill("2")
+    page.get_by_role("group", name="Does the post hold cases?").get_by_label("Yes").check()
+    page.get_by_role("group", name="Is the post hard to fill?").get_by_label("No").check()
+    _go(page, "button", "Add the post")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Family support practitioner")
+    # The vacancy's cover and closing, a new scheme and a person's absence are pages of
+    # their own, each valid and usable by keyboard.
+    _go(page, "link", re.compile(r"Change cover\s*for Social worker"))
+    _checked(page)
+    page.goto(f"{base}/workforce/")
+    _go(page, "link", "Set up an incentive scheme")
+    page.get_by_label("Name of the scheme").fill("Family support golden hello")
+    page.get_by_label("Golden hello").check()
+    page.get_by_label("Grade of post it is for").select_option(Grade.SOCIAL_WORKER.value)
+    page.get_by_label("Months a person must stay not to repay").fill("12")
+    page.get_by_label("In full").check()
+    page.get_by_label("Amount in pounds").fill("1000")
+    page.get_by_label("Instalments").fill("500, 0\n400, 6")
+    _go(page, "button", "Set up the scheme")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The instalments add up to £900.00")
+    _checked(page)
+    page.goto(f"{base}/workforce/staff/{world.worker_record.pk}/")
+    _go(page, "link", "Record a sickness absence")
+    _checked(page)
+    page.goto(f"{base}/workforce/staff/{world.worker_record.pk}/")
+    _go(page, "link", "Award an incentive")
+    _checked(page)
+    page.goto(f"{base}/workforce/")
+    _go(page, "link", re.compile(r"Close\s*for Social worker"))
     _checked(page)
     page.context.close()
 

@@ -92,6 +92,12 @@ NOT_A_CHILDS_RECORD: dict[str, str] = {
         "workforce:supervision_new",
         "workforce:asye_review",
         "workforce:recruitment",
+        "workforce:vacancy_cover",
+        "workforce:vacancy_close",
+        "workforce:recruitment_new",
+        "workforce:incentive_award_new",
+        "workforce:absence_new",
+        "workforce:progression_decide",
     )
 }
 

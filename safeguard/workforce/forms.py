@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -15,12 +16,18 @@ from safeguard.workforce.models import (
     AsyeReview,
     AsyeReviewKind,
     CensusRole,
+    CoverKind,
     EmploymentKind,
     EntryRoute,
+    IncentiveKind,
+    IncentiveScheme,
     LeavingReason,
     Origin,
+    PanelDecision,
     Post,
     RecruitmentStage,
+    RepaymentRule,
+    StaffRecord,
     SupervisionKind,
 )
 
@@ -198,4 +205,265 @@ class RecruitmentForm(GovukForm):
     )
     right_to_work_checked_on = GovukDateField(
         label="Right to work checked (optional)", subject="Right to work check date", required=False
+    )
+
+
+class PostForm(GovukForm):
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.all(), error_messages={"required": "Select the team"}
+    )
+    title = forms.CharField(
+        label="Title of the post",
+        help_text="For example, Social worker or Senior practitioner",
+        max_length=120,
+        error_messages={"required": "Enter the title of the post"},
+    )
+    grade = forms.ChoiceField(
+        label="Grade", choices=Grade.choices, error_messages={"required": "Select the grade"}
+    )
+    funded_fte = forms.DecimalField(
+        label="Funded FTE",
+        help_text="Full time is 1, for example 2.5 for two full-time posts and one half-time",
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the funded FTE",
+            "invalid": "Enter the funded FTE as a number, like 2.5",
+            "max_digits": "Enter a funded FTE of 10 or less for one post",
+            "max_decimal_places": "Enter the funded FTE to 2 decimal places at most, like 0.75",
+            "max_whole_digits": "Enter a funded FTE of 10 or less for one post",
+        },
+    )
+    case_holding = forms.ChoiceField(
+        label="Does the post hold cases?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the post holds cases"},
+    )
+    hard_to_fill = forms.ChoiceField(
+        label="Is the post hard to fill?",
+        help_text="Hard-to-fill posts can be offered a golden hello or retention payment",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the post is hard to fill"},
+    )
+
+
+def _current_staff() -> Any:
+    return StaffRecord.objects.filter(end_date__isnull=True).select_related("team")
+
+
+class _CoverFields(GovukForm):
+    cover = forms.ChoiceField(
+        label="How is it covered?",
+        choices=CoverKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the vacancy is covered"},
+    )
+    covered_by = _Named(
+        label="Who covers it (optional)",
+        help_text="An agency worker, or the person working overtime or acting up",
+        queryset=_current_staff(),
+        required=False,
+    )
+
+
+class VacancyOpenForm(_CoverFields):
+    post = forms.ModelChoiceField(
+        label="Post",
+        queryset=Post.objects.select_related("team"),
+        error_messages={"required": "Select the post that is vacant"},
+    )
+    fte = forms.DecimalField(
+        label="Vacant FTE",
+        help_text="For example, 1 for a full-time post or 0.5 for half of one",
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the vacant FTE",
+            "invalid": "Enter the vacant FTE as a number, like 0.5",
+            "max_digits": "Enter a vacant FTE of 10 or less",
+            "max_decimal_places": "Enter the vacant FTE to 2 decimal places at most, like 0.75",
+            "max_whole_digits": "Enter a vacant FTE of 10 or less",
+        },
+    )
+    opened_on = GovukDateField(
+        label="Date the post became vacant",
+        subject="Date the post became vacant",
+        help_text="For example, 1 4 2025",
+    )
+
+    field_order = ["post", "fte", "opened_on", "cover", "covered_by"]
+
+
+class VacancyCoverForm(_CoverFields):
+    pass
+
+
+class VacancyCloseForm(GovukForm):
+    closed_on = GovukDateField(
+        label="Date the vacancy closed", subject="Date the vacancy closed", must_be="past_or_today"
+    )
+
+
+class RecruitmentStartForm(GovukForm):
+    advertised_on = GovukDateField(
+        label="Date the post was advertised", subject="Date the post was advertised", must_be="past_or_today"
+    )
+
+
+_INSTALMENT = re.compile(r"^£?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*,\s*(?P<months>[0-9]{1,3})$")
+
+
+def _pence(pounds_typed: Decimal) -> int:
+    return int((pounds_typed * 100).to_integral_value())
+
+
+class IncentiveSchemeForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the scheme",
+        help_text="For example, Senior practitioner golden hello 2026",
+        max_length=120,
+        error_messages={"required": "Enter the name of the scheme"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of incentive",
+        choices=IncentiveKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of incentive"},
+    )
+    grade = forms.ChoiceField(
+        label="Grade of post it is for",
+        choices=Grade.choices,
+        error_messages={"required": "Select the grade"},
+    )
+    amount_pence = forms.DecimalField(
+        label="Amount in pounds",
+        help_text="The whole amount paid to one person, for example 5000 or 2500.50",
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount in pounds",
+            "invalid": "Enter the amount in pounds as a number, like 5000",
+            "max_digits": "Enter an amount of less than £10,000,000",
+            "max_whole_digits": "Enter an amount of less than £10,000,000",
+            "max_decimal_places": "Enter the amount in pounds and pence, like 2500.50",
+        },
+    )
+    instalments = forms.CharField(
+        label="Instalments",
+        help_text=(
+            "One a line: the amount in pounds, a comma, then the months after starting it is due"
+            " (0 for on starting). For example, 2500, 0 on one line and 2500, 6 on the next."
+            " They must add up to the amount."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter at least one instalment"},
+    )
+    clawback_months = forms.IntegerField(
+        label="Months a person must stay not to repay",
+        help_text="Leaving within this many months of starting means repaying",
+        min_value=0,
+        max_value=120,
+        error_messages={
+            "required": "Enter the months a person must stay not to repay",
+            "invalid": "Enter the months as a whole number, like 24",
+            "min_value": "Enter 0 months or more",
+            "max_value": "Enter 120 months or fewer",
+        },
+    )
+    repayment_rule = forms.ChoiceField(
+        label="What a person who leaves early repays",
+        choices=RepaymentRule.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether repayment is in full or pro rata"},
+    )
+    conditions = forms.CharField(
+        label="Conditions (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+
+    def clean_amount_pence(self) -> int:
+        return _pence(self.cleaned_data["amount_pence"])
+
+    def clean_instalments(self) -> list[tuple[int, int]]:
+        schedule: list[tuple[int, int]] = []
+        for number, line in enumerate(self.cleaned_data["instalments"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            match = _INSTALMENT.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"Write instalment {number} as the amount in pounds, a comma and the months"
+                    f" after starting, like 2500, 6 (not {line})"
+                )
+            try:
+                amount = Decimal(match["amount"].replace(",", ""))
+            except InvalidOperation as error:
+                raise forms.ValidationError(f"Instalment {number}'s amount is not a number") from error
+            schedule.append((_pence(amount), int(match["months"])))
+        if not schedule:
+            raise forms.ValidationError("Enter at least one instalment")
+        return schedule
+
+
+class IncentiveAwardForm(GovukForm):
+    scheme = forms.ModelChoiceField(
+        label="Scheme",
+        queryset=IncentiveScheme.objects.all(),
+        error_messages={"required": "Select the scheme"},
+    )
+    starts_on = GovukDateField(
+        label="Date it counts from",
+        subject="Date it counts from",
+        help_text="Usually their start date. Instalments fall due this many months after it.",
+    )
+
+
+class AbsenceForm(GovukForm):
+    starts_on = GovukDateField(
+        label="First day of absence", subject="First day of absence", must_be="past_or_today"
+    )
+    ends_on = GovukDateField(
+        label="Last day of absence (optional)",
+        subject="Last day of absence",
+        help_text="Leave empty while they are still off",
+        required=False,
+    )
+    working_days_lost = forms.DecimalField(
+        label="Working days lost",
+        help_text="In FTE days: half days are allowed, for example 2.5",
+        max_digits=5,
+        decimal_places=1,
+        error_messages={
+            "required": "Enter the working days lost",
+            "invalid": "Enter the working days lost as a number, like 2.5",
+            "max_digits": "Enter fewer than 10,000 working days",
+            "max_whole_digits": "Enter fewer than 10,000 working days",
+            "max_decimal_places": "Enter the working days lost to the nearest half day, like 2.5",
+        },
+    )
+
+
+class ProgressionDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="The panel's decision",
+        choices=[(d.value, d.label) for d in (PanelDecision.APPROVED, PanelDecision.DECLINED)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the panel's decision"},
+    )
+    decided_on = GovukDateField(
+        label="Date of the decision", subject="Date of the decision", must_be="past_or_today"
+    )
+    panel = forms.CharField(
+        label="Who sat on the panel",
+        max_length=200,
+        error_messages={"required": "Enter who sat on the panel"},
+    )
+    feedback = forms.CharField(
+        label="Feedback (optional)", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
     )

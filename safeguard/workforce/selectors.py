@@ -36,6 +36,7 @@ from safeguard.workforce.models import (
     IncentiveAward,
     IncentivePayment,
     Post,
+    ProgressionApplication,
     Recruitment,
     RecruitmentStage,
     StaffRecord,
@@ -447,6 +448,26 @@ def recruitment_for(*, user: User, recruitment_id: uuid.UUID) -> Recruitment:
     if recruitment is None:
         raise Http404("No such recruitment")
     return recruitment
+
+
+def vacancy_for(*, user: User, vacancy_id: uuid.UUID) -> Vacancy:
+    """A vacancy, for the workforce lead and HR only (404 for anyone else or no such key)."""
+    if not may(user, WorkforceAction.MANAGE):
+        raise Http404("No such vacancy")
+    vacancy = Vacancy.objects.filter(pk=vacancy_id).select_related("post__team", "covered_by").first()
+    if vacancy is None:
+        raise Http404("No such vacancy")
+    return vacancy
+
+
+def application_for(*, user: User, application_id: uuid.UUID) -> ProgressionApplication:
+    """A progression application, for those who may manage its person's record (404 for a
+    person out of reach, 403 for one they may only see)."""
+    application = ProgressionApplication.objects.filter(pk=application_id).select_related("staff").first()
+    if application is None:
+        raise Http404("No such application")
+    application.staff = staff_for(user=user, staff_id=application.staff_id, action=WorkforceAction.MANAGE)
+    return application
 
 
 def cover_label(kind: str) -> str:

@@ -34,4 +34,14 @@ URL_POLICY: dict[str, UrlRule] = {
     "workforce:asye_review": ObjectPage(),
     "workforce:payment_pay": PostOnly(),
     "workforce:recruitment": ObjectPage(),
+    # Posts, vacancies and recruitment are changed by the workforce lead and HR.
+    "workforce:post_new": Roles(WORKFORCE_PAY_ROLES),
+    "workforce:vacancy_new": Roles(WORKFORCE_PAY_ROLES),
+    "workforce:vacancy_cover": ObjectPage(),
+    "workforce:vacancy_close": ObjectPage(),
+    "workforce:recruitment_new": ObjectPage(),
+    "workforce:incentive_scheme_new": Roles(WORKFORCE_PAY_ROLES),
+    "workforce:incentive_award_new": ObjectPage(),
+    "workforce:absence_new": ObjectPage(),
+    "workforce:progression_decide": ObjectPage(),
 }

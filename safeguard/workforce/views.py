@@ -18,8 +18,35 @@ from safeguard.accounts.middleware import AuthenticatedRequest
 from safeguard.accounts.policy import STAFF_ROLES, WorkforceAction
 from safeguard.design_system.pages import form_action, form_page, posted
 from safeguard.workforce import census, selectors, services
-from safeguard.workforce.forms import AsyeReviewForm, LeaveForm, RecruitmentForm, StaffForm, SupervisionForm
-from safeguard.workforce.models import AsyeCohort, AsyeReview, IncentivePayment, Recruitment, StaffRecord
+from safeguard.workforce.forms import (
+    AbsenceForm,
+    AsyeReviewForm,
+    IncentiveAwardForm,
+    IncentiveSchemeForm,
+    LeaveForm,
+    PostForm,
+    ProgressionDecisionForm,
+    RecruitmentForm,
+    RecruitmentStartForm,
+    StaffForm,
+    SupervisionForm,
+    VacancyCloseForm,
+    VacancyCoverForm,
+    VacancyOpenForm,
+)
+from safeguard.workforce.models import (
+    Absence,
+    AsyeCohort,
+    AsyeReview,
+    IncentiveAward,
+    IncentivePayment,
+    IncentiveScheme,
+    Post,
+    ProgressionApplication,
+    Recruitment,
+    StaffRecord,
+    Vacancy,
+)
 from safeguard.workforce.rules import pounds
 
 
@@ -205,6 +232,194 @@ def recruitment(request: AuthenticatedRequest, recruitment_id: uuid.UUID) -> Htt
             "recruitment": campaign,
             "steps": list(campaign.steps.all()),
             "back_url": reverse("workforce:overview"),
+        },
+    )
+
+
+def _may_manage(request: AuthenticatedRequest) -> None:
+    if not selectors.may(request.user, WorkforceAction.MANAGE):
+        raise PermissionDenied("Only the workforce lead and HR change posts and vacancies")
+
+
+@require_http_methods(["GET", "POST"])
+def post_new(request: AuthenticatedRequest) -> HttpResponse:
+    _may_manage(request)
+    form = PostForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Post:
+        return services.post_create(
+            actor=request.user,
+            team=data["team"],
+            title=data["title"],
+            grade=data["grade"],
+            funded_fte=data["funded_fte"],
+            case_holding=data["case_holding"] == "yes",
+            hard_to_fill=data["hard_to_fill"] == "yes",
+        )
+
+    return form_page(
+        request,
+        form,
+        template="workforce/post_new.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda p: f"{p.title} in {p.team.name} ({p.funded_fte} FTE) is added.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_new(request: AuthenticatedRequest) -> HttpResponse:
+    _may_manage(request)
+    form = VacancyOpenForm(posted(request))
+    return form_page(
+        request,
+        form,
+        template="workforce/vacancy_new.html",
+        save=lambda data: services.vacancy_open(actor=request.user, **data),
+        then=reverse("workforce:overview"),
+        success=lambda v: f"The vacancy in {v.post} is open.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_cover(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> HttpResponse:
+    vacancy = selectors.vacancy_for(user=request.user, vacancy_id=vacancy_id)
+    initial = {"cover": vacancy.cover, "covered_by": vacancy.covered_by_id}
+    form = VacancyCoverForm(posted(request), initial=initial)
+
+    def save(data: dict[str, Any]) -> Vacancy:
+        return services.vacancy_cover(actor=request.user, vacancy=vacancy, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/vacancy_cover.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda v: f"The cover for the vacancy in {v.post} is recorded.",
+        context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_close(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> HttpResponse:
+    vacancy = selectors.vacancy_for(user=request.user, vacancy_id=vacancy_id)
+    form = VacancyCloseForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Vacancy:
+        return services.vacancy_close(actor=request.user, vacancy=vacancy, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/vacancy_close.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda v: f"The vacancy in {v.post} is closed.",
+        context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recruitment_new(request: AuthenticatedRequest, vacancy_id: uuid.UUID) -> HttpResponse:
+    vacancy = selectors.vacancy_for(user=request.user, vacancy_id=vacancy_id)
+    form = RecruitmentStartForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Recruitment:
+        return services.recruitment_start(actor=request.user, vacancy=vacancy, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/recruitment_new.html",
+        save=save,
+        then=lambda r: reverse("workforce:recruitment", args=[r.pk]),
+        success="Recruitment has started: the post is advertised.",
+        context={"vacancy": vacancy, "back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incentive_scheme_new(request: AuthenticatedRequest) -> HttpResponse:
+    _may_manage(request)
+    form = IncentiveSchemeForm(posted(request))
+
+    def save(data: dict[str, Any]) -> IncentiveScheme:
+        return services.incentive_scheme_create(actor=request.user, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/incentive_scheme_new.html",
+        save=save,
+        then=reverse("workforce:overview"),
+        success=lambda s: f"{s.name} ({pounds(s.amount_pence)}) is set up.",
+        context={"back_url": reverse("workforce:overview")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incentive_award_new(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id, action=WorkforceAction.MANAGE)
+    form = IncentiveAwardForm(posted(request), initial={"starts_on": record.start_date})
+
+    def save(data: dict[str, Any]) -> IncentiveAward:
+        return services.incentive_award(actor=request.user, staff=record, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/incentive_award.html",
+        save=save,
+        then=lambda a: _staff_url(a.staff),
+        success=lambda a: f"{a.scheme.name} is awarded to {a.staff.name} and its instalments are scheduled.",
+        context={"staff": record, "back_url": _staff_url(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def absence_new(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.staff_for(user=request.user, staff_id=staff_id, action=WorkforceAction.MANAGE)
+    form = AbsenceForm(posted(request))
+
+    def save(data: dict[str, Any]) -> Absence:
+        return services.absence_record(actor=request.user, staff=record, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/absence.html",
+        save=save,
+        then=lambda a: _staff_url(a.staff),
+        success=lambda a: f"{a.staff.name}'s absence is recorded.",
+        context={"staff": record, "back_url": _staff_url(record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def progression_decide(request: AuthenticatedRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = selectors.application_for(user=request.user, application_id=application_id)
+    form = ProgressionDecisionForm(posted(request))
+
+    def save(data: dict[str, Any]) -> ProgressionApplication:
+        return services.progression_decide(actor=request.user, application=application, **data)
+
+    return form_page(
+        request,
+        form,
+        template="workforce/progression_decide.html",
+        save=save,
+        then=lambda a: _staff_url(a.staff),
+        success=lambda a: (
+            f"The panel's decision on {a.staff.name}'s application is recorded: "
+            f"{a.get_decision_display().lower()}."
+        ),
+        context={
+            "application": application,
+            "staff": application.staff,
+            "back_url": _staff_url(application.staff),
         },
     )
 

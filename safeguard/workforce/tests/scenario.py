@@ -149,9 +149,14 @@ def workforce_keys(*, actor: User, worker: User) -> dict[str, list[uuid.UUID]]:
         instalments=[(100_000, 0)],
     )
     award = services.incentive_award(actor=actor, staff=record, scheme=scheme, starts_on=today)
+    application = services.progression_apply(
+        actor=actor, staff=record, to_grade=Grade.SOCIAL_WORKER, submitted_on=today, evidence="Portfolio"
+    )
     return {
         "staff_id": [record.pk],
         "review_id": [r.pk for r in record.asye_reviews.all()],
         "payment_id": [p.pk for p in award.payments.all()],
         "recruitment_id": [recruitment.pk],
+        "vacancy_id": [vacancy.pk],
+        "application_id": [application.pk],
     }

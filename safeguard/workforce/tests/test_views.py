@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -9,10 +12,17 @@ from django.utils import timezone
 from safeguard.accounts.models import Grade
 from safeguard.accounts.tests.factories import UserFactory
 from safeguard.home.worklist import work_items_for
+from safeguard.workforce import services
 from safeguard.workforce.models import (
+    CoverKind,
     GradeCriteria,
+    IncentiveScheme,
+    PanelDecision,
+    Post,
+    RecruitmentStage,
     StaffRecord,
     Supervision,
+    Vacancy,
 )
 from safeguard.workforce.tests.scenario import World, build_world
 
@@ -167,3 +177,270 @@ def test_a_record_shows_the_next_step_on_the_career_path_and_the_overview_a_tren
     client.force_login(world.lead)
     html = client.get(reverse("workforce:overview")).content.decode()
     assert "Monthly trend over the last year" in html and html.count('<tr class="govuk-table__row">') > 12
+
+
+def _date(name: str, day: dt.date) -> dict[str, str]:
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+def _open_vacancy(world: World) -> Vacancy:
+    vacancy = Vacancy.objects.get(closed_on__isnull=True)
+    assert vacancy.covered_by == world.agency
+    return vacancy
+
+
+def test_the_lead_adds_a_funded_post_from_the_overview(client, world):
+    client.force_login(world.lead)
+    assert reverse("workforce:post_new") in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(
+        reverse("workforce:post_new"),
+        {
+            "team": str(world.worker_record.team_id),
+            "title": "Senior practitioner",
+            "grade": Grade.SENIOR,
+            "funded_fte": "2.5",
+            "case_holding": "yes",
+            "hard_to_fill": "no",
+        },
+        follow=True,
+    )
+    post = Post.objects.get(title="Senior practitioner")
+    assert post.funded_fte == Decimal("2.5") and post.case_holding and not post.hard_to_fill
+    assert post.team_id == world.worker_record.team_id
+    assert response.redirect_chain[-1][0] == reverse("workforce:overview")
+    assert "Senior practitioner in Hillside Assessment (2.5 FTE) is added." in response.content.decode()
+
+
+def test_a_post_with_no_fte_is_refused_with_everything_typed_kept(client, world):
+    client.force_login(world.hr)
+    data = {
+        "team": str(world.worker_record.team_id),
+        "title": "Family practitioner",
+        "grade": Grade.SOCIAL_WORKER,
+        "funded_fte": "0",
+        "case_holding": "no",
+        "hard_to_fill": "yes",
+    }
+    response = client.post(reverse("workforce:post_new"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a funded FTE greater than 0" in html and "govuk-error-summary" in html
+    assert 'value="Family practitioner"' in html
+    assert not Post.objects.filter(title="Family practitioner").exists()
+    response = client.post(reverse("workforce:post_new"), {**data, "funded_fte": "two"})
+    assert "Enter the funded FTE as a number, like 2.5" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["manager", "worker"])
+def test_only_the_lead_and_hr_change_posts_and_vacancies(client, world, who):
+    client.force_login(getattr(world, who))
+    vacancy = _open_vacancy(world)
+    assert client.get(reverse("workforce:post_new")).status_code == 403
+    assert client.get(reverse("workforce:vacancy_new")).status_code == 403
+    for name in ("workforce:vacancy_cover", "workforce:vacancy_close", "workforce:recruitment_new"):
+        assert client.get(reverse(name, args=[vacancy.pk])).status_code == 404
+        assert client.post(reverse(name, args=[vacancy.pk]), {"cover": "unfilled"}).status_code == 404
+    vacancy.refresh_from_db()
+    assert vacancy.cover == CoverKind.AGENCY and vacancy.closed_on is None
+
+
+def test_the_lead_opens_a_vacancy_and_more_than_is_free_is_refused(client, world):
+    client.force_login(world.lead)
+    post = world.worker_record.post
+    assert post is not None
+    today = timezone.localdate()
+    # 3 FTE funded, Priya in 1 and 1 already vacant: 1 is free.
+    data = {"post": str(post.pk), "fte": "1.5", "cover": "unfilled", **_date("opened_on", today)}
+    response = client.post(reverse("workforce:vacancy_new"), data)
+    html = response.content.decode()
+    assert "only 1.00 FTE of it is free" in html and 'value="1.5"' in html
+    assert post.vacancies.count() == 1
+    response = client.post(reverse("workforce:vacancy_new"), {**data, "fte": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:overview")
+    assert "The vacancy in Social worker (Hillside Assessment) is open." in response.content.decode()
+    opened = post.vacancies.get(opened_on=today)
+    assert opened.fte == Decimal("1") and opened.cover == CoverKind.UNFILLED
+
+
+def test_the_lead_changes_a_vacancys_cover_and_a_non_agency_worker_is_not_agency_cover(client, world):
+    client.force_login(world.lead)
+    vacancy = _open_vacancy(world)
+    url = reverse("workforce:vacancy_cover", args=[vacancy.pk])
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(url, {"cover": "agency", "covered_by": str(world.worker_record.pk)})
+    assert "Priya Nolan is not an agency worker" in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.covered_by == world.agency
+    response = client.post(
+        url, {"cover": "acting_up", "covered_by": str(world.worker_record.pk)}, follow=True
+    )
+    assert "The cover for the vacancy in Social worker (Hillside Assessment) is recorded." in (
+        response.content.decode()
+    )
+    vacancy.refresh_from_db()
+    assert vacancy.cover == CoverKind.ACTING_UP and vacancy.covered_by == world.worker_record
+
+
+def test_the_lead_closes_a_vacancy_not_before_it_opened(client, world):
+    client.force_login(world.hr)
+    vacancy = _open_vacancy(world)
+    url = reverse("workforce:vacancy_close", args=[vacancy.pk])
+    response = client.post(url, _date("closed_on", vacancy.opened_on - dt.timedelta(days=1)))
+    assert "The vacancy cannot close before it opened" in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.closed_on is None
+    response = client.post(url, _date("closed_on", timezone.localdate()), follow=True)
+    assert "The vacancy in Social worker (Hillside Assessment) is closed." in response.content.decode()
+    vacancy.refresh_from_db()
+    assert vacancy.closed_on == timezone.localdate()
+    assert "There are no open vacancies." in client.get(reverse("workforce:overview")).content.decode()
+
+
+def test_the_lead_starts_recruitment_once_for_a_vacancy(client, world):
+    client.force_login(world.lead)
+    vacancy = _open_vacancy(world)
+    url = reverse("workforce:recruitment_new", args=[vacancy.pk])
+    today = timezone.localdate()
+    response = client.post(url, _date("advertised_on", today))
+    assert "This vacancy is already being recruited to" in response.content.decode()
+    assert vacancy.recruitments.count() == 1
+    vacancy.recruitments.update(stage=RecruitmentStage.WITHDRAWN)
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(url, _date("advertised_on", today), follow=True)
+    started = vacancy.recruitments.get(stage=RecruitmentStage.ADVERTISED)
+    assert response.redirect_chain[-1][0] == reverse("workforce:recruitment", args=[started.pk])
+    assert "Recruitment has started" in response.content.decode()
+    assert started.advertised_on == today and started.steps.count() == 1
+
+
+def _scheme_data(**changes: str) -> dict[str, str]:
+    return {
+        "name": "Team manager retention 2026",
+        "kind": "retention",
+        "grade": Grade.TEAM_MANAGER,
+        "amount_pence": "3000.50",
+        "instalments": "1500.25, 0\n£1,500.25, 12",
+        "clawback_months": "24",
+        "repayment_rule": "pro_rata",
+        **changes,
+    }
+
+
+def test_the_lead_sets_up_a_scheme_in_pounds_stored_in_pence(client, world):
+    client.force_login(world.lead)
+    url = reverse("workforce:incentive_scheme_new")
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    response = client.post(url, _scheme_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:overview")
+    assert "Team manager retention 2026 (£3,000.50) is set up." in response.content.decode()
+    scheme = IncentiveScheme.objects.get(name="Team manager retention 2026")
+    assert scheme.amount_pence == 300_050 and scheme.clawback_months == 24
+    assert [(i.number, i.amount_pence, i.due_after_months) for i in scheme.instalments.all()] == [
+        (1, 150_025, 0),
+        (2, 150_025, 12),
+    ]
+
+
+def test_a_schedule_that_does_not_add_up_is_refused_with_everything_typed_kept(client, world):
+    client.force_login(world.hr)
+    url = reverse("workforce:incentive_scheme_new")
+    response = client.post(url, _scheme_data(instalments="1500, 0\n1000, 12"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "The instalments add up to £2,500.00, not the scheme&#39;s £3,000.50" in html
+    assert 'value="Team manager retention 2026"' in html and "1000, 12" in html
+    response = client.post(url, _scheme_data(instalments="half now, half later"))
+    assert "Write instalment 1 as the amount in pounds, a comma and the months" in response.content.decode()
+    response = client.post(url, _scheme_data(amount_pence="lots"))
+    assert "Enter the amount in pounds as a number, like 5000" in response.content.decode()
+    assert not IncentiveScheme.objects.filter(name="Team manager retention 2026").exists()
+
+
+def test_the_lead_awards_a_scheme_to_a_person_once(client, world):
+    client.force_login(world.lead)
+    scheme = IncentiveScheme.objects.get(name="Team manager golden hello")
+    url = reverse("workforce:incentive_award_new", args=[world.worker_record.pk])
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    starts = world.worker_record.start_date
+    response = client.post(url, {"scheme": str(scheme.pk), **_date("starts_on", starts)}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:staff", args=[world.worker_record.pk])
+    html = response.content.decode()
+    assert "Team manager golden hello is awarded to Priya Nolan" in html
+    award = world.worker_record.awards.get(scheme=scheme)
+    assert [p.amount_pence for p in award.payments.all()] == [250_000, 250_000]
+    response = client.post(url, {"scheme": str(scheme.pk), **_date("starts_on", starts)})
+    assert "Priya Nolan already has Team manager golden hello" in response.content.decode()
+    assert world.worker_record.awards.count() == 1
+
+
+def test_a_team_manager_and_a_worker_cannot_set_up_or_award_incentives(client, world):
+    scheme = IncentiveScheme.objects.get(name="Team manager golden hello")
+    for user in (world.manager, world.worker):
+        client.force_login(user)
+        assert client.post(reverse("workforce:incentive_scheme_new"), _scheme_data()).status_code == 403
+        url = reverse("workforce:incentive_award_new", args=[world.worker_record.pk])
+        data = {"scheme": str(scheme.pk), **_date("starts_on", world.worker_record.start_date)}
+        assert client.post(url, data).status_code == 403
+    assert not world.worker_record.awards.exists()
+    assert not IncentiveScheme.objects.filter(name="Team manager retention 2026").exists()
+
+
+def test_hr_records_an_absence_and_an_end_before_the_start_is_refused(client, world):
+    client.force_login(world.hr)
+    url = reverse("workforce:absence_new", args=[world.worker_record.pk])
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    today = timezone.localdate()
+    data = {
+        **_date("starts_on", today),
+        **_date("ends_on", today - dt.timedelta(days=2)),
+        "working_days_lost": "1.5",
+    }
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert "The end date must be the same as or after the start date" in html and 'value="1.5"' in html
+    assert not world.worker_record.absences.exists()
+    data = {**_date("starts_on", today - dt.timedelta(days=3)), "working_days_lost": "2.5"}
+    response = client.post(url, data, follow=True)
+    assert "Priya Nolan&#39;s absence is recorded." in response.content.decode()
+    absence = world.worker_record.absences.get()
+    assert absence.ends_on is None and absence.working_days_lost == Decimal("2.5")
+
+
+def test_the_lead_records_the_panels_decision_and_the_grade_changes(client, world):
+    today = timezone.localdate()
+    application = services.progression_apply(
+        actor=world.lead,
+        staff=world.worker_record,
+        to_grade=Grade.SOCIAL_WORKER,
+        submitted_on=today - dt.timedelta(days=5),
+        evidence="Portfolio of practice",
+    )
+    url = reverse("workforce:progression_decide", args=[application.pk])
+    client.force_login(world.manager)
+    assert client.get(url).status_code == 403
+    client.force_login(world.other_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(world.lead)
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    data = {"decision": "approved", "panel": "Principal social worker and head of service"}
+    response = client.post(url, {**data, **_date("decided_on", today - dt.timedelta(days=9))})
+    html = response.content.decode()
+    assert "The decision cannot be before the application" in html
+    assert 'value="Principal social worker and head of service"' in html
+    application.refresh_from_db()
+    assert application.decision == PanelDecision.PENDING
+    response = client.post(url, {**data, **_date("decided_on", today)}, follow=True)
+    assert "application is recorded: approved." in response.content.decode()
+    world.worker_record.refresh_from_db()
+    assert world.worker_record.grade == Grade.SOCIAL_WORKER
+    assert world.worker_record.grade_history.filter(grade=Grade.SOCIAL_WORKER, since=today).exists()
+
+
+def test_a_team_manager_cannot_record_an_absence(client, world):
+    client.force_login(world.manager)
+    url = reverse("workforce:absence_new", args=[world.worker_record.pk])
+    data = {**_date("starts_on", timezone.localdate()), "working_days_lost": "1"}
+    assert client.post(url, data).status_code == 403
+    client.force_login(world.worker)
+    assert client.post(url, data).status_code == 403
+    assert not world.worker_record.absences.exists()
