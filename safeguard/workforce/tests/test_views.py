@@ -422,6 +422,8 @@ def test_the_lead_records_the_panels_decision_and_the_grade_changes(client, worl
     assert client.get(url).status_code == 404
     client.force_login(world.lead)
     assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert "<li>Passed the ASYE</li>" in page and "Portfolio of practice" in page
     data = {"decision": "approved", "panel": "Principal social worker and head of service"}
     response = client.post(url, {**data, **_date("decided_on", today - dt.timedelta(days=9))})
     html = response.content.decode()
