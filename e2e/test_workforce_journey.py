@@ -4,10 +4,14 @@ records the new starter leaving, and sees the amount the scheme's rule makes rep
 a team manager sees their team's caseloads, supervision and ASYE progress (no pay) and
 records a supervision; a worker opens their own record. Every page passes axe and can be
 used with the keyboard; the lead adds a funded post and opens the pages that change
-vacancies, incentives and absence, each passing axe too."""
+vacancies, incentives and absence, each passing axe too. The lead starts recruitment to a
+vacancy and records part of a leaver's repayment (a figure over what is outstanding is
+refused first); the newly qualified worker applies for the next grade from her own record,
+and the lead records the panel's approval from the applications waiting on the overview."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -17,7 +21,10 @@ from playwright.sync_api import Browser, Page, expect
 from e2e.conftest import axe_violations, describe, keyboard_problems
 from safeguard.accounts.models import Grade, User
 from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.workforce import services
+from safeguard.workforce.models import PanelDecision
 from safeguard.workforce.rules import pounds
+from safeguard.workforce.tests.factories import PostFactory
 from safeguard.workforce.tests.scenario import PASSWORD, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +47,13 @@ def _checked(page: Page) -> None:
     assert not problems, f"{page.url}\n" + "\n".join(problems)
 
 
-def _go(page: Page, role: str, name: str) -> None:
+def _fill_date(page: Page, name: str, day: dt.date) -> None:
+    page.locator(f"#id_{name}-day").fill(str(day.day))
+    page.locator(f"#id_{name}-month").fill(str(day.month))
+    page.locator(f"#id_{name}-year").fill(str(day.year))
+
+
+def _go(page: Page, role: str, name: str | re.Pattern[str]) -> None:
     with page.expect_navigation():
         page.get_by_role(role, name=name).first.click()
 
@@ -53,6 +66,14 @@ def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
         EpisodeFactory(worker=world.worker, team=team)
     referral = EpisodeFactory(team=team, worker=None)
     repayable = world.leaver.awards.get().repayable_pence or 0
+    # A vacancy nobody is recruiting to yet.
+    senior = PostFactory(team=team, title="Senior practitioner", grade=Grade.SENIOR)
+    services.vacancy_open(
+        actor=world.lead,
+        post=senior,
+        fte=senior.funded_fte,
+        opened_on=timezone.localdate() - dt.timedelta(days=7),
+    )
 
     page = _sign_in(browser, base, world.lead)
     _checked(page)  # the home page, with payments due and repayments to recover
@@ -135,6 +156,40 @@ def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
     page.goto(f"{base}/workforce/")
     _go(page, "link", re.compile(r"Close\s*for Social worker"))
     _checked(page)
+
+    # Start recruitment to the senior practitioner vacancy: no date is an error, then it starts.
+    page.goto(f"{base}/workforce/")
+    _go(page, "link", re.compile(r"Start recruitment\s*for Senior practitioner"))
+    _checked(page)
+    _go(page, "button", "Start recruitment")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the post was advertised")
+    _checked(page)
+    _fill_date(page, "advertised_on", today)
+    _go(page, "button", "Start recruitment")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Recruitment has started")
+    expect(page.locator("main")).to_contain_text("Senior practitioner")
+    _checked(page)
+
+    # A repayment from the leaver: more than is owed is refused, with the figure kept; then
+    # £100 is recorded and the rest is still outstanding.
+    page.goto(f"{base}/workforce/")
+    _go(page, "link", re.compile(r"Record a repayment\s*for Sam Leaver"))
+    expect(page.locator("main")).to_contain_text(f"Outstanding: {pounds(repayable)}")
+    _checked(page)
+    page.get_by_label("Repayment received").check()
+    too_much = f"{repayable / 100 + 50:.2f}"
+    page.get_by_label("Amount received in pounds").fill(too_much)
+    _fill_date(page, "on", today)
+    _go(page, "button", "Record it")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(f"Sam Leaver owes {pounds(repayable)}")
+    expect(page.get_by_label("Amount received in pounds")).to_have_value(too_much)
+    _checked(page)
+    page.get_by_label("Amount received in pounds").fill("100")
+    _go(page, "button", "Record it")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"£100.00 repaid by Sam Leaver is recorded: {pounds(repayable - 10_000)} is still outstanding"
+    )
+    _checked(page)
     page.context.close()
 
     page = _sign_in(browser, base, world.manager)
@@ -178,8 +233,45 @@ def test_workforce_lead_and_team_manager(browser: Browser, live_server) -> None:
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The case is allocated")
     page.context.close()
 
+    # The worker applies for the next grade from her own record: nothing chosen is refused
+    # with the evidence kept, then it is sent.
     page = _sign_in(browser, base, world.worker)
     _go(page, "link", "Your record")
     expect(page.get_by_role("heading", level=1)).to_have_text("Priya Nolan")
     _checked(page)
+    _go(page, "link", "Apply for social worker")
+    _checked(page)
+    evidence = "ASYE final assessment report and three direct observations"
+    page.get_by_label("Evidence", exact=True).fill(evidence)
+    _go(page, "button", "Send the application")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the criteria the evidence meets")
+    expect(page.get_by_label("Evidence", exact=True)).to_have_value(evidence)
+    _checked(page)
+    page.get_by_label("Passed the ASYE").check()
+    page.get_by_label("Holds a caseload of children in need").check()
+    _go(page, "button", "Send the application")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your application for social worker is sent"
+    )
+    page.context.close()
+
+    # The lead finds it waiting for a panel and records the panel's approval.
+    page = _sign_in(browser, base, world.lead)
+    expect(page.locator("main")).to_contain_text("Progression applications waiting for a panel")
+    page.goto(f"{base}/workforce/")
+    _go(page, "link", re.compile(r"Record the panel's decision\s*for Priya Nolan"))
+    _checked(page)
+    _go(page, "button", "Record the decision")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the panel's decision")
+    _checked(page)
+    page.get_by_label("Approved", exact=True).check()
+    _fill_date(page, "decided_on", today)
+    page.get_by_label("Who sat on the panel").fill("Principal social worker; head of service")
+    _go(page, "button", "Record the decision")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("application is recorded: approved")
+    _checked(page)
+    application = world.worker_record.applications.get()
+    assert application.decision == PanelDecision.APPROVED
+    world.worker_record.refresh_from_db()
+    assert world.worker_record.grade == Grade.SOCIAL_WORKER
     page.context.close()

@@ -28,7 +28,12 @@ from safeguard.people.permissions import children_for
 from safeguard.performance.headlines import headline_figures
 from safeguard.workforce.figures import vacancies_open
 from safeguard.workforce.rules import pounds
-from safeguard.workforce.selectors import payments_due, quarter_of, repayments_outstanding
+from safeguard.workforce.selectors import (
+    applications_waiting,
+    payments_due,
+    quarter_of,
+    repayments_outstanding,
+)
 
 REVIEWS_AHEAD_DAYS = 28
 
@@ -119,11 +124,14 @@ def _figures(today: dt.date) -> str:
 def _workforce(today: dt.date) -> str:
     vacancies = vacancies_open(today).count()
     due = payments_due(until=quarter_of(today)[1]).count()
-    owed = repayments_outstanding()
+    owed = list(repayments_outstanding())
+    outstanding = pounds(sum(a.outstanding_pence() for a in owed))
+    waiting = applications_waiting().count()
     return (
         f"{_plural(vacancies, 'open vacancy', 'open vacancies')}; "
         f"{_plural(due, 'incentive payment')} due this quarter; "
-        f"{pounds(sum(a.repayable_pence or 0 for a in owed))} repayable by {_plural(owed.count(), 'leaver')}"
+        f"{outstanding} outstanding from {_plural(len(owed), 'leaver')}; "
+        f"{_plural(waiting, 'progression application')} waiting for a panel"
     )
 
 

@@ -43,6 +43,7 @@ from safeguard.workforce.models import (
     IncentiveAward,
     IncentiveKind,
     IncentivePayment,
+    IncentiveRepayment,
     IncentiveScheme,
     LeavingReason,
     Origin,
@@ -52,6 +53,7 @@ from safeguard.workforce.models import (
     Recruitment,
     RecruitmentStage,
     RecruitmentStep,
+    RepaymentKind,
     RepaymentRule,
     SchemeInstalment,
     StaffRecord,
@@ -75,6 +77,7 @@ TABLES: tuple[type[models.Model], ...] = (
     SchemeInstalment,
     IncentiveAward,
     IncentivePayment,
+    IncentiveRepayment,
     AsyeReview,
     GradeHistory,
     ProgressionApplication,
@@ -188,6 +191,8 @@ CAREER_PATH = (
     (Grade.SERVICE_MANAGER, "Manages several teams and their managers; a service plan and budget."),
 )
 
+CRITERIA: dict[str, str] = {grade: criteria for grade, criteria in CAREER_PATH}
+
 
 class _Builder:
     def __init__(self, seed: int, today: dt.date) -> None:
@@ -256,6 +261,9 @@ class _Builder:
             self.history(record)
         self.supervision(staff, managers)
         self.absence([s for s in self.rows[StaffRecord] if isinstance(s, StaffRecord)])
+        # Last, so the draws above (and so the council's shapes) are as they were before.
+        self.open_applications([s for s in staff if s.end_date is None])
+        self.repayment_received()
         return self.insert()
 
     def staff_for(self, user: User, manager: User | None) -> StaffRecord:
@@ -577,16 +585,68 @@ class _Builder:
                 )
             )
         if record.grade == Grade.EXPERIENCED and record.end_date is None and self.rng.random() < 0.06:
-            self.add(
-                ProgressionApplication(
-                    staff=record,
-                    to_grade=Grade.SENIOR,
-                    submitted_on=self.days_ago(3, 40),
-                    evidence="Portfolio of practice and a manager's statement.",
-                )
-            )
+            self.add(self.application(record, Grade.SENIOR, self.days_ago(3, 40)))
         if record.asye_cohort is not None:
             self.asye_reviews(record)
+
+    def application(
+        self, record: StaffRecord, to_grade: str, submitted_on: dt.date
+    ) -> ProgressionApplication:
+        """An application waiting for the panel, meeting the first criteria of the grade."""
+        criteria = GradeCriteria(grade=to_grade, rank=0, criteria=CRITERIA[to_grade]).items()
+        return ProgressionApplication(
+            staff=record,
+            to_grade=to_grade,
+            submitted_on=submitted_on,
+            evidence="Portfolio of practice, two observations and a manager's statement.",
+            criteria_met=criteria[: max(1, len(criteria) - 1)],
+        )
+
+    def open_applications(self, staff: list[StaffRecord]) -> None:
+        """At least two applications waiting for a panel (from social workers and experienced
+        social workers going up one step), so the workforce lead has one to put to it."""
+        waiting = {
+            a.staff.pk
+            for a in self.rows[ProgressionApplication]
+            if isinstance(a, ProgressionApplication) and a.decision == PanelDecision.PENDING
+        }
+        step: dict[str, str] = {Grade.SOCIAL_WORKER: Grade.EXPERIENCED, Grade.EXPERIENCED: Grade.SENIOR}
+        candidates = sorted(
+            (
+                s
+                for s in staff
+                if s.grade in step
+                and s.kind != EmploymentKind.AGENCY
+                and s.pk not in waiting
+                and not (s.user is not None and s.user.is_demo_account)
+            ),
+            key=lambda s: (s.last_name, s.first_name, str(s.pk)),
+        )
+        for record in candidates[: max(0, 2 - len(waiting))]:
+            self.add(self.application(record, step[record.grade], self.today - dt.timedelta(days=9)))
+
+    def repayment_received(self) -> None:
+        """The first leaver who owes a golden hello has paid a quarter of it back so far."""
+        owing = sorted(
+            (
+                a
+                for a in self.rows[IncentiveAward]
+                if isinstance(a, IncentiveAward) and (a.repayable_pence or 0) >= 400
+            ),
+            key=lambda a: (a.staff.end_date or self.today, str(a.pk)),
+        )
+        if not owing:
+            return
+        award = owing[0]
+        assert award.staff.end_date is not None and award.repayable_pence is not None
+        self.add(
+            IncentiveRepayment(
+                award=award,
+                kind=RepaymentKind.RECEIVED,
+                amount_pence=award.repayable_pence // 400 * 100,
+                on=min(self.today, award.staff.end_date + dt.timedelta(days=28)),
+            )
+        )
 
     def asye_reviews(self, record: StaffRecord) -> None:
         assert record.asye_cohort is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ from safeguard.casework.selectors import (
 )
 from safeguard.home.worklist import work_items_for
 from safeguard.performance.headlines import headline_figures
+from safeguard.workforce.caseloads import WorkerLoad, worker_loads
+from safeguard.workforce.rules import case_weights
 
 
 @dataclass
@@ -71,7 +74,8 @@ def home_for_user(*, user: User, request: HttpRequest | None = None) -> HomePage
         page.data["clocks_heading"] = "Your team's clocks"
     if role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.WORKFORCE_LEAD, Role.DIRECTOR):
         page.sections.append("caseloads")
-        page.data["caseloads"] = team_caseloads(teams=_teams_in_scope(user))
+        page.data["caseloads"] = weighted_caseloads(teams=_teams_in_scope(user), today=today)
+        page.data["cp_weight"] = case_weights()["cp_plan"]
     if role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER):
         page.sections.append("unallocated")
         page.data["unallocated"] = _unallocated_episodes(user)
@@ -123,6 +127,15 @@ def _log_work_lists(user: User, page: HomePage, request: HttpRequest | None) -> 
             detail="Home page: " + ", ".join(shown),
             request=request,
         )
+
+
+def weighted_caseloads(*, teams: list[Team], today: dt.date) -> list[tuple[Team, list[WorkerLoad]]]:
+    """Each team's case-holding workers with workforce's weighted caseload (the configured
+    weights per kind of case, against the team's policy for their hours): the same figure
+    the allocation page shows."""
+    by_team = team_caseloads(teams=teams)
+    loads = worker_loads([c.worker for _team, rows in by_team for c in rows], on=today)
+    return [(team, [loads[c.worker.pk] for c in rows]) for team, rows in by_team]
 
 
 def _teams_in_scope(user: User) -> list[Team]:

@@ -98,6 +98,8 @@ NOT_A_CHILDS_RECORD: dict[str, str] = {
         "workforce:incentive_award_new",
         "workforce:absence_new",
         "workforce:progression_decide",
+        "workforce:progression_apply",
+        "workforce:repayment_new",
     )
 }
 

@@ -71,6 +71,11 @@ class WorkerLoad:
     left: bool
 
     @property
+    def fte(self) -> Decimal:
+        """The hours the capacity is worked out from: the staff record's, else the account's."""
+        return Decimal(self.staff.fte if self.staff is not None else self.user.fte)
+
+    @property
     def over_policy(self) -> bool:
         return self.weighted > self.capacity
 

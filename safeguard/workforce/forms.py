@@ -26,6 +26,7 @@ from safeguard.workforce.models import (
     PanelDecision,
     Post,
     RecruitmentStage,
+    RepaymentKind,
     RepaymentRule,
     StaffRecord,
     SupervisionKind,
@@ -467,3 +468,117 @@ class ProgressionDecisionForm(GovukForm):
     feedback = forms.CharField(
         label="Feedback (optional)", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False
     )
+
+
+class _CriteriaField(forms.MultipleChoiceField):
+    """The next grade's criteria as checkboxes; whether what is sent belongs to the grade
+    applied for is the service's check, so its message names the grade."""
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
+class ProgressionApplicationForm(GovukForm):
+    """An application for the next grade: the grade, the evidence, and which of that grade's
+    criteria it meets (the choices are the next grade's criteria, one by one)."""
+
+    to_grade = forms.ChoiceField(
+        label="Grade applied for",
+        help_text="The next grade on the career path",
+        error_messages={"required": "Select the grade applied for"},
+    )
+    criteria_met = _CriteriaField(
+        label="Which of the criteria does the evidence meet?",
+        help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the criteria the evidence meets",
+            "invalid_choice": "Choose from the criteria for the next grade",
+        },
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        help_text=(
+            "What the panel should read or see: the portfolio, observations of practice, feedback, "
+            "and how it shows each criterion"
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=8000,
+        error_messages={
+            "required": "Describe the evidence for the application",
+            "max_length": "Describe the evidence in 8,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, grades: list[tuple[str, str]], criteria: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grade_field = self.fields["to_grade"]
+        assert isinstance(grade_field, forms.ChoiceField)
+        grade_field.choices = grades
+        criteria_field = self.fields["criteria_met"]
+        assert isinstance(criteria_field, forms.MultipleChoiceField)
+        criteria_field.choices = [(c, c) for c in criteria]
+
+
+def _pounds_field(label: str, help_text: str, *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        max_digits=9,
+        decimal_places=2,
+        required=required,
+        error_messages={
+            "required": "Enter the amount repaid in pounds",
+            "invalid": "Enter the amount in pounds as a number, like 1250.50",
+            "max_digits": "Enter an amount of less than £10,000,000",
+            "max_whole_digits": "Enter an amount of less than £10,000,000",
+            "max_decimal_places": "Enter the amount in pounds and pence, like 1250.50",
+        },
+    )
+
+
+class RepaymentForm(GovukForm):
+    """A repayment received from a leaver (an amount in pounds, kept in pence), or the rest
+    of what they owe waived with a reason."""
+
+    kind = forms.ChoiceField(
+        label="What happened?",
+        choices=RepaymentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether a repayment was received or the rest is waived"},
+    )
+    amount_pence = _pounds_field(
+        "Amount received in pounds (if received)",
+        "For example, 1250 or 1250.50. It cannot be more than is outstanding.",
+        required=False,
+    )
+    on = GovukDateField(
+        label="Date received or waived",
+        subject="Date received or waived",
+        help_text="On or after their last day, for example 27 3 2026",
+        must_be="past_or_today",
+    )
+    reason = forms.CharField(
+        label="Why is it waived? (if waived)",
+        help_text="Everything still outstanding is waived",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean_amount_pence(self) -> int | None:
+        amount = self.cleaned_data["amount_pence"]
+        return None if amount is None else _pence(amount)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if (
+            kind == RepaymentKind.RECEIVED
+            and data.get("amount_pence") is None
+            and "amount_pence" not in self.errors
+        ):
+            self.add_error("amount_pence", "Enter the amount repaid in pounds")
+        if kind == RepaymentKind.WAIVED and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why the repayment is waived")
+        return data

@@ -303,6 +303,7 @@ class IncentiveAward(BaseModel):
     starts_on = models.DateField()
     # Set when the person leaves: what the scheme's rule says they repay.
     repayable_pence = models.PositiveIntegerField(null=True, blank=True)
+    # Set when nothing is outstanding any more: the day of the last repayment or the waiver.
     repaid_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -310,6 +311,32 @@ class IncentiveAward(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["staff", "scheme"], name="workforce_one_award_per_scheme")
         ]
+
+    def recovered_pence(self) -> int:
+        """What has been repaid or waived so far (in pence)."""
+        return sum(r.amount_pence for r in self.repayments.all())
+
+    def outstanding_pence(self) -> int:
+        """What the leaver still owes: repayable, less what was repaid or waived."""
+        return max((self.repayable_pence or 0) - self.recovered_pence(), 0)
+
+
+class RepaymentKind(models.TextChoices):
+    RECEIVED = "received", "Repayment received"
+    WAIVED = "waived", "Waived"
+
+
+class IncentiveRepayment(BaseModel):
+    """Money a leaver repaid on an award, or the rest of what they owed, waived with a reason."""
+
+    award = models.ForeignKey(IncentiveAward, on_delete=models.PROTECT, related_name="repayments")
+    kind = models.CharField(max_length=16, choices=RepaymentKind.choices)
+    amount_pence = models.PositiveIntegerField()
+    on = models.DateField()
+    reason = models.TextField(blank=True, help_text="Why the rest was waived.")
+
+    class Meta:
+        ordering = ["on", "created_at"]
 
 
 class IncentivePayment(BaseModel):
@@ -362,6 +389,16 @@ class GradeCriteria(BaseModel):
         ordering = ["rank"]
         verbose_name_plural = "grade criteria"
 
+    def items(self) -> list[str]:
+        """The criteria one by one: a line each, or parts of a line split at semicolons."""
+        found = []
+        for line in self.criteria.splitlines():
+            for part in line.split(";"):
+                part = part.strip().rstrip(".").strip()
+                if part:
+                    found.append(part[0].upper() + part[1:])
+        return found
+
 
 class GradeRoute(models.TextChoices):
     APPOINTED = "appointed", "Recruited from outside at this grade"
@@ -390,6 +427,8 @@ class ProgressionApplication(BaseModel):
     to_grade = models.CharField(max_length=32, choices=Grade.choices)
     submitted_on = models.DateField()
     evidence = models.TextField()
+    # Which of the grade's criteria (``GradeCriteria.items``) the applicant says the evidence meets.
+    criteria_met = models.JSONField(default=list, blank=True)
     decision = models.CharField(max_length=16, choices=PanelDecision.choices, default=PanelDecision.PENDING)
     decided_on = models.DateField(null=True, blank=True)
     panel = models.CharField(max_length=200, blank=True, help_text="Who sat on the panel.")

@@ -35,6 +35,7 @@ from safeguard.workforce.models import (
     GradeRoute,
     IncentiveAward,
     IncentivePayment,
+    PanelDecision,
     Post,
     ProgressionApplication,
     Recruitment,
@@ -175,6 +176,8 @@ class Overview:
     quarter: tuple[dt.date, dt.date]
     repayable: list[IncentiveAward]
     repayable_total: int
+    outstanding_total: int
+    applications: list[ProgressionApplication]
     due_total: int
     agency_weekly_pence: int
     leaving_reasons: list[tuple[str, int]]
@@ -190,6 +193,10 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     end_month = first_month + 3
     end = dt.date(day.year + (end_month > 12), (end_month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
     return start, end
+
+
+def career_path() -> list[GradeCriteria]:
+    return list(GradeCriteria.objects.order_by("rank"))
 
 
 def next_step(staff: StaffRecord) -> GradeCriteria | None:
@@ -223,10 +230,23 @@ def payments_due(*, until: dt.date) -> QuerySet[IncentivePayment]:
 
 
 def repayments_outstanding() -> QuerySet[IncentiveAward]:
+    """Leavers' awards with something still to repay (``outstanding_pence`` on each, with
+    the repayments and waivers already prefetched). Callers have checked the user may see pay."""
     return (
         IncentiveAward.objects.filter(repayable_pence__gt=0, repaid_on__isnull=True)
         .select_related("staff__team", "scheme")
+        .prefetch_related("repayments")
         .order_by("staff__end_date")
+    )
+
+
+def applications_waiting() -> QuerySet[ProgressionApplication]:
+    """Progression applications waiting for a panel, oldest first. Callers have checked
+    the user may manage the workforce."""
+    return (
+        ProgressionApplication.objects.filter(decision=PanelDecision.PENDING)
+        .select_related("staff__team")
+        .order_by("submitted_on", "created_at")
     )
 
 
@@ -308,6 +328,8 @@ def overview_for(*, user: User, today: dt.date) -> Overview:
         quarter=quarter,
         repayable=repayable,
         repayable_total=sum(a.repayable_pence or 0 for a in repayable),
+        outstanding_total=sum(a.outstanding_pence() for a in repayable),
+        applications=list(applications_waiting()),
         due_total=sum(p.amount_pence for p in due),
         agency_weekly_pence=int(agency_weekly or 0),
         leaving_reasons=figures.leaving_reasons(on=today),
@@ -458,6 +480,31 @@ def vacancy_for(*, user: User, vacancy_id: uuid.UUID) -> Vacancy:
     if vacancy is None:
         raise Http404("No such vacancy")
     return vacancy
+
+
+def applicant_for(*, user: User, staff_id: uuid.UUID) -> StaffRecord:
+    """The person a progression application is made for: the user themselves, or anyone
+    whose record the user may manage (the workforce lead and HR). 404 for a record out of
+    reach, 403 for one the user may only see."""
+    record = staff_for(user=user, staff_id=staff_id)
+    if record.user_id == user.pk:
+        return record
+    return staff_for(user=user, staff_id=staff_id, action=WorkforceAction.MANAGE)
+
+
+def award_for(*, user: User, award_id: uuid.UUID) -> IncentiveAward:
+    """An incentive award, for those who may manage its person's record (404 for a person
+    out of reach, 403 for one they may only see, their own included)."""
+    award = (
+        IncentiveAward.objects.filter(pk=award_id)
+        .select_related("scheme", "staff")
+        .prefetch_related("repayments")
+        .first()
+    )
+    if award is None:
+        raise Http404("No such award")
+    award.staff = staff_for(user=user, staff_id=award.staff_id, action=WorkforceAction.MANAGE)
+    return award
 
 
 def application_for(*, user: User, application_id: uuid.UUID) -> ProgressionApplication:

@@ -33,6 +33,7 @@ from safeguard.workforce.models import (
     GradeRoute,
     IncentiveAward,
     IncentivePayment,
+    IncentiveRepayment,
     IncentiveScheme,
     LeavingReason,
     PanelDecision,
@@ -41,6 +42,7 @@ from safeguard.workforce.models import (
     Recruitment,
     RecruitmentStage,
     RecruitmentStep,
+    RepaymentKind,
     RepaymentRule,
     SchemeInstalment,
     StaffRecord,
@@ -48,6 +50,7 @@ from safeguard.workforce.models import (
     Vacancy,
 )
 from safeguard.workforce.rules import normalise_swe_number, pounds, repayable_pence, swe_number_error
+from safeguard.workforce.selectors import next_step
 
 FTE_PLACES = Decimal("0.01")
 NOTE_FIELDS = ("notes", "evidence", "feedback", "conditions", "over_establishment_reason")
@@ -583,17 +586,101 @@ def award_repayable_pence(award: IncentiveAward, *, last_day: dt.date) -> int:
     )
 
 
-def incentive_repaid(*, actor: User, award: IncentiveAward, repaid_on: dt.date) -> IncentiveAward:
-    if not award.repayable_pence:
-        raise ValidationError("Nothing is repayable on this award")
-    audited_update(
-        award,
+def _repayment_checks(award: IncentiveAward, on: dt.date) -> tuple[int, dict[str, str]]:
+    """What is still outstanding on ``award``, and what is wrong with a repayment dated ``on``."""
+    errors: dict[str, str] = {}
+    if award.repayable_pence is None:
+        raise ValidationError(f"{award.staff.name} has not left: nothing is repayable yet")
+    outstanding = award.outstanding_pence()
+    if outstanding <= 0:
+        raise ValidationError(f"Nothing is outstanding on {award.staff.name}'s {award.scheme.name}")
+    left = award.staff.end_date
+    if left is not None and on < left:
+        errors["on"] = f"The date must be on or after {award.staff.name}'s last day, {left:%d %B %Y}"
+    if on > timezone.localdate():
+        errors["on"] = "The date must be today or in the past"
+    return outstanding, errors
+
+
+def _repayment_save(
+    *, actor: User, award: IncentiveAward, kind: str, amount_pence: int, on: dt.date, reason: str, left: int
+) -> IncentiveRepayment:
+    with transaction.atomic():
+        repayment = audited_create(
+            IncentiveRepayment,
+            actor=actor,
+            action=f"workforce_incentive_repayment_{kind}",
+            values={"award": award, "kind": kind, "amount_pence": amount_pence, "on": on, "reason": reason},
+            child_id=None,
+            audit=["award", "kind", "amount_pence", "on"],
+        )
+        if left == 0:
+            audited_update(
+                award,
+                actor=actor,
+                action="workforce_incentive_repaid",
+                values={"repaid_on": on},
+                child_id=None,
+            )
+    return repayment
+
+
+def incentive_repayment_record(
+    *, actor: User, award: IncentiveAward, amount_pence: int, on: dt.date
+) -> IncentiveRepayment:
+    """A repayment received from a leaver: more than 0, no more than is outstanding, and not
+    dated before their last day. Paying off the rest marks the award repaid."""
+    with transaction.atomic():
+        return _repayment_receive(actor=actor, award=award, amount_pence=amount_pence, on=on)
+
+
+def _repayment_receive(
+    *, actor: User, award: IncentiveAward, amount_pence: int, on: dt.date
+) -> IncentiveRepayment:
+    award = IncentiveAward.objects.select_for_update().select_related("staff", "scheme").get(pk=award.pk)
+    outstanding, errors = _repayment_checks(award, on)
+    if amount_pence <= 0:
+        errors["amount_pence"] = "Enter an amount greater than £0"
+    elif amount_pence > outstanding:
+        errors["amount_pence"] = f"{award.staff.name} owes {pounds(outstanding)}: enter that amount or less"
+    if errors:
+        raise ValidationError(errors)
+    return _repayment_save(
         actor=actor,
-        action="workforce_incentive_repaid",
-        values={"repaid_on": repaid_on},
-        child_id=None,
+        award=award,
+        kind=RepaymentKind.RECEIVED,
+        amount_pence=amount_pence,
+        on=on,
+        reason="",
+        left=outstanding - amount_pence,
     )
-    return award
+
+
+def incentive_repayment_waive(
+    *, actor: User, award: IncentiveAward, on: dt.date, reason: str
+) -> IncentiveRepayment:
+    """Waive what is still outstanding on an award, with the reason (which stays out of the
+    audit event, as it may be about the person's circumstances)."""
+    with transaction.atomic():
+        return _repayment_waive(actor=actor, award=award, on=on, reason=reason)
+
+
+def _repayment_waive(*, actor: User, award: IncentiveAward, on: dt.date, reason: str) -> IncentiveRepayment:
+    award = IncentiveAward.objects.select_for_update().select_related("staff", "scheme").get(pk=award.pk)
+    outstanding, errors = _repayment_checks(award, on)
+    if not reason.strip():
+        errors["reason"] = "Enter why the repayment is waived"
+    if errors:
+        raise ValidationError(errors)
+    return _repayment_save(
+        actor=actor,
+        award=award,
+        kind=RepaymentKind.WAIVED,
+        amount_pence=outstanding,
+        on=on,
+        reason=reason.strip(),
+        left=0,
+    )
 
 
 # -- The newly qualified year.
@@ -687,14 +774,66 @@ def asye_review_record(
 
 
 def progression_apply(
-    *, actor: User, staff: StaffRecord, to_grade: str, submitted_on: dt.date, evidence: str
+    *,
+    actor: User,
+    staff: StaffRecord,
+    to_grade: str,
+    submitted_on: dt.date,
+    evidence: str,
+    criteria_met: Sequence[str],
 ) -> ProgressionApplication:
-    if to_grade == staff.grade:
-        raise ValidationError({"to_grade": f"{staff.name} is already a {staff.get_grade_display().lower()}"})
+    """An application to the progression panel for the next grade on the career path, with
+    the evidence and which of that grade's criteria it meets. One open application at a
+    time, and none for someone who has left."""
+    with transaction.atomic():
+        # Locked, so two submissions at once cannot both open an application.
+        staff = StaffRecord.objects.select_for_update().get(pk=staff.pk)
+        return _progression_apply(
+            actor=actor,
+            staff=staff,
+            to_grade=to_grade,
+            submitted_on=submitted_on,
+            evidence=evidence,
+            criteria_met=criteria_met,
+        )
+
+
+def _progression_apply(
+    *,
+    actor: User,
+    staff: StaffRecord,
+    to_grade: str,
+    submitted_on: dt.date,
+    evidence: str,
+    criteria_met: Sequence[str],
+) -> ProgressionApplication:
+    errors: dict[str, str] = {}
+    step = next_step(staff)
+    if staff.end_date is not None and staff.end_date < submitted_on:
+        errors["to_grade"] = f"{staff.name} left on {staff.end_date:%d %B %Y}: a leaver cannot apply"
+    elif staff.applications.filter(decision=PanelDecision.PENDING).exists():
+        errors["to_grade"] = f"{staff.name} already has an application waiting for the panel"
+    elif to_grade == staff.grade:
+        errors["to_grade"] = f"{staff.name}'s grade is already {staff.get_grade_display().lower()}"
+    elif step is None:
+        errors["to_grade"] = f"There is no grade after {staff.get_grade_display().lower()} on the career path"
+    elif to_grade != step.grade:
+        errors["to_grade"] = (
+            f"Apply for the next grade on the career path, {step.get_grade_display().lower()}: "
+            "each step is taken in turn"
+        )
+    if submitted_on < staff.start_date:
+        errors["submitted_on"] = f"{staff.name} started on {staff.start_date:%d %B %Y}"
     if not evidence.strip():
-        raise ValidationError({"evidence": "Describe the evidence for the application"})
-    if staff.applications.filter(decision=PanelDecision.PENDING).exists():
-        raise ValidationError({"to_grade": f"{staff.name} already has an application waiting for the panel"})
+        errors["evidence"] = "Describe the evidence for the application"
+    if step is not None and "to_grade" not in errors:
+        unknown = [c for c in criteria_met if c not in step.items()]
+        if unknown:
+            errors["criteria_met"] = "Choose from the criteria for " + step.get_grade_display().lower()
+        elif not criteria_met:
+            errors["criteria_met"] = "Select the criteria the evidence meets"
+    if errors:
+        raise ValidationError(errors)
     return audited_create(
         ProgressionApplication,
         actor=actor,
@@ -704,9 +843,10 @@ def progression_apply(
             "to_grade": to_grade,
             "submitted_on": submitted_on,
             "evidence": evidence.strip(),
+            "criteria_met": list(criteria_met),
         },
         child_id=None,
-        audit=["staff", "to_grade", "submitted_on"],
+        audit=["staff", "to_grade", "submitted_on", "criteria_met"],
     )
 
 

@@ -44,4 +44,8 @@ URL_POLICY: dict[str, UrlRule] = {
     "workforce:incentive_award_new": ObjectPage(),
     "workforce:absence_new": ObjectPage(),
     "workforce:progression_decide": ObjectPage(),
+    # A person applies from their own record; the workforce lead and HR may apply for anyone.
+    "workforce:progression_apply": ObjectPage(),
+    # Recording a leaver's repayment, or waiving it: the workforce lead and HR only.
+    "workforce:repayment_new": ObjectPage(),
 }

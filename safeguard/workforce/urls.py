@@ -25,6 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("incentives/new/", views.incentive_scheme_new, name="incentive_scheme_new"),
     path("staff/<uuid:staff_id>/incentive/", views.incentive_award_new, name="incentive_award_new"),
     path("staff/<uuid:staff_id>/absence/", views.absence_new, name="absence_new"),
+    path("staff/<uuid:staff_id>/apply/", views.progression_apply, name="progression_apply"),
+    path("awards/<uuid:award_id>/repayment/", views.repayment_new, name="repayment_new"),
     path("applications/<uuid:application_id>/decide/", views.progression_decide, name="progression_decide"),
     path("recruitment/<uuid:recruitment_id>/", views.recruitment, name="recruitment"),
 ]

@@ -25,9 +25,11 @@ from safeguard.workforce.forms import (
     IncentiveSchemeForm,
     LeaveForm,
     PostForm,
+    ProgressionApplicationForm,
     ProgressionDecisionForm,
     RecruitmentForm,
     RecruitmentStartForm,
+    RepaymentForm,
     StaffForm,
     SupervisionForm,
     VacancyCloseForm,
@@ -40,14 +42,20 @@ from safeguard.workforce.models import (
     AsyeReview,
     IncentiveAward,
     IncentivePayment,
+    IncentiveRepayment,
     IncentiveScheme,
     Post,
     ProgressionApplication,
     Recruitment,
+    RepaymentKind,
     StaffRecord,
     Vacancy,
 )
 from safeguard.workforce.rules import pounds
+
+
+def possessive(name: str) -> str:
+    return f"{name}'s"
 
 
 def _staff_url(staff: StaffRecord) -> str:
@@ -77,6 +85,7 @@ def team(request: AuthenticatedRequest, team_id: uuid.UUID) -> HttpResponse:
 def _record_context(request: AuthenticatedRequest, staff: StaffRecord) -> dict[str, Any]:
     today = timezone.localdate()
     pay = selectors.may_see_pay(request.user) or staff.user_id == request.user.pk
+    may_manage = selectors.may(request.user, WorkforceAction.MANAGE)
     return {
         "staff": staff,
         "today": today,
@@ -84,14 +93,20 @@ def _record_context(request: AuthenticatedRequest, staff: StaffRecord) -> dict[s
         "pounds": pounds,
         "may_supervise": selectors.may(request.user, WorkforceAction.SUPERVISE)
         and staff.user_id != request.user.pk,
-        "may_manage": selectors.may(request.user, WorkforceAction.MANAGE),
+        "may_manage": may_manage,
         "supervision": selectors.supervision_statuses([staff])[0],
         "supervisions": list(staff.supervisions.select_related("supervisor")[:12]),
         "reviews": list(staff.asye_reviews.all()),
         "history": list(staff.grade_history.all()),
         "next_step": selectors.next_step(staff),
         "applications": list(staff.applications.all()),
-        "awards": [(a, list(a.payments.all())) for a in staff.awards.select_related("scheme")] if pay else [],
+        "may_apply": (may_manage or staff.user_id == request.user.pk) and staff.end_date is None,
+        "awards": [
+            (a, list(a.payments.all()))
+            for a in staff.awards.select_related("scheme").prefetch_related("repayments")
+        ]
+        if pay
+        else [],
         "absences": list(staff.absences.all()) if pay else [],
     }
 
@@ -420,6 +435,76 @@ def progression_decide(request: AuthenticatedRequest, application_id: uuid.UUID)
             "application": application,
             "staff": application.staff,
             "back_url": _staff_url(application.staff),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def progression_apply(request: AuthenticatedRequest, staff_id: uuid.UUID) -> HttpResponse:
+    record = selectors.applicant_for(user=request.user, staff_id=staff_id)
+    own = record.user_id == request.user.pk
+    step = selectors.next_step(record)
+    back = reverse("workforce:my_record") if own else _staff_url(record)
+    form = ProgressionApplicationForm(
+        posted(request),
+        grades=[(c.grade, c.get_grade_display()) for c in selectors.career_path()],
+        criteria=step.items() if step is not None else [],
+        initial={"to_grade": step.grade if step is not None else ""},
+    )
+
+    def save(data: dict[str, Any]) -> ProgressionApplication:
+        return services.progression_apply(
+            actor=request.user, staff=record, submitted_on=timezone.localdate(), **data
+        )
+
+    return form_page(
+        request,
+        form,
+        template="workforce/progression_apply.html",
+        save=save,
+        then=back,
+        success=lambda a: (
+            f"{'Your' if own else possessive(a.staff.name)} application for "
+            f"{a.get_to_grade_display().lower()} is sent: it waits for the progression panel."
+        ),
+        context={"staff": record, "step": step, "own": own, "back_url": back},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def repayment_new(request: AuthenticatedRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = selectors.award_for(user=request.user, award_id=award_id)
+    form = RepaymentForm(posted(request))
+
+    def save(data: dict[str, Any]) -> IncentiveRepayment:
+        if data["kind"] == RepaymentKind.WAIVED:
+            return services.incentive_repayment_waive(
+                actor=request.user, award=award, on=data["on"], reason=data["reason"]
+            )
+        return services.incentive_repayment_record(
+            actor=request.user, award=award, amount_pence=data["amount_pence"], on=data["on"]
+        )
+
+    def success(repayment: IncentiveRepayment) -> str:
+        left = repayment.award.outstanding_pence()
+        done = "nothing is outstanding" if left == 0 else f"{pounds(left)} is still outstanding"
+        if repayment.kind == RepaymentKind.WAIVED:
+            return f"{pounds(repayment.amount_pence)} from {award.staff.name} is waived: {done}."
+        return f"{pounds(repayment.amount_pence)} repaid by {award.staff.name} is recorded: {done}."
+
+    return form_page(
+        request,
+        form,
+        template="workforce/repayment.html",
+        save=save,
+        then=lambda r: _staff_url(award.staff),
+        success=success,
+        context={
+            "award": award,
+            "staff": award.staff,
+            "outstanding": award.outstanding_pence(),
+            "pounds": pounds,
+            "back_url": _staff_url(award.staff),
         },
     )
 

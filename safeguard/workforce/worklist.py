@@ -1,5 +1,6 @@
 """Workforce work on the home page: supervision overdue and ASYE reviews coming due, for the
-managers who supervise the team (``WORKFORCE_POLICY``'s ``SUPERVISE``)."""
+managers who supervise the team (``WORKFORCE_POLICY``'s ``SUPERVISE``); incentives due,
+repayments outstanding and progression applications waiting, for the workforce lead and HR."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from safeguard.accounts.policy import WorkforceAction
 from safeguard.core.worklist import WorkItem
 from safeguard.workforce.rules import pounds
 from safeguard.workforce.selectors import (
+    applications_waiting,
     asye_reviews_due,
     may,
     may_see_pay,
@@ -27,12 +29,11 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
 
 
 def _incentive_items(*, user: User, today: dt.date) -> list[WorkItem]:
-    """For the workforce lead and HR: instalments due by the end of the quarter, and
-    repayments leavers owe."""
+    """For the workforce lead and HR: instalments due by the end of the quarter, what
+    leavers still owe, and progression applications waiting for a panel."""
     if not may_see_pay(user):
         return []
     _start, end = quarter_of(today)
-    overview = reverse("workforce:overview")
     items = [
         WorkItem(
             group="Incentive payments due this quarter",
@@ -47,14 +48,24 @@ def _incentive_items(*, user: User, today: dt.date) -> list[WorkItem]:
     items += [
         WorkItem(
             group="Repayments to recover",
-            title=f"{pounds(a.repayable_pence or 0)} from {a.staff.name}",
-            href=reverse("workforce:staff", args=[a.staff_id]) if a.staff_id else overview,
+            title=f"{pounds(a.outstanding_pence())} from {a.staff.name}",
+            href=reverse("workforce:repayment_new", args=[a.pk]),
             detail=f"{a.scheme.name}: left on {a.staff.end_date:%d %B %Y}"
             if a.staff.end_date
             else a.scheme.name,
             names_child=False,
         )
         for a in repayments_outstanding()
+    ]
+    items += [
+        WorkItem(
+            group="Progression applications waiting for a panel",
+            title=f"{a.staff.name}: {a.get_to_grade_display().lower()}",
+            href=reverse("workforce:progression_decide", args=[a.pk]),
+            detail=f"{a.staff.team.name}; sent {a.submitted_on:%d %B %Y}",
+            names_child=False,
+        )
+        for a in applications_waiting()
     ]
     return items
 

@@ -14,7 +14,16 @@ from safeguard.demo.generator import SeedOptions, SeedSummary, generate
 from safeguard.demo.tests.support import wipe_demo_data
 from safeguard.home.worklist import work_items_for
 from safeguard.workforce import figures
-from safeguard.workforce.models import AsyeCohort, IncentiveAward, StaffRecord, Vacancy
+from safeguard.workforce.models import (
+    AsyeCohort,
+    IncentiveAward,
+    IncentiveRepayment,
+    PanelDecision,
+    ProgressionApplication,
+    StaffRecord,
+    Vacancy,
+)
+from safeguard.workforce.selectors import next_step
 
 TODAY = dt.date(2025, 11, 14)
 
@@ -52,13 +61,33 @@ def test_asye_cohorts_golden_hellos_and_repayments(council: SeedSummary) -> None
     assert {a.staff.grade for a in golden} == {Grade.TEAM_MANAGER, Grade.SENIOR}
     assert golden.filter(payments__paid_on__isnull=False).exists()
     assert IncentiveAward.objects.filter(repayable_pence__gt=0).count() >= 3
+    # One leaver has paid part of it back; what is left is still outstanding, and it is
+    # after their last day.
+    [repayment] = IncentiveRepayment.objects.select_related("award__staff")
+    award = repayment.award
+    assert award.staff.end_date is not None and repayment.on >= award.staff.end_date
+    assert 0 < repayment.amount_pence < (award.repayable_pence or 0)
+    assert award.outstanding_pence() == (award.repayable_pence or 0) - repayment.amount_pence
+    assert award.repaid_on is None
+
+
+def test_applications_wait_for_a_panel_for_the_next_grade(council: SeedSummary) -> None:
+    waiting = list(
+        ProgressionApplication.objects.filter(decision=PanelDecision.PENDING).select_related("staff")
+    )
+    assert len(waiting) >= 2
+    for application in waiting:
+        assert application.staff.end_date is None
+        step = next_step(application.staff)
+        assert step is not None and application.to_grade == step.grade
+        assert application.criteria_met and set(application.criteria_met) <= set(step.items())
 
 
 def test_the_demo_lead_and_team_manager_have_work_waiting(council: SeedSummary) -> None:
     for role in (Role.WORKFORCE_LEAD, Role.HR_OFFICER):
         lead = User.objects.get(is_demo_account=True, role=role)
         groups = {i.group for i in work_items_for(user=lead, today=TODAY)}
-        assert "Repayments to recover" in groups
+        assert {"Repayments to recover", "Progression applications waiting for a panel"} <= groups
     manager = User.objects.get(is_demo_account=True, role=Role.TEAM_MANAGER)
     groups = {i.group for i in work_items_for(user=manager, today=TODAY)}
     assert "Supervision overdue" in groups

@@ -189,6 +189,8 @@ _EXTRA_ARGUMENTS = {
     "user": SimpleNamespace(check_password=lambda password: password == "ab"),
     "review": SimpleNamespace(kind="six_month"),  # the newly qualified year's review being recorded
     "scopes": [],
+    "grades": [],  # a progression application's grades on the career path
+    "criteria": [],  # and the next grade's criteria
 }
 
 

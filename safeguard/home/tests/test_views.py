@@ -10,7 +10,7 @@ from safeguard.accounts.models import Role, TeamKind
 from safeguard.accounts.tests.factories import TeamFactory
 from safeguard.casework.models import Assessment
 from safeguard.casework.services.assessments import assessment_start
-from safeguard.casework.tests.factories import EpisodeFactory
+from safeguard.casework.tests.factories import CPPlanFactory, EpisodeFactory
 from safeguard.people.tests.factories import ChildFactory
 
 PUBLIC_PAGES = [
@@ -137,3 +137,24 @@ def test_the_front_doors_home_lists_only_referrals_still_with_it(client, make_us
     page = client.get(reverse("home:home")).content.decode()
     assert "Referrals to send to a team (1)" in page
     assert "Still Here" in page and "Sent On" not in page
+
+
+@pytest.mark.django_db
+def test_the_home_caseload_table_shows_workforces_weighted_caseload(client, make_user, settings):
+    settings.WORKFORCE_CASE_WEIGHTS = {"cp_plan": 2}
+    manager = make_user(Role.TEAM_MANAGER)
+    worker = make_user(Role.SOCIAL_WORKER, team=manager.team, first_name="Noor", last_name="Haddad")
+    for _ in range(2):
+        EpisodeFactory(worker=worker, team=manager.team, referral_date=dt.date(2026, 6, 1))
+    protected = EpisodeFactory(worker=worker, team=manager.team, referral_date=dt.date(2026, 6, 1))
+    CPPlanFactory(episode=protected, child=protected.child, start_date=dt.date(2026, 7, 1))
+    client.force_login(manager)
+    page = client.get(reverse("home:home")).content.decode()
+    table = page[page.index('<h2 class="govuk-heading-m">Caseloads</h2>') :]
+    table = table[: table.index("</table>")]
+    assert "a child protection plan as 2 children" in table
+    row = table[table.index("Noor Haddad") :]
+    row = row[: row.index("</tr>")]
+    # Two children at 1 and one on a plan at 2 (the configured weight, not casework's 1.5).
+    cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in row.split("<td")[1:]]
+    assert cells[2:4] == ["3", "4"]

@@ -18,6 +18,7 @@ from safeguard.workforce import services
 from safeguard.workforce.models import (
     CoverKind,
     EmploymentKind,
+    GradeCriteria,
     IncentivePayment,
     RepaymentRule,
     StaffRecord,
@@ -25,6 +26,23 @@ from safeguard.workforce.models import (
 from safeguard.workforce.tests.factories import AsyeCohortFactory, PostFactory, StaffRecordFactory
 
 PASSWORD = "correct-horse-battery-staple"
+
+# A short career path: each grade and what it asks for (the criteria split at semicolons).
+CAREER_PATH = (
+    (Grade.ASYE, "Registered with Social Work England; in the assessed and supported year."),
+    (
+        Grade.SOCIAL_WORKER,
+        "Passed the ASYE; holds a caseload of children in need; reflects on practice in supervision.",
+    ),
+    (Grade.EXPERIENCED, "Two years' practice after the ASYE; holds child protection cases."),
+    (Grade.SENIOR, "Leads on complex cases and court work; mentors newly qualified workers."),
+    (Grade.TEAM_MANAGER, "Manages a team's allocation and decisions; completed the leadership programme."),
+)
+
+
+def career_path() -> None:
+    for rank, (grade, criteria) in enumerate(CAREER_PATH):
+        GradeCriteria.objects.get_or_create(grade=grade, defaults={"rank": rank, "criteria": criteria})
 
 
 @dataclass
@@ -42,6 +60,7 @@ class World:
 
 def build_world() -> World:
     today = timezone.localdate()
+    career_path()
     team, other = TeamFactory(name="Hillside Assessment"), TeamFactory(name="Riverside Child Protection")
     lead = UserFactory(role=Role.WORKFORCE_LEAD, team=TeamFactory(name="Workforce"))
     hr = UserFactory(role=Role.HR_OFFICER, team=lead.team)
@@ -149,8 +168,14 @@ def workforce_keys(*, actor: User, worker: User) -> dict[str, list[uuid.UUID]]:
         instalments=[(100_000, 0)],
     )
     award = services.incentive_award(actor=actor, staff=record, scheme=scheme, starts_on=today)
+    career_path()
     application = services.progression_apply(
-        actor=actor, staff=record, to_grade=Grade.SOCIAL_WORKER, submitted_on=today, evidence="Portfolio"
+        actor=actor,
+        staff=record,
+        to_grade=Grade.SOCIAL_WORKER,
+        submitted_on=today,
+        evidence="Portfolio",
+        criteria_met=["Passed the ASYE"],
     )
     return {
         "staff_id": [record.pk],
@@ -159,4 +184,5 @@ def workforce_keys(*, actor: User, worker: User) -> dict[str, list[uuid.UUID]]:
         "recruitment_id": [recruitment.pk],
         "vacancy_id": [vacancy.pk],
         "application_id": [application.pk],
+        "award_id": [award.pk],
     }

@@ -27,6 +27,7 @@ from safeguard.workforce.models import (
     Vacancy,
 )
 from safeguard.workforce.tests.factories import AsyeCohortFactory, PostFactory, StaffRecordFactory
+from safeguard.workforce.tests.scenario import career_path
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -289,10 +290,16 @@ def test_asye_enrolment_schedules_reviews_and_passing_the_final_assessment_chang
 
 
 def test_an_approved_progression_changes_grade_and_history_as_progressed(lead):
+    career_path()
     staff = StaffRecordFactory(grade=Grade.EXPERIENCED)
     with pytest.raises(ValidationError):
         services.progression_apply(
-            actor=lead, staff=staff, to_grade=Grade.SENIOR, submitted_on=D(2025, 5, 1), evidence="  "
+            actor=lead,
+            staff=staff,
+            to_grade=Grade.SENIOR,
+            submitted_on=D(2025, 5, 1),
+            evidence="  ",
+            criteria_met=["Leads on complex cases and court work"],
         )
     application = services.progression_apply(
         actor=lead,
@@ -300,11 +307,8 @@ def test_an_approved_progression_changes_grade_and_history_as_progressed(lead):
         to_grade=Grade.SENIOR,
         submitted_on=D(2025, 5, 1),
         evidence="Portfolio of practice",
+        criteria_met=["Leads on complex cases and court work"],
     )
-    with pytest.raises(ValidationError):
-        services.progression_apply(
-            actor=lead, staff=staff, to_grade=Grade.TEAM_MANAGER, submitted_on=D(2025, 5, 2), evidence="x"
-        )
     services.progression_decide(
         actor=lead,
         application=application,
@@ -342,3 +346,157 @@ def test_supervision_and_absence_refuse_impossible_dates(lead):
             working_days_lost=Decimal(3),
         )
     assert "ends_on" in error.value.message_dict
+
+
+# -- Progression applications.
+
+
+def _apply(lead, staff, **extra):
+    values = {
+        "to_grade": Grade.SENIOR,
+        "submitted_on": D(2025, 5, 1),
+        "evidence": "Portfolio of practice and two observations",
+        "criteria_met": ["Leads on complex cases and court work"],
+    } | extra
+    return services.progression_apply(actor=lead, staff=staff, **values)
+
+
+def _refusal(lead, staff, **extra) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as error:
+        _apply(lead, staff, **extra)
+    return error.value.message_dict
+
+
+def test_an_application_is_for_the_next_grade_only(lead):
+    career_path()
+    staff = StaffRecordFactory(first_name="Ana", last_name="Okafor", grade=Grade.EXPERIENCED)
+    assert _refusal(lead, staff, to_grade=Grade.TEAM_MANAGER)["to_grade"] == [
+        "Apply for the next grade on the career path, senior practitioner: each step is taken in turn"
+    ]
+    assert _refusal(lead, staff, to_grade=Grade.EXPERIENCED)["to_grade"] == [
+        "Ana Okafor's grade is already experienced social worker"
+    ]
+    assert not staff.applications.exists()
+    application = _apply(lead, staff)
+    assert application.criteria_met == ["Leads on complex cases and court work"]
+    assert application.decision == PanelDecision.PENDING
+
+
+def test_an_application_needs_criteria_of_the_grade_applied_for(lead):
+    career_path()
+    staff = StaffRecordFactory(grade=Grade.EXPERIENCED)
+    assert _refusal(lead, staff, criteria_met=[])["criteria_met"] == [
+        "Select the criteria the evidence meets"
+    ]
+    assert _refusal(lead, staff, criteria_met=["Passed the ASYE"])["criteria_met"] == [
+        "Choose from the criteria for senior practitioner"
+    ]
+    assert "evidence" in _refusal(lead, staff, evidence="   ")
+    assert not staff.applications.exists()
+
+
+def test_a_second_open_application_and_a_leavers_application_are_refused(lead):
+    career_path()
+    staff = StaffRecordFactory(first_name="Ana", last_name="Okafor", grade=Grade.EXPERIENCED)
+    _apply(lead, staff)
+    assert _refusal(lead, staff)["to_grade"] == [
+        "Ana Okafor already has an application waiting for the panel"
+    ]
+    leaver = StaffRecordFactory(
+        first_name="Ben", last_name="Hale", grade=Grade.EXPERIENCED, end_date=D(2025, 4, 30)
+    )
+    assert _refusal(lead, leaver)["to_grade"] == ["Ben Hale left on 30 April 2025: a leaver cannot apply"]
+    assert staff.applications.count() == 1 and not leaver.applications.exists()
+
+
+def test_with_no_career_path_there_is_no_next_grade(lead):
+    staff = StaffRecordFactory(grade=Grade.EXPERIENCED)
+    assert "to_grade" in _refusal(lead, staff)
+
+
+def test_the_application_is_audited_without_its_evidence(lead):
+    career_path()
+    staff = StaffRecordFactory(grade=Grade.EXPERIENCED)
+    _apply(lead, staff, evidence="Mentions the Hale family by name")
+    event = AuditEvent.objects.get(action="workforce_progression_apply")
+    assert event.changes["to_grade"]["after"] == Grade.SENIOR
+    assert event.changes["criteria_met"]["after"] == ["Leads on complex cases and court work"]
+    assert "evidence" not in event.changes
+
+
+# -- Repayments of incentives.
+
+
+def _leaver_owing(lead, *, repayable: int = 250_000):
+    """A team manager who left on 31 August 2025 owing ``repayable`` (a full-repayment scheme
+    with one instalment of that amount paid)."""
+    scheme = _scheme(lead, amount_pence=repayable, instalments=[(repayable, 0)])
+    staff = StaffRecordFactory(first_name="Cal", last_name="Reyes", start_date=D(2025, 4, 1))
+    award = services.incentive_award(actor=lead, staff=staff, scheme=scheme, starts_on=staff.start_date)
+    services.incentive_payment_pay(actor=lead, payment=award.payments.get(), paid_on=D(2025, 4, 30))
+    services.staff_leave(actor=lead, staff=staff, last_day=D(2025, 8, 31), reason="resigned_agency")
+    award.refresh_from_db()
+    assert award.repayable_pence == repayable
+    return award
+
+
+def test_repayments_in_part_then_the_rest_settle_the_award(lead):
+    award = _leaver_owing(lead)
+    services.incentive_repayment_record(actor=lead, award=award, amount_pence=100_050, on=D(2025, 9, 30))
+    award.refresh_from_db()
+    assert award.outstanding_pence() == 149_950 and award.repaid_on is None
+    services.incentive_repayment_record(actor=lead, award=award, amount_pence=149_950, on=D(2025, 10, 31))
+    award.refresh_from_db()
+    assert award.outstanding_pence() == 0 and award.repaid_on == D(2025, 10, 31)
+    assert [(r.kind, r.amount_pence) for r in award.repayments.all()] == [
+        ("received", 100_050),
+        ("received", 149_950),
+    ]
+    events = AuditEvent.objects.filter(action="workforce_incentive_repayment_received")
+    assert sorted(e.changes["amount_pence"]["after"] for e in events) == [100_050, 149_950]
+    assert AuditEvent.objects.get(action="workforce_incentive_repaid").changes["repaid_on"]["after"]
+    with pytest.raises(ValidationError) as error:
+        services.incentive_repayment_record(actor=lead, award=award, amount_pence=1, on=D(2025, 11, 1))
+    assert "Nothing is outstanding" in error.value.messages[0]
+
+
+def test_a_repayment_over_what_is_outstanding_or_before_the_last_day_is_refused(lead):
+    award = _leaver_owing(lead)
+    services.incentive_repayment_record(actor=lead, award=award, amount_pence=50_000, on=D(2025, 9, 1))
+    with pytest.raises(ValidationError) as error:
+        services.incentive_repayment_record(actor=lead, award=award, amount_pence=200_001, on=D(2025, 9, 2))
+    assert error.value.message_dict["amount_pence"] == ["Cal Reyes owes £2,000.00: enter that amount or less"]
+    with pytest.raises(ValidationError) as error:
+        services.incentive_repayment_record(actor=lead, award=award, amount_pence=100, on=D(2025, 8, 30))
+    assert error.value.message_dict["on"] == [
+        "The date must be on or after Cal Reyes's last day, 31 August 2025"
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.incentive_repayment_record(actor=lead, award=award, amount_pence=0, on=D(2025, 9, 2))
+    assert "amount_pence" in error.value.message_dict
+    assert award.repayments.count() == 1
+
+
+def test_waiving_takes_what_is_outstanding_and_needs_a_reason_kept_out_of_the_audit(lead):
+    award = _leaver_owing(lead)
+    services.incentive_repayment_record(actor=lead, award=award, amount_pence=50_000, on=D(2025, 9, 1))
+    with pytest.raises(ValidationError) as error:
+        services.incentive_repayment_waive(actor=lead, award=award, on=D(2025, 9, 2), reason="  ")
+    assert "reason" in error.value.message_dict
+    waiver = services.incentive_repayment_waive(
+        actor=lead, award=award, on=D(2025, 9, 2), reason="Left on ill-health grounds"
+    )
+    assert (waiver.kind, waiver.amount_pence) == ("waived", 200_000)
+    award.refresh_from_db()
+    assert award.outstanding_pence() == 0 and award.repaid_on == D(2025, 9, 2)
+    event = AuditEvent.objects.get(action="workforce_incentive_repayment_waived")
+    assert event.changes["amount_pence"]["after"] == 200_000 and "reason" not in event.changes
+
+
+def test_nothing_is_repaid_by_someone_who_has_not_left(lead):
+    scheme = _scheme(lead)
+    staff = StaffRecordFactory(start_date=D(2025, 4, 1))
+    award = services.incentive_award(actor=lead, staff=staff, scheme=scheme, starts_on=staff.start_date)
+    with pytest.raises(ValidationError):
+        services.incentive_repayment_record(actor=lead, award=award, amount_pence=100, on=D(2025, 9, 1))
+    assert not award.repayments.exists()

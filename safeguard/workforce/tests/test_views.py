@@ -169,11 +169,10 @@ def test_leaving_before_starting_is_refused_on_the_page(client, world):
 
 
 def test_a_record_shows_the_next_step_on_the_career_path_and_the_overview_a_trend(client, world):
-    GradeCriteria.objects.create(grade=Grade.ASYE, rank=0, criteria="Registered; the assessed year.")
-    GradeCriteria.objects.create(grade=Grade.SOCIAL_WORKER, rank=1, criteria="Passed the ASYE.")
+    criteria = GradeCriteria.objects.get(grade=Grade.SOCIAL_WORKER).criteria
     client.force_login(world.worker)
     html = client.get(reverse("workforce:my_record")).content.decode()
-    assert "Next on the career path: <strong>Social worker</strong>. Passed the ASYE." in html
+    assert f"Next on the career path: <strong>Social worker</strong>. {criteria}" in html
     client.force_login(world.lead)
     html = client.get(reverse("workforce:overview")).content.decode()
     assert "Monthly trend over the last year" in html and html.count('<tr class="govuk-table__row">') > 12
@@ -414,6 +413,7 @@ def test_the_lead_records_the_panels_decision_and_the_grade_changes(client, worl
         to_grade=Grade.SOCIAL_WORKER,
         submitted_on=today - dt.timedelta(days=5),
         evidence="Portfolio of practice",
+        criteria_met=["Passed the ASYE"],
     )
     url = reverse("workforce:progression_decide", args=[application.pk])
     client.force_login(world.manager)
@@ -422,6 +422,8 @@ def test_the_lead_records_the_panels_decision_and_the_grade_changes(client, worl
     assert client.get(url).status_code == 404
     client.force_login(world.lead)
     assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert "<li>Passed the ASYE</li>" in page and "Portfolio of practice" in page
     data = {"decision": "approved", "panel": "Principal social worker and head of service"}
     response = client.post(url, {**data, **_date("decided_on", today - dt.timedelta(days=9))})
     html = response.content.decode()
@@ -444,3 +446,165 @@ def test_a_team_manager_cannot_record_an_absence(client, world):
     client.force_login(world.worker)
     assert client.post(url, data).status_code == 403
     assert not world.worker_record.absences.exists()
+
+
+# -- Progression applications.
+
+
+def _application_data(**changes: object) -> dict[str, object]:
+    return {
+        "to_grade": Grade.SOCIAL_WORKER,
+        "criteria_met": ["Passed the ASYE", "Holds a caseload of children in need"],
+        "evidence": "ASYE final assessment report and three direct observations",
+        **changes,
+    }
+
+
+def test_a_worker_applies_from_their_own_record_and_the_lead_sees_it_waiting(client, world):
+    client.force_login(world.worker)
+    url = reverse("workforce:progression_apply", args=[world.worker_record.pk])
+    record = client.get(reverse("workforce:my_record")).content.decode()
+    assert url in record and "Apply for social worker" in record
+    page = client.get(url).content.decode()
+    assert "Passed the ASYE" in page and "Reflects on practice in supervision" in page
+    response = client.post(url, _application_data(criteria_met=[]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "Select the criteria the evidence meets" in html
+    assert "ASYE final assessment report and three direct observations" in html
+    assert not world.worker_record.applications.exists()
+    response = client.post(url, _application_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:my_record")
+    html = response.content.decode()
+    assert "Your application for social worker is sent: it waits for the progression panel." in html
+    assert url not in html  # one open application at a time
+    application = world.worker_record.applications.get()
+    assert application.criteria_met == ["Passed the ASYE", "Holds a caseload of children in need"]
+    assert application.submitted_on == timezone.localdate()
+    assert application.created_by == world.worker
+
+    client.force_login(world.lead)
+    overview = client.get(reverse("workforce:overview")).content.decode()
+    assert "Progression applications waiting for a panel" in overview
+    assert reverse("workforce:progression_decide", args=[application.pk]) in overview
+    assert "2 criteria" in overview
+    items = work_items_for(user=world.lead, today=timezone.localdate())
+    assert ("Progression applications waiting for a panel", "Priya Nolan: social worker") in {
+        (i.group, i.title) for i in items
+    }
+
+
+def test_an_application_for_a_grade_that_is_not_next_or_a_second_one_is_refused(client, world):
+    client.force_login(world.worker)
+    url = reverse("workforce:progression_apply", args=[world.worker_record.pk])
+    response = client.post(url, _application_data(to_grade=Grade.SENIOR))
+    html = response.content.decode()
+    assert "Apply for the next grade on the career path, social worker" in html
+    assert "ASYE final assessment report" in html
+    assert not world.worker_record.applications.exists()
+    assert client.post(url, _application_data()).status_code == 302
+    response = client.post(url, _application_data())
+    assert "Priya Nolan already has an application waiting for the panel" in response.content.decode()
+    assert world.worker_record.applications.count() == 1
+
+
+def test_the_lead_applies_for_someone_and_a_leaver_cannot_apply(client, world):
+    client.force_login(world.hr)
+    url = reverse("workforce:progression_apply", args=[world.worker_record.pk])
+    assert url in client.get(reverse("workforce:staff", args=[world.worker_record.pk])).content.decode()
+    response = client.post(url, _application_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:staff", args=[world.worker_record.pk])
+    assert "Priya Nolan&#39;s application for social worker is sent" in response.content.decode()
+    assert world.worker_record.applications.get().created_by == world.hr
+    leaver_url = reverse("workforce:progression_apply", args=[world.leaver.pk])
+    assert leaver_url not in client.get(reverse("workforce:staff", args=[world.leaver.pk])).content.decode()
+    assert "a leaver cannot apply" in client.get(leaver_url).content.decode()
+    response = client.post(leaver_url, _application_data(to_grade=Grade.TEAM_MANAGER))
+    assert "Sam Leaver left on" in response.content.decode()
+    assert "a leaver cannot apply" in response.content.decode()
+    assert not world.leaver.applications.exists()
+
+
+def test_a_manager_cannot_apply_for_their_worker_and_a_worker_not_for_anyone_else(client, world):
+    url = reverse("workforce:progression_apply", args=[world.worker_record.pk])
+    client.force_login(world.manager)
+    assert client.get(url).status_code == 403
+    assert client.post(url, _application_data()).status_code == 403
+    client.force_login(world.other_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(world.worker)
+    assert client.get(reverse("workforce:progression_apply", args=[world.agency.pk])).status_code == 404
+    assert not world.worker_record.applications.exists()
+
+
+# -- Repayments of incentives.
+
+
+def _leavers_award(world: World):
+    award = world.leaver.awards.select_related("scheme").get()
+    assert award.repayable_pence and award.repayable_pence > 10_000
+    return award
+
+
+def test_the_lead_records_a_repayment_in_pounds_kept_in_pence(client, world):
+    award = _leavers_award(world)
+    owed = award.repayable_pence
+    client.force_login(world.lead)
+    url = reverse("workforce:repayment_new", args=[award.pk])
+    assert url in client.get(reverse("workforce:overview")).content.decode()
+    assert url in client.get(reverse("workforce:staff", args=[world.leaver.pk])).content.decode()
+    last_day = world.leaver.end_date
+    assert last_day is not None
+    data = {"kind": "received", "amount_pence": "100.25", **_date("on", last_day)}
+    too_much = f"{owed / 100 + 1:.2f}"
+    response = client.post(url, {**data, "amount_pence": too_much})
+    html = response.content.decode()
+    assert f"Sam Leaver owes £{owed // 100:,}.{owed % 100:02d}: enter that amount or less" in html
+    assert f'value="{too_much}"' in html
+    response = client.post(url, {**data, **_date("on", last_day - dt.timedelta(days=1))})
+    assert "on or after Sam Leaver&#39;s last day" in response.content.decode()
+    response = client.post(url, {**data, "amount_pence": ""})
+    assert "Enter the amount repaid in pounds" in response.content.decode()
+    assert not award.repayments.exists()
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workforce:staff", args=[world.leaver.pk])
+    left = owed - 10_025
+    html = response.content.decode()
+    assert (
+        f"£100.25 repaid by Sam Leaver is recorded: £{left // 100:,}.{left % 100:02d} is still outstanding"
+        in html
+    )
+    assert award.repayments.get().amount_pence == 10_025
+    overview = client.get(reverse("workforce:overview")).content.decode()
+    assert f"£{left // 100:,}.{left % 100:02d} still outstanding" in overview
+
+
+def test_hr_waives_the_rest_with_a_reason_and_nobody_owes_any_more(client, world):
+    award = _leavers_award(world)
+    client.force_login(world.hr)
+    url = reverse("workforce:repayment_new", args=[award.pk])
+    data = {"kind": "waived", **_date("on", timezone.localdate())}
+    response = client.post(url, data)
+    assert "Enter why the repayment is waived" in response.content.decode()
+    response = client.post(url, {**data, "reason": "Left on ill-health grounds"}, follow=True)
+    assert "from Sam Leaver is waived: nothing is outstanding." in response.content.decode()
+    award.refresh_from_db()
+    assert award.outstanding_pence() == 0 and award.repaid_on == timezone.localdate()
+    assert "Nobody owes a repayment." in client.get(reverse("workforce:overview")).content.decode()
+    groups = {i.group for i in work_items_for(user=world.hr, today=timezone.localdate())}
+    assert "Repayments to recover" not in groups
+    assert url not in client.get(reverse("workforce:staff", args=[world.leaver.pk])).content.decode()
+
+
+def test_managers_and_workers_cannot_record_repayments(client, world):
+    award = _leavers_award(world)
+    url = reverse("workforce:repayment_new", args=[award.pk])
+    data = {"kind": "received", "amount_pence": "10", **_date("on", timezone.localdate())}
+    client.force_login(world.other_manager)  # the leaver's own team: may see the record
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    for user in (world.manager, world.worker):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+    assert not award.repayments.exists()
