@@ -46,15 +46,18 @@ pytest: setup browser
 
 test: lint typecheck pytest
 
+# One large council (100,000 children, 5 years) is seeded once and shared by the census,
+# measures and need benchmarks (their seed_demo --if-empty then does nothing); casework and
+# the front door build their own shapes.
 bench: setup
 	scripts/services.sh
 	$(PY) bench/bench_seed.py --children 100000 --years 5 --database-url $(BENCH_DATABASE_URL) --measure
 	$(PY) bench/bench_seed.py --sqlite --children 2000 --years 5
 	$(PY) bench/bench_casework.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_casework
 	$(PY) bench/bench_front_door.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_front_door
-	$(PY) bench/bench_census.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_census --children 75000
-	$(PY) bench/bench_measures.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_measures
-	$(PY) bench/bench_need.py --database-url postgres://postgres@127.0.0.1:5432/safeguard_bench_need
+	$(PY) bench/bench_census.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/bench_measures.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/bench_need.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf build var/staticfiles

@@ -83,6 +83,7 @@ def main() -> None:
     django.setup()
     from django.core.cache import cache
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -90,6 +91,9 @@ def main() -> None:
     from safeguard.casework.models import CINEpisode
     from safeguard.performance.headlines import reporting_year_start
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics after the bulk load, as autovacuum would
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).first()
     assert director is not None, "the demo council has a director"
     client = Client()

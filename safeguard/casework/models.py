@@ -54,7 +54,11 @@ class CINEpisode(BaseModel):
                 name="episode_closure_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["worker", "closure_date"])]
+        indexes = [
+            models.Index(fields=["worker", "closure_date"]),
+            # A child's earlier referrals, for re-referrals and the front door's history.
+            models.Index(fields=["child", "referral_date"], name="episode_child_referral"),
+        ]
 
     def __str__(self) -> str:
         return f"Episode from {self.referral_date:%d %B %Y}"
@@ -115,6 +119,8 @@ class Assessment(BaseModel):
 
     class Meta:
         ordering = ["-start_date"]
+        # The measures count assessments by the date they were authorised.
+        indexes = [models.Index(fields=["authorised_date"], name="assessment_authorised")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(authorised_date__isnull=True) | Q(authorised_date__gte=models.F("start_date")),
@@ -163,6 +169,10 @@ class Section47Enquiry(BaseModel):
 
     class Meta:
         ordering = ["-start_date"]
+        indexes = [
+            models.Index(fields=["start_date"], name="s47_start"),
+            models.Index(fields=["icpc_date"], name="s47_icpc"),
+        ]
         verbose_name = "section 47 enquiry"
         verbose_name_plural = "section 47 enquiries"
 
@@ -330,6 +340,8 @@ class Visit(BaseModel):
 
     class Meta:
         ordering = ["-visit_date"]
+        # A child's latest visit, for the measures' visits within timescale.
+        indexes = [models.Index(fields=["child", "visit_date"], name="visit_child_date")]
 
 
 class CaseNote(BaseModel):

@@ -147,6 +147,7 @@ class Contact(BaseModel):
         indexes = [
             models.Index(fields=["status", "immediate_danger", "decision_due"]),
             models.Index(fields=["child", "received_on"]),
+            models.Index(fields=["received_on"], name="contact_received_on"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -721,15 +721,32 @@ def records_for(m: Measure, window: Window, scope: Scope) -> QuerySet[Any]:
     return m.records(window, scope)
 
 
-def _median(records: QuerySet[Any], column: str, n: int) -> float | None:
-    """The median of ``column`` over ``records``, found in the database by ordering and
-    reading the middle row (or rows), without fetching the others."""
+def _median(records: QuerySet[Any], column: str) -> tuple[int, float | None]:
+    """How many records have ``column``, and its median, from one grouped query: durations
+    are whole working days, so the database returns a short histogram (a row per distinct
+    value) rather than every record, and the middle is found by walking it."""
+    histogram = list(
+        records.filter(**{f"{column}__isnull": False})
+        .order_by()
+        .values_list(column)
+        .annotate(n=Count("pk"))
+        .order_by(column)
+    )
+    n = sum(count for _, count in histogram)
     if n == 0:
-        return None
-    ordered = records.filter(**{f"{column}__isnull": False}).order_by(column).values_list(column, flat=True)
-    low = ordered[(n - 1) // 2]
-    high = ordered[n // 2]
-    return (float(low) + float(high)) / 2
+        return 0, None
+    low_at, high_at = (n - 1) // 2, n // 2
+    low = high = None
+    seen = 0
+    for value, count in histogram:
+        if low is None and low_at < seen + count:
+            low = float(value)
+        if high_at < seen + count:
+            high = float(value)
+            break
+        seen += count
+    assert low is not None and high is not None
+    return n, (low + high) / 2
 
 
 def compute(measure_id: str, *, window: Window, scope: Scope | None = None, prepared: bool = False) -> Figure:
@@ -752,8 +769,8 @@ def compute(measure_id: str, *, window: Window, scope: Scope | None = None, prep
         _prepare(window)
     records = records_for(m, window, scope)
     if m.kind == Kind.MEDIAN:
-        n = records.filter(**{f"{m.duration}__isnull": False}).count()
-        return Figure(m, scope, window, None, n, _median(records, m.duration, n))
+        n, middle = _median(records, m.duration)
+        return Figure(m, scope, window, None, n, middle)
     if m.kind == Kind.PROPORTION:
         assert m.hit is not None
         counts = records.aggregate(whole=Count("pk"), part=Count("pk", filter=m.hit))

@@ -57,12 +57,10 @@ from django.db.models.functions import (
 from django.db.models.lookups import LessThan
 
 from safeguard.casework.models import Assessment, CINEpisode
-from safeguard.casework.selectors import postcode_district
 from safeguard.core.calendar import add_calendar_months
 from safeguard.core.codes import AssessmentFactor, Ethnicity, PrimaryNeed, ReferralSource
 from safeguard.frontdoor.models import Contact
-from safeguard.people.models import Address, PersonDisability
-from safeguard.people.validators import normalise_postcode
+from safeguard.people.models import Address, Person, PersonDisability
 from safeguard.performance.calendar import days_cover
 from safeguard.performance.measure_models import Day
 from safeguard.performance.need_models import ChildPopulation, PopulationKind, PostcodeWard
@@ -280,10 +278,16 @@ def referrals_in(period: Period) -> QuerySet[CINEpisode]:
     )
 
 
+def _sealed_children() -> QuerySet[Person]:
+    """Sealed children, left out of every count: a short list the database keeps in a hash,
+    where joining every record to its child would read the whole people table."""
+    return Person.objects.filter(is_sealed=True).values("pk")
+
+
 def contacts_in(period: Period) -> QuerySet[Contact]:
     """Contacts received in the period: not merged into another, not about a sealed child."""
     return Contact.objects.filter(
-        Q(child__isnull=True) | Q(child__is_sealed=False),
+        Q(child__isnull=True) | ~Q(child__in=_sealed_children()),
         received_on__gte=period.start,
         received_on__lte=period.end,
         merged_into__isnull=True,
@@ -331,23 +335,20 @@ def _located(qs: QuerySet[_M], child: str, day: str, *, fallback_postcode: str |
     return located
 
 
-def _district_of(postcode: str | None, withheld: bool) -> str:
-    """The postcode district a child is counted in; "Not known" for a withheld address."""
-    if withheld or not postcode:
-        return NOT_KNOWN
-    return postcode_district(postcode) or NOT_KNOWN
-
-
-def _ward_lookup() -> Callable[[str | None, bool], str]:
-    """The ward a child is counted in, from the loaded lookup (read once per analysis)."""
-    wards = dict(PostcodeWard.objects.values_list("postcode", "ward_name"))
-
-    def ward_of(postcode: str | None, withheld: bool) -> str:
-        if withheld or not postcode:
-            return NOT_KNOWN
-        return wards.get(normalise_postcode(postcode), NOT_KNOWN)
-
-    return ward_of
+def _locality_sql(kind: str) -> tuple[str, list[Any]]:
+    """The district or ward a row of the derived table ``facts`` is counted in, as SQL over
+    its ``need_postcode`` and ``need_withheld``: "Not known" for a withheld address or none.
+    Worked out in the database (as ``postcode_district`` and ``normalise_postcode`` do in
+    Python) so that rows are grouped by area, not fetched one per postcode."""
+    compact = "UPPER(REPLACE(facts.need_postcode, ' ', ''))"
+    unknown = f"facts.need_withheld OR facts.need_postcode IS NULL OR LENGTH({compact}) <= 3"
+    outward = f"SUBSTR({compact}, 1, LENGTH({compact}) - 3)"
+    if kind == "district":
+        return f"CASE WHEN {unknown} THEN %s ELSE {outward} END", [NOT_KNOWN]
+    normalised = f"{outward} || ' ' || SUBSTR({compact}, LENGTH({compact}) - 2)"
+    wards = connection.ops.quote_name(PostcodeWard._meta.db_table)
+    ward = f"(SELECT w.ward_name FROM {wards} w WHERE w.postcode = {normalised} LIMIT 1)"  # noqa: S608 - no input
+    return f"CASE WHEN {unknown} THEN %s ELSE COALESCE({ward}, %s) END", [NOT_KNOWN, NOT_KNOWN]
 
 
 def _age_band(born: str, expected: str, day: str) -> Case:
@@ -400,7 +401,7 @@ class _Dimension:
     label_header: str
     referral_group: Callable[[], Combinable] | None = None
     contact_group: Callable[[], Combinable] | None = None
-    locality: Callable[[str | None, bool], str] | None = None
+    locality: str | None = None  # "district" or "ward": from where the child lived
     order: Sequence[str] | None = None  # fixed order; else largest first
     population_kind: str | None = None
     note: str = ""
@@ -417,7 +418,7 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
             "district",
             "By postcode district",
             "Postcode district",
-            locality=_district_of,
+            locality="district",
             population_kind=PopulationKind.DISTRICT,
             note="Where the child lived when referred (or lives now, if the record has no "
             "address for then). Children whose address must not be disclosed are counted under Not known.",
@@ -429,7 +430,7 @@ def _dimensions(*, wards: bool) -> list[_Dimension]:
                 "ward",
                 "By ward",
                 "Ward",
-                locality=_ward_lookup(),
+                locality="ward",
                 population_kind=PopulationKind.WARD,
                 note="From the council's postcode to ward lookup; postcodes it does not hold, "
                 "and addresses that must not be disclosed, are under Not known.",
@@ -486,45 +487,58 @@ class _Cubes:
     contacts: list[dict[str, Any]]
 
 
-def _count_by(qs: QuerySet[Any], columns: Sequence[str], flag: str | None = None) -> list[dict[str, Any]]:
-    """``qs``'s rows counted by ``columns`` (and how many have ``flag`` true), grouped in
-    the database over a derived table, so that each row's subqueries run once."""
-    inner, params = qs.order_by().values(*columns, *([flag] if flag else [])).query.sql_with_params()
+def _count_by(
+    qs: QuerySet[Any],
+    columns: Sequence[str],
+    flag: str | None = None,
+    *,
+    derived: dict[str, tuple[str, list[Any]]] | None = None,
+    facts: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """``qs``'s rows counted by ``columns`` and by the ``derived`` SQL expressions over the
+    ``facts`` columns (and how many have ``flag`` true), grouped in the database over a
+    derived table, so that each row's subqueries run once."""
+    derived = derived or {}
+    inner, inner_params = (
+        qs.order_by().values(*columns, *facts, *([flag] if flag else [])).query.sql_with_params()
+    )
     quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    flagged = f", SUM(CASE WHEN {quote(flag)} THEN 1 ELSE 0 END)" if flag else ", 0"
+    keys = [f"facts.{quote(c)}" for c in columns] + [
+        f"{sql} AS {quote(name)}" for name, (sql, _p) in derived.items()
+    ]
+    params: list[Any] = [p for _sql, ps in derived.values() for p in ps]
+    flagged = f", SUM(CASE WHEN facts.{quote(flag)} THEN 1 ELSE 0 END)" if flag else ", 0"
+    grouping = f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}" if keys else ""
     # The OFFSET keeps the database from folding the derived table into the grouping (and
     # so working out each subquery again for the group key).
     fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
-    sql = f"SELECT {names}, COUNT(*){flagged} FROM ({inner}{fence}) facts GROUP BY {names}"  # noqa: S608 - names are ours
+    selected = "".join(f"{key}, " for key in keys)
+    sql = f"SELECT {selected}COUNT(*){flagged} FROM ({inner}{fence}) facts{grouping}"  # noqa: S608 - names are ours
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *inner_params])
         fetched = cursor.fetchall()
+    names = [*columns, *derived]
     return [
-        {**dict(zip(columns, row[:-2], strict=True)), "n": int(row[-2]), "re": int(row[-1] or 0)}
+        {**dict(zip(names, row[:-2], strict=True)), "n": int(row[-2]), "re": int(row[-1] or 0)}
         for row in fetched
     ]
 
 
 def _cubes(period: Period, dims: Sequence[_Dimension]) -> _Cubes:
-    localities = [d for d in dims if d.locality is not None]
+    localities = {f"g_{d.key}": _locality_sql(d.locality) for d in dims if d.locality is not None}
+    where = ["need_postcode", "need_withheld"]
     referral_groups = {f"g_{d.key}": group() for d in dims if (group := d.referral_group) is not None}
     referrals = _located(referrals_in(period), "child", "referral_date").annotate(
         **referral_groups, g_primary_need=F("primary_need")
     )
     referral_rows = _count_by(
-        referrals, ["need_postcode", "need_withheld", *referral_groups, "g_primary_need"], "is_re_referral"
+        referrals, [*referral_groups, "g_primary_need"], "is_re_referral", derived=localities, facts=where
     )
     contact_groups = {f"g_{d.key}": group() for d in dims if (group := d.contact_group) is not None}
     contacts = _located(
         contacts_in(period), "child", "received_on", fallback_postcode="child_postcode"
     ).annotate(**contact_groups)
-    contact_rows = _count_by(contacts, ["need_postcode", "need_withheld", *contact_groups])
-    for row in [*referral_rows, *contact_rows]:
-        postcode, withheld = row.pop("need_postcode"), bool(row.pop("need_withheld"))
-        for dim in localities:
-            assert dim.locality is not None
-            row[f"g_{dim.key}"] = dim.locality(postcode, withheld)
+    contact_rows = _count_by(contacts, list(contact_groups), derived=localities, facts=where)
     return _Cubes(referral_rows, contact_rows)
 
 
@@ -589,18 +603,11 @@ def _natural(label: str) -> tuple[str, int, str]:
 def factors_identified(period: Period) -> tuple[int, list[CountRow]]:
     """Factors identified at assessments authorised in the period (a child may have several):
     the number of assessments and, for each factor, how many had it, most common first."""
-    lists = Assessment.objects.filter(
-        authorised_date__gte=period.start,
-        authorised_date__lte=period.end,
-        episode__child__is_sealed=False,
-    ).values_list("factors", flat=True)
-    # The factors are a JSON list on each assessment: one query fetches them and they are
-    # tallied here, as JSON arrays cannot be unnested the same way on every database.
-    counter: Counter[str] = Counter()
-    assessments = 0
-    for factors in lists:
-        assessments += 1
-        counter.update(set(factors or []))
+    assessed = Assessment.objects.filter(
+        authorised_date__gte=period.start, authorised_date__lte=period.end
+    ).exclude(episode__child__in=_sealed_children())
+    assessments = assessed.count()
+    counter = _factor_counts(assessed)
     labels = dict(AssessmentFactor.choices)
     ordered = sorted(counter, key=lambda code: (-counter[code], code))
     counts = suppress_column([counter[code] for code in ordered])
@@ -613,6 +620,26 @@ def factors_identified(period: Period) -> tuple[int, list[CountRow]]:
         for code, count in zip(ordered, counts, strict=True)
     ]
     return assessments, rows
+
+
+def _factor_counts(assessed: QuerySet[Assessment]) -> Counter[str]:
+    """How many of ``assessed`` have each factor code: the JSON lists are unnested and
+    counted in the database (PostgreSQL's ``jsonb_array_elements_text``, SQLite's
+    ``json_each``), each assessment once per code however often it lists it."""
+    inner, params = assessed.order_by().values(assessment=F("pk"), codes=F("factors")).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        codes = (
+            "jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.codes) = 'array' "
+            "THEN a.codes ELSE '[]'::jsonb END) AS f(code)"
+        )
+        code = "f.code"
+    else:
+        codes = "json_each(CASE WHEN json_type(a.codes) = 'array' THEN a.codes ELSE '[]' END) AS f"
+        code = "f.value"
+    sql = f"SELECT {code}, COUNT(DISTINCT a.assessment) FROM ({inner}) a, {codes} GROUP BY {code}"  # noqa: S608 - no input
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return Counter({str(value): int(n) for value, n in cursor.fetchall() if value})
 
 
 def _primary_need(cubes: _Cubes) -> list[CountRow]:
@@ -638,9 +665,8 @@ def monthly_counts(*, end: dt.date, months: int = 60) -> list[MonthRow]:
     first = add_calendar_months(last, -(months - 1))
     window = Period(first, add_calendar_months(last, 1) - dt.timedelta(days=1))
     referral_rows = (
-        CINEpisode.objects.filter(
-            referral_date__gte=window.start, referral_date__lte=window.end, child__is_sealed=False
-        )
+        CINEpisode.objects.filter(referral_date__gte=window.start, referral_date__lte=window.end)
+        .exclude(child__in=_sealed_children())
         .annotate(month=TruncMonth("referral_date"))
         .values("month")
         .annotate(n=Count("pk"), schools=Count("pk", filter=Q(referral_source__in=SCHOOL_SOURCES)))
