@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -531,15 +532,41 @@ def _cubes(period: Period, dims: Sequence[_Dimension]) -> _Cubes:
     referrals = _located(referrals_in(period), "child", "referral_date").annotate(
         **referral_groups, g_primary_need=F("primary_need")
     )
-    referral_rows = _count_by(
-        referrals, [*referral_groups, "g_primary_need"], "is_re_referral", derived=localities, facts=where
-    )
     contact_groups = {f"g_{d.key}": group() for d in dims if (group := d.contact_group) is not None}
     contacts = _located(
         contacts_in(period), "child", "received_on", fallback_postcode="child_postcode"
     ).annotate(**contact_groups)
-    contact_rows = _count_by(contacts, list(contact_groups), derived=localities, facts=where)
-    return _Cubes(referral_rows, contact_rows)
+
+    def count_referrals() -> list[dict[str, Any]]:
+        return _count_by(
+            referrals, [*referral_groups, "g_primary_need"], "is_re_referral", derived=localities, facts=where
+        )
+
+    def count_contacts() -> list[dict[str, Any]]:
+        return _count_by(contacts, list(contact_groups), derived=localities, facts=where)
+
+    if not _may_count_in_parallel():
+        return _Cubes(count_referrals(), count_contacts())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="need-contacts") as pool:
+        contact_rows = pool.submit(_on_own_connection, count_contacts)
+        referral_rows = count_referrals()
+        return _Cubes(referral_rows, contact_rows.result())
+
+
+def _may_count_in_parallel() -> bool:
+    """Whether the two counts may run at once, each on its own PostgreSQL connection (and
+    so on its own server process and core). Not inside a transaction: a second connection
+    would not see what the transaction has written (a test's records, for one)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _on_own_connection(count: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Run ``count`` in this worker thread, which Django gives its own connection, and
+    close that connection afterwards so that no thread leaves one open."""
+    try:
+        return count()
+    finally:
+        connection.close()
 
 
 def _breakdown(dim: _Dimension, cubes: _Cubes) -> Breakdown:
@@ -701,7 +728,7 @@ def ward_lookup_loaded() -> bool:
     return PostcodeWard.objects.exists()
 
 
-def need_analysis(*, period: Period, today: dt.date) -> NeedAnalysis:
+def need_analysis(*, period: Period, today: dt.date, months: list[MonthRow] | None = None) -> NeedAnalysis:
     """The whole analysis for ``period``, with the monthly counts up to ``today``'s month.
 
     Not authorised here: call it through :func:`need_analysis_for_user` (or, for the
@@ -723,7 +750,7 @@ def need_analysis(*, period: Period, today: dt.date) -> NeedAnalysis:
         factors=factors,
         assessments=assessments,
         primary_need=_primary_need(cubes),
-        months=monthly_counts(end=today),
+        months=months if months is not None else monthly_counts(end=today),
         ward_lookup_loaded=wards,
         notes=notes,
     )

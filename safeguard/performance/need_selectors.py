@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -23,7 +24,14 @@ from safeguard.accounts.policy import NEED_ANALYSIS_ROLES
 from safeguard.audit.models import AuditEvent
 from safeguard.casework.models import Assessment, CINEpisode
 from safeguard.frontdoor.models import Contact
-from safeguard.performance.need import NeedAnalysis, Period, last_twelve_months, need_analysis
+from safeguard.performance.need import (
+    MonthRow,
+    NeedAnalysis,
+    Period,
+    last_twelve_months,
+    monthly_counts,
+    need_analysis,
+)
 from safeguard.performance.need_forecast import Forecast, cached_forecast, whole_months
 from safeguard.performance.need_models import NeedLookupLoad
 
@@ -55,28 +63,37 @@ def _fingerprint() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def _cached_analysis(period: Period, today: dt.date) -> NeedAnalysis:
-    key = f"{_CACHE_VERSION}:{period.start}:{period.end}:{today}:{_fingerprint()}"
-    stored = cache.get(key)
-    if isinstance(stored, NeedAnalysis):
-        return stored
-    analysis = replace(need_analysis(period=period, today=today), computed_at=timezone.now())
-    cache.set(key, analysis, CACHE_SECONDS)
-    return analysis
+def _forecasts(months: list[MonthRow], today: dt.date) -> tuple[Forecast, Forecast]:
+    starts = [m.month for m in months]
+    contact_months, contacts = whole_months(starts, [m.contacts for m in months], today=today)
+    referral_months, referrals = whole_months(starts, [m.referrals for m in months], today=today)
+    return (
+        cached_forecast("Contacts", contact_months, contacts),
+        cached_forecast("Referrals", referral_months, referrals),
+    )
 
 
 def need_page(*, today: dt.date, period: Period | None = None) -> NeedPage:
-    """The analysis and both forecasts (no viewer: for the page below and the PDF job)."""
+    """The analysis and both forecasts (no viewer: for the page below and the PDF job).
+
+    When the analysis must be counted afresh, the monthly counts come first and the
+    forecasts are fitted from them in a second thread while the database counts the rest:
+    fitting is Python's work and counting the database's, so on two cores they overlap.
+    The forecasting thread touches no database connection (only the cache)."""
     period = period or last_twelve_months(today)
-    analysis = _cached_analysis(period, today)
-    months = [m.month for m in analysis.months]
-    contact_months, contacts = whole_months(months, [m.contacts for m in analysis.months], today=today)
-    referral_months, referrals = whole_months(months, [m.referrals for m in analysis.months], today=today)
-    return NeedPage(
-        analysis=analysis,
-        contacts_forecast=cached_forecast("Contacts", contact_months, contacts),
-        referrals_forecast=cached_forecast("Referrals", referral_months, referrals),
-    )
+    key = f"{_CACHE_VERSION}:{period.start}:{period.end}:{today}:{_fingerprint()}"
+    stored = cache.get(key)
+    if isinstance(stored, NeedAnalysis):
+        contacts_forecast, referrals_forecast = _forecasts(stored.months, today)
+        return NeedPage(stored, contacts_forecast, referrals_forecast)
+    months = monthly_counts(end=today)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="need-forecast") as pool:
+        fitting = pool.submit(_forecasts, months, today)
+        counted = need_analysis(period=period, today=today, months=months)
+        contacts_forecast, referrals_forecast = fitting.result()
+    analysis = replace(counted, computed_at=timezone.now())
+    cache.set(key, analysis, CACHE_SECONDS)
+    return NeedPage(analysis, contacts_forecast, referrals_forecast)
 
 
 def need_page_for_user(*, user: User, today: dt.date, period: Period | None = None) -> NeedPage:

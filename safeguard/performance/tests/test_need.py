@@ -309,3 +309,24 @@ def test_need_analysis_totals_and_rates() -> None:
     assert ward is not None
     # the contacts name no child and give no postcode: their locality is not known
     assert [(r.label, r.referrals, r.contacts) for r in ward.rows] == [("Abbey", 5, 0), ("Not known", 0, 8)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_two_counts_run_at_once_on_postgresql_and_agree(monkeypatch: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("counting on two connections at once is for PostgreSQL")
+    PostcodeWard.objects.create(postcode="HM1 4AB", ward_code="E05000001", ward_name="Abbey")
+    _refer(_child("HM1 4AB"))
+    _refer(_child("HM2 7BD"), day=dt.date(2026, 6, 1))
+    _contact(MARCH, child_postcode="HM1 4AB")
+    _contact(MARCH, child=_child("HM2 7BD"))
+    dims = need._dimensions(wards=True)
+    assert need._may_count_in_parallel()
+    together = need._cubes(PERIOD, dims)
+    monkeypatch.setattr(need, "_may_count_in_parallel", lambda: False)
+    one_by_one = need._cubes(PERIOD, dims)
+    assert together == one_by_one
+    assert sorted(row["g_ward"] for row in together.contacts) == ["Abbey", "Not known"]
+    assert sum(row["n"] for row in together.referrals) == 2
