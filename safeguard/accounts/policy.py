@@ -338,3 +338,5 @@ MEASURE_SCOPE: dict[Role, Scope] = {
 MEASURE_ROLES = frozenset(MEASURE_SCOPE)
 # Uploading the statistical neighbours' and the region's figures.
 BENCHMARK_UPLOAD_ROLES = frozenset({Role.PERFORMANCE_ANALYST})
+# Setting and clearing the council's local targets (everyone with measures sees them).
+LOCAL_TARGET_ROLES = frozenset({Role.DIRECTOR, Role.PERFORMANCE_ANALYST})

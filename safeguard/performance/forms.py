@@ -1,4 +1,5 @@
-"""The measures page's choices (scope, period, snapshot) and the benchmark upload."""
+"""The measures page's choices (scope, period, snapshot), the benchmark upload and the local
+targets."""
 
 from __future__ import annotations
 
@@ -54,6 +55,26 @@ class BenchmarkUploadForm(GovukForm):
             return str(upload.read().decode("utf-8"))
         except UnicodeDecodeError:
             raise forms.ValidationError("The file must be saved as UTF-8 text (CSV UTF-8 in Excel)") from None
+
+
+class LocalTargetsForm(GovukForm):
+    """A box for each measure that may have a target, named by the measure's id; blank is
+    no target. The numbers are checked by ``targets.local_targets_save``, so that a
+    wrong one gets the same message wherever a target is set."""
+
+    def __init__(self, *args: Any, current: dict[str, float], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for m in measures.MEASURES:
+            if m.better == measures.Better.NEITHER:
+                continue
+            value = current.get(m.id)
+            self.fields[m.id] = forms.CharField(
+                label=f"Target for {m.name.lower()}",
+                required=False,
+                max_length=20,
+                initial="" if value is None else f"{value:g}",
+                error_messages={"max_length": f"The target for {m.name.lower()} must be a number, like 20"},
+            )
 
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
