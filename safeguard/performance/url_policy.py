@@ -13,6 +13,7 @@ from safeguard.accounts.policy import (
     LOCAL_TARGET_ROLES,
     MEASURE_ROLES,
     NEED_ANALYSIS_ROLES,
+    NEED_LOOKUP_UPLOAD_ROLES,
     Roles,
     UrlRule,
 )
@@ -20,6 +21,7 @@ from safeguard.accounts.policy import (
 URL_POLICY: dict[str, UrlRule] = {
     "performance:need_analysis": Roles(NEED_ANALYSIS_ROLES),
     "performance:need_profile_pdf": Roles(NEED_ANALYSIS_ROLES),
+    "performance:need_lookup_upload": Roles(NEED_LOOKUP_UPLOAD_ROLES),
     "performance:measures": Roles(MEASURE_ROLES),
     "performance:measure_trends": Roles(MEASURE_ROLES),
     "performance:measures_export_csv": Roles(MEASURE_ROLES),

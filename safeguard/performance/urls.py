@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from safeguard.performance import need_views, target_views, views
+from safeguard.performance import need_lookup_views, need_views, target_views, views
 
 app_name = "performance"
 
@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("measures/targets/", target_views.targets, name="targets"),
     path("measures/children/", views.measure_children, name="measure_children"),
     path("need/", need_views.need_analysis, name="need_analysis"),
+    path("need/lookups/", need_lookup_views.need_lookup_upload, name="need_lookup_upload"),
     path("need/profile.pdf", need_views.need_profile_pdf, name="need_profile_pdf"),
 ]
