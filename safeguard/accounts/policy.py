@@ -338,3 +338,7 @@ MEASURE_SCOPE: dict[Role, Scope] = {
 MEASURE_ROLES = frozenset(MEASURE_SCOPE)
 # Uploading the statistical neighbours' and the region's figures.
 BENCHMARK_UPLOAD_ROLES = frozenset({Role.PERFORMANCE_ANALYST})
+# Setting and clearing the council's local targets (everyone with measures sees them).
+LOCAL_TARGET_ROLES = frozenset({Role.DIRECTOR, Role.PERFORMANCE_ANALYST})
+# Uploading the postcode to ward lookup and the child populations the need analysis reads.
+NEED_LOOKUP_UPLOAD_ROLES = frozenset({Role.DIRECTOR, Role.PERFORMANCE_ANALYST})

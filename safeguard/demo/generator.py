@@ -64,6 +64,7 @@ from safeguard.people.models import (
     ProfessionalInvolvement,
     Relationship,
 )
+from safeguard.performance.targets import local_targets_seed
 
 # Public by design: printed by demo_logins, and demo accounts sign in only in demo mode.
 DEMO_PASSWORD = "safeguard-demo-2026"  # noqa: S105
@@ -377,6 +378,7 @@ def generate(options: SeedOptions, progress: Callable[[str], None] | None = None
         # Visits, notes, chronology, settled enquiries and the statutory clocks, from the rows above.
         generator.counts.update(add_casework_extras(seed=options.seed, today=options.today))
         generator.counts.update(add_need_lookups(seed=options.seed))  # wards and populations for need
+        generator.counts.update({"performance.LocalTarget": local_targets_seed()})  # after a flush too
         generator.counts.update(add_conferences(seed=options.seed, today=options.today))
         generator.counts.update(add_workforce(seed=options.seed, today=options.today))
         # Last, after every app's rows: who works with each child, read by the access rule.

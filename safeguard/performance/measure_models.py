@@ -87,3 +87,18 @@ class Benchmark(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.area} {self.period}"
+
+
+class LocalTarget(BaseModel):
+    """The council's own target for a measure (by its id in kpis.md), set by a director or
+    a performance analyst (``targets.local_targets_save``). Who set it and when are
+    ``modified_by`` and ``modified_at``; no row means no target."""
+
+    measure = models.CharField(max_length=48, unique=True)
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["measure"]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value:g}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.middleware import AuthenticatedRequest
+from safeguard.accounts.policy import NEED_LOOKUP_UPLOAD_ROLES
 from safeguard.casework.documents import pdf_response
 from safeguard.performance import need_charts
 from safeguard.performance.need import FEWER_THAN_5, SMALLEST_SHOWN, shown
@@ -16,7 +17,7 @@ from safeguard.performance.need_lookups import latest_loads
 from safeguard.performance.need_selectors import NeedPage, need_page_for_user
 
 
-def _context(page: NeedPage) -> dict[str, object]:
+def _context(page: NeedPage, *, may_upload: bool = False) -> dict[str, object]:
     analysis = page.analysis
     this_month = timezone.localdate().replace(day=1)
     whole = [m for m in analysis.months if m.month < this_month]
@@ -42,13 +43,15 @@ def _context(page: NeedPage) -> dict[str, object]:
             "Referrals by primary need", analysis.primary_need, label_header="Primary need"
         ),
         "loads": latest_loads(),
+        "may_upload_lookups": may_upload,
     }
 
 
 @require_GET
 def need_analysis(request: AuthenticatedRequest) -> HttpResponse:
     page = need_page_for_user(user=request.user, today=timezone.localdate())
-    return render(request, "performance/need.html", _context(page))
+    may_upload = request.user.role in NEED_LOOKUP_UPLOAD_ROLES
+    return render(request, "performance/need.html", _context(page, may_upload=may_upload))
 
 
 @require_GET

@@ -26,6 +26,7 @@ from safeguard.performance.benchmarks import benchmarks_upload
 from safeguard.performance.forms import BenchmarkUploadForm, MeasuresForm, default_period
 from safeguard.performance.measures import MEASURES, REGISTRY, Kind, Scope, Unit, Window, format_value
 from safeguard.performance.periods import window_check
+from safeguard.performance.targets import may_set_targets
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def measures(request: AuthenticatedRequest) -> HttpResponse:
             if page
             else [],
             "may_upload": request.user.role in BENCHMARK_UPLOAD_ROLES,
+            "may_set_targets": may_set_targets(request.user),
             "export_params": parse_qsl(choice.query),
         },
     )
