@@ -2,8 +2,9 @@
 and how many children live in each area or age band (for rates per 10,000).
 
 Both are loaded from a CSV by a director or performance analyst on the upload page reached
-from the need analysis, or with ``load_need_lookups``; a new load replaces the old one whole. The loads themselves are kept, so the page can say which
-lookup it used and when it was loaded.
+from the need analysis, or with ``load_need_lookups``; a new load replaces the old one
+whole. The loads themselves are kept, so the page can say which lookup it used and when
+it was loaded.
 """
 
 from __future__ import annotations

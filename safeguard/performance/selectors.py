@@ -36,7 +36,7 @@ from safeguard.performance.benchmarks import Comparator, comparators
 from safeguard.performance.measure_models import MeasureSnapshot
 from safeguard.performance.measures import REGISTRY, Figure, Level, Measure, Window, compute_all
 from safeguard.performance.snapshots import cache_version
-from safeguard.performance.targets import TargetStatus, target_status
+from safeguard.performance.targets import TargetStatus, local_targets, target_status
 
 CACHE_SECONDS = 6 * 60 * 60
 CHILDREN_SHOWN = 500
@@ -175,8 +175,9 @@ def measures_page(*, user: User, window: Window, scope: measures.Scope) -> Measu
     figures, at, from_cache = _figures_cached(window, scope)
     by_measure = comparators()
     groups: dict[str, list[Row]] = {}
+    targets = local_targets()
     for f in figures:
-        row = Row(f, by_measure.get(f.measure.england_key, []), target_status(f.measure, f.value))
+        row = Row(f, by_measure.get(f.measure.england_key, []), target_status(f.measure, f.value, targets))
         groups.setdefault(f.measure.group, []).append(row)
     return MeasuresPage(scope, window, list(groups.items()), at, from_cache)
 
