@@ -279,7 +279,7 @@ def referrals_in(period: Period) -> QuerySet[CINEpisode]:
     )
 
 
-def _sealed_children() -> QuerySet[Person]:
+def _sealed_children() -> QuerySet[Person, Any]:
     """Sealed children, left out of every count: a short list the database keeps in a hash,
     where joining every record to its child would read the whole people table."""
     return Person.objects.filter(is_sealed=True).values("pk")
