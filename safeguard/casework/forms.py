@@ -140,6 +140,14 @@ class AssessmentDetailsForm(EntryCheckedForm, GovukForm):
         widget=forms.RadioSelect,
         required=False,
     )
+    internal_review_date = GovukDateField(
+        label="When did a manager review the assessment part-way? (optional)",
+        subject="Date of the internal review",
+        must_be="past_or_today",
+        required=False,
+        help_text="Leave blank if there was no review before the assessment was finished. "
+        "For example, 3 11 2026",
+    )
     factors = forms.MultipleChoiceField(
         label="Factors identified",
         choices=AssessmentFactor.choices,

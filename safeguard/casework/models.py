@@ -88,6 +88,12 @@ class Assessment(BaseModel):
     start_date = models.DateField()
     child_seen_date = models.DateField(null=True, blank=True)
     child_seen_alone = models.BooleanField(null=True, blank=True)
+    internal_review_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Census AssessmentInternalReviewDate: when a manager reviewed the assessment "
+        "part-way, before it was finished.",
+    )
     authorised_date = models.DateField(
         null=True, blank=True, help_text="Census AssessmentAuthorisationDate: the manager's sign-off."
     )
@@ -125,6 +131,11 @@ class Assessment(BaseModel):
             models.CheckConstraint(
                 condition=Q(authorised_date__isnull=True) | Q(authorised_date__gte=models.F("start_date")),
                 name="assessment_authorised_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(internal_review_date__isnull=True)
+                | Q(internal_review_date__gte=models.F("start_date")),
+                name="assessment_reviewed_after_start",
             ),
         ]
 

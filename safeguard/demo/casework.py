@@ -508,6 +508,22 @@ def _record_circulated(discussion: StrategyDiscussion, today: dt.date) -> dt.dat
     return circulated if circulated < today or (circulated == today and delay == 0) else None
 
 
+# The local policy's midway check: a manager reviews an assessment still running on its
+# 20th working day.
+INTERNAL_REVIEW_WORKING_DAY = 20
+
+
+def _internal_review(assessment: Assessment, today: dt.date) -> dt.date | None:
+    """The midway review, recorded for about two in three of the assessments still running on
+    that day; drawn from the assessment's own key, so no random stream the figures depend on
+    moves."""
+    reviewed = add_working_days(assessment.start_date, INTERNAL_REVIEW_WORKING_DAY)
+    finished = assessment.authorised_date or today
+    if reviewed >= finished or assessment.id.int % 3 == 0:
+        return None
+    return reviewed
+
+
 def episode_rows(
     ids: random.Random, child: Child, sketch: EpisodeSketch, today: dt.date
 ) -> tuple[CINEpisode, list[models.Model]]:
@@ -534,6 +550,7 @@ def episode_rows(
             factors=sketch.factors,
             outcome=sketch.outcome,
         )
+        assessment.internal_review_date = _internal_review(assessment, today)
         if sketch.submitted is not None:
             # submitted_by is the allocated worker, set when the episode is allocated.
             assessment.status = AssessmentStatus.SUBMITTED

@@ -156,14 +156,16 @@ def assessment_section_save(
 def assessment_record_details(
     *, actor: User, assessment: Assessment, fields: dict[str, object]
 ) -> Assessment:
-    """The structured parts: dates seen, factors, outcome. Saved even if incomplete."""
-    allowed = {"child_seen_date", "child_seen_alone", "factors", "outcome"}
+    """The structured parts: dates seen, the internal review, factors, outcome. Saved even
+    if incomplete."""
+    allowed = {"child_seen_date", "child_seen_alone", "internal_review_date", "factors", "outcome"}
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         # What the manager authorises must be what was submitted.
         raise ValidationError("This assessment has been submitted and can no longer be changed")
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValueError(unknown[0])
+    _check_dates_within_assessment(assessment, fields)
     with transaction.atomic():
         event = audited_update(
             assessment,
@@ -175,6 +177,19 @@ def assessment_record_details(
         if event.changes:
             assessment.details_recorded_by.add(actor)
     return assessment
+
+
+def _check_dates_within_assessment(assessment: Assessment, fields: dict[str, object]) -> None:
+    """An internal review cannot come before the assessment began (the database refuses it
+    too; this says so in words, on the field)."""
+    reviewed = fields.get("internal_review_date")
+    if isinstance(reviewed, dt.date) and reviewed < assessment.start_date:
+        raise ValidationError(
+            {
+                "internal_review_date": "The internal review must be on or after the day the "
+                f"assessment started ({assessment.start_date.day} {assessment.start_date:%B %Y})"
+            }
+        )
 
 
 def assessment_submit(*, actor: User, assessment: Assessment, on: dt.date) -> Assessment:

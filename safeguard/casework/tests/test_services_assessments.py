@@ -300,3 +300,26 @@ def test_the_backfill_takes_writers_and_submitters_from_the_audit_trail(
 
 
 # -- the hand-off from the front door, allocation and transfer --------------------------
+
+
+def test_an_internal_review_is_kept_and_cannot_come_before_the_start(social_worker, episode):
+    assessment = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    with pytest.raises(ValidationError) as refused:
+        assessment_record_details(
+            actor=social_worker,
+            assessment=assessment,
+            fields={"internal_review_date": dt.date(2026, 11, 2), "outcome": "services"},
+        )
+    assert "on or after the day the assessment started (3 November 2026)" in str(
+        refused.value.message_dict["internal_review_date"]
+    )
+    # Refused whole: the outcome sent with it was not saved either.
+    saved = Assessment.objects.values_list("internal_review_date", "outcome").get(pk=assessment.pk)
+    assert saved == (None, "")
+
+    assessment_record_details(
+        actor=social_worker, assessment=assessment, fields={"internal_review_date": dt.date(2026, 11, 3)}
+    )
+    assert Assessment.objects.get(pk=assessment.pk).internal_review_date == dt.date(2026, 11, 3)
+    event = AuditEvent.objects.filter(action="assessment_record_details").get()
+    assert "internal_review_date" in event.changes

@@ -281,3 +281,25 @@ def test_an_unsigned_assessment_pdf_says_it_is_not_yet_signed_off(staff_client, 
 
 
 # -- the hand-off ------------------------------------------------------------------------
+
+
+def test_the_internal_review_date_is_entered_shown_and_refused_before_the_start(staff_client, episode):
+    staff_client.post(
+        reverse("casework:assessment_start", args=[episode.pk]), _date("start_date", dt.date(2026, 11, 3))
+    )
+    assessment = Assessment.objects.get()
+    details = reverse("casework:assessment_details", args=[assessment.pk])
+    refused = staff_client.post(
+        details, {**_date("internal_review_date", dt.date(2026, 11, 2)), "outcome": "services"}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "The internal review must be on or after the day the assessment started" in html
+    # What was typed is still there, and nothing was saved.
+    assert re.search(r'name="internal_review_date-day" type="text" value="2"', html)
+    assessment.refresh_from_db()
+    assert assessment.internal_review_date is None and assessment.outcome == ""
+
+    staff_client.post(details, _date("internal_review_date", dt.date(2026, 11, 17)))
+    page = staff_client.get(reverse("casework:assessment", args=[assessment.pk])).content.decode()
+    assert "Reviewed part-way by a manager on 17 November 2026" in page

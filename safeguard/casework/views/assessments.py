@@ -284,6 +284,7 @@ def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) 
         "child_seen_alone": {True: "yes", False: "no"}.get(item.child_seen_alone)
         if item.child_seen_alone is not None
         else "",
+        "internal_review_date": item.internal_review_date,
         "factors": item.factors,
         "outcome": item.outcome,
     }
@@ -299,6 +300,7 @@ def assessment_details(request: AuthenticatedRequest, assessment_id: uuid.UUID) 
             fields={
                 "child_seen_date": data["child_seen_date"],
                 "child_seen_alone": {"yes": True, "no": False}.get(data["child_seen_alone"]),
+                "internal_review_date": data["internal_review_date"],
                 "factors": data["factors"],
                 "outcome": data["outcome"],
             },

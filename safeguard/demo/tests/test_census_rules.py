@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db.models import F
 
-from safeguard.casework.models import CINEpisode
+from safeguard.casework.models import Assessment, CINEpisode
 from safeguard.demo.generator import SeedOptions, generate
 from safeguard.demo.tests.support import wipe_demo_data
 from safeguard.returns.cin_census.build import census_children
@@ -89,3 +90,23 @@ def test_episodes_with_an_enquiry_close_as_services_ceased(
     assert not with_enquiry.filter(reason_for_closure__in=AFTER_ASSESSMENT_CLOSURES).exists()
     # ...while RC8/RC9 are still used where only an assessment happened.
     assert CINEpisode.objects.filter(reason_for_closure__in=AFTER_ASSESSMENT_CLOSURES).exists()
+
+
+def test_some_assessments_record_a_midway_review_within_the_assessment(
+    census: tuple[int, list[RuleFailure], int],
+) -> None:
+    children, _, _ = census
+    reviewed = Assessment.objects.filter(internal_review_date__isnull=False)
+    assert reviewed.count() > children / 50
+    assert not reviewed.filter(internal_review_date__lt=F("start_date")).exists()
+    assert not reviewed.filter(internal_review_date__gte=F("authorised_date")).exists()
+    assert not reviewed.filter(internal_review_date__gt=TODAY).exists()
+    # Reported in the file: the projection reads it.
+    in_file = [
+        a.internal_review_date
+        for child in census_children(census_year(YEAR))
+        for episode in child.episodes
+        for a in episode.assessments
+        if a.internal_review_date is not None
+    ]
+    assert in_file and all(day <= census_year(YEAR).reference_date for day in in_file)

@@ -49,7 +49,6 @@ class AssessmentRecord:
     start_date: dt.date
     authorisation_date: dt.date | None
     factors: tuple[str, ...]
-    # Not held by the model yet (AssessmentInternalReviewDate): always None for now.
     internal_review_date: dt.date | None = None
 
 
@@ -188,7 +187,7 @@ class _Chunk:
         self.assessments = _grouped(
             Assessment.objects.filter(_open_in_year("start_date", "authorised_date", year), **in_chunk)
             .order_by("start_date", "id")
-            .values("id", "episode_id", "start_date", "authorised_date", "factors"),
+            .values("id", "episode_id", "start_date", "internal_review_date", "authorised_date", "factors"),
             "episode_id",
         )
         self.cin_plans = _grouped(
@@ -244,6 +243,7 @@ class _Chunk:
                 AssessmentRecord(
                     id=a["id"],
                     start_date=a["start_date"],
+                    internal_review_date=_by_reference_date(a["internal_review_date"], year),
                     authorisation_date=authorised,
                     # Factors are the assessment's findings: reported once it is authorised (rule 8614).
                     factors=tuple(str(code) for code in a["factors"] or ()) if authorised else (),

@@ -55,7 +55,11 @@ def _full_child() -> Person:
         reason_for_closure="RC7",
     )
     Assessment.objects.create(
-        episode=episode, start_date=D("2025-05-02"), authorised_date=D("2025-06-20"), factors=["16A", "3B"]
+        episode=episode,
+        start_date=D("2025-05-02"),
+        internal_review_date=D("2025-05-30"),
+        authorised_date=D("2025-06-20"),
+        factors=["16A", "3B"],
     )
     Section47Enquiry.objects.create(
         episode=episode,
@@ -132,6 +136,13 @@ def test_the_file_passes_the_schema_and_holds_every_block(tmp_path: Path) -> Non
         "ChildProtectionPlans",
     ]
     assert _text(details, "ReferralNFA") == ["0"]
+    assert [e.tag for e in _find(details, "Assessments")] == [
+        "AssessmentActualStartDate",
+        "AssessmentInternalReviewDate",
+        "AssessmentAuthorisationDate",
+        "FactorsIdentifiedAtAssessment",
+    ]
+    assert _text(details, "Assessments/AssessmentInternalReviewDate") == ["2025-05-30"]
     assert _text(details, "Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors") == ["16A", "3B"]
     assert _text(details, "Section47/DateOfInitialCPC") == ["2025-06-20"]
     assert _text(details, "Section47/ICPCnotRequired") == ["0"]
@@ -162,9 +173,13 @@ def test_only_the_years_children_and_activity_are_reported(tmp_path: Path) -> No
         closure_date=D("2026-05-01"),
         reason_for_closure="RC7",
     )
-    # Authorised after 31 March: reported as still going on, without its factors.
+    # Reviewed and authorised after 31 March: reported as still going on, without its factors.
     Assessment.objects.create(
-        episode=episode, start_date=D("2026-01-06"), authorised_date=D("2026-04-10"), factors=["16A"]
+        episode=episode,
+        start_date=D("2026-01-06"),
+        internal_review_date=D("2026-04-02"),
+        authorised_date=D("2026-04-10"),
+        factors=["16A"],
     )
     _, tree = _build(tmp_path)
     assert _text(tree, "Children/Child/ChildIdentifiers/LAchildID") == ["HM000000012"]
@@ -172,6 +187,7 @@ def test_only_the_years_children_and_activity_are_reported(tmp_path: Path) -> No
     assert details.find("CINclosureDate") is None
     assert details.find("ReasonForClosure") is None
     assert details.find("Assessments/AssessmentAuthorisationDate") is None
+    assert details.find("Assessments/AssessmentInternalReviewDate") is None
     assert details.find("Assessments/FactorsIdentifiedAtAssessment") is None
 
 
