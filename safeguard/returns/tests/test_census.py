@@ -365,3 +365,23 @@ def test_each_build_is_in_the_audit_trail(tmp_path: Path) -> None:
     event = AuditEvent.objects.get(action="returns.cin_census.build")
     assert event.object_id == str(build.run.pk)
     assert event.changes["period"] == 2026
+
+
+def test_a_child_with_contradictory_dates_is_named_with_the_rules_it_breaks(tmp_path: Path) -> None:
+    _full_child()
+    # Imported past the form's checks: a death before the plan that followed it, and an
+    # enquiry that started before its referral.
+    contradictory = ChildFactory(la_child_id="HM000000070", date_of_birth=D("2016-04-01"))
+    episode = EpisodeFactory(child=contradictory, referral_date=D("2025-09-01"))
+    CPPlanFactory(episode=episode, start_date=D("2025-10-01"), end_date=None)
+    Section47Enquiry.objects.create(episode=episode, start_date=D("2025-08-01"), icpc_not_required=True)
+    Person.objects.filter(pk=contradictory.pk).update(date_of_death=D("2025-09-15"))
+    build, tree = _build(tmp_path)
+    assert schema_for(2026).validate(tree), "the file is still written and valid"
+    assert build.run.status == RunStatus.SUCCEEDED
+    mine = {(f.rule, f.la_child_id) for f in build.rule_failures if f.severity == "error"}
+    assert ("8915", "HM000000070") in mine
+    assert all(child == "HM000000070" for _rule, child in mine)
+    messages = {f.message for f in build.rule_failures if f.la_child_id == "HM000000070"}
+    assert "The child protection plan starts after the child's date of death." in messages
+    assert "The section 47 enquiry starts before the referral date." in messages
