@@ -97,7 +97,18 @@ def test_assessment_to_closure(browser: Browser, live_server, settings) -> None:
     page.locator("input[name=child_seen_alone][value=yes]").check()
     page.get_by_label("Domestic abuse: parent or carer").check()
     page.get_by_label("Services needed").check()
+    # A review dated before the assessment began is refused on its field, the rest kept.
+    _fill_date(page, "internal_review_date", dt.date(2026, 8, 14))
     _click(page, "Save and return")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The internal review must be on or after the day the assessment started (18 August 2026)"
+    )
+    expect(page.get_by_label("Services needed")).to_be_checked()
+    _clean(page)
+    # The midway review on the 20th working day (31 August is a bank holiday).
+    _fill_date(page, "internal_review_date", dt.date(2026, 9, 16))
+    _click(page, "Save and return")
+    expect(page.locator("main")).to_contain_text("Reviewed part-way by a manager on 16 September 2026")
     _click(page, "Submit for authorisation")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to your manager")
     page.context.close()
