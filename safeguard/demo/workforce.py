@@ -456,6 +456,15 @@ class _Builder:
             ]
             self.scheme_by_grade[grade] = (scheme, parts)
 
+    def leaving_span_days(self) -> int:
+        """How far back leavers go: over both the year to today and the year to the last
+        30 September, which the workforce census and its measures read, so that turnover is
+        the same rate in each."""
+        census_day = dt.date(self.today.year, 9, 30)
+        if census_day > self.today:
+            census_day = dt.date(self.today.year - 1, 9, 30)
+        return (self.today - census_day).days + 365
+
     def leavers(self, teams: list[Team], staff: list[StaffRecord]) -> None:
         if not teams:
             return
@@ -463,7 +472,8 @@ class _Builder:
             (s.fte for s in staff if s.kind != EmploymentKind.AGENCY and s.team.kind in CASE_TEAM_KINDS),
             Decimal(0),
         )
-        target = employed * Decimal(str(TURNOVER))
+        span = self.leaving_span_days()
+        target = employed * Decimal(str(TURNOVER)) * span / 365
         left = Decimal(0)
         forced = 3  # golden hello holders who left inside the clawback period: repayable
         while left < target or forced > 0:
@@ -477,7 +487,7 @@ class _Builder:
                 )
             )
             first, last = self.name()
-            last_day = self.days_ago(5, 360)
+            last_day = self.days_ago(5, span)
             if forced > 0:
                 start = last_day - dt.timedelta(days=self.rng.randint(120, 400))
             else:
