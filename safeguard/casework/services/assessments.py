@@ -165,7 +165,7 @@ def assessment_record_details(
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValueError(unknown[0])
-    _check_dates_within_assessment(assessment, fields)
+    _check_internal_review(assessment, fields)
     with transaction.atomic():
         event = audited_update(
             assessment,
@@ -179,7 +179,7 @@ def assessment_record_details(
     return assessment
 
 
-def _check_dates_within_assessment(assessment: Assessment, fields: dict[str, object]) -> None:
+def _check_internal_review(assessment: Assessment, fields: dict[str, object]) -> None:
     """An internal review cannot come before the assessment began (the database refuses it
     too; this says so in words, on the field)."""
     reviewed = fields.get("internal_review_date")
