@@ -127,6 +127,16 @@ class EntryCheckedForm(forms.Form):
         if self.is_bound and (CONFIRM_FIELD in self.data or REASON_FIELD in self.data):
             self._add_query_fields()
 
+    def add_fields(self) -> None:
+        """Beside a question page's form, the query boxes are added before its answers are
+        checked for unusual characters, so that a reason with a control character in it is
+        refused in words, not cleaned without a word."""
+        parent = getattr(super(), "add_fields", None)
+        if callable(parent):
+            parent()
+        if self.is_bound and (CONFIRM_FIELD in self.data or REASON_FIELD in self.data):
+            self._add_query_fields()
+
     def entry_values(self, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
         return {census: data.get(name) for census, name in self.entry_fields.items()}
 

@@ -232,9 +232,15 @@ class GovukForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.add_fields()
         self._unusual_fields: set[str] = set()
         if self.is_bound:
             self.data, self._unusual_fields = without_unusual_submitted(self, self.data)
+
+    def add_fields(self) -> None:
+        """Add fields that are made when the form is, not declared on the class. They are
+        added here, before the answers are checked for unusual characters, so that theirs
+        are checked too."""
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -66,11 +66,14 @@ class LocalTargetsForm(GovukForm):
     wrong one gets the same message wherever a target is set."""
 
     def __init__(self, *args: Any, current: dict[str, float], **kwargs: Any) -> None:
+        self.current = current
         super().__init__(*args, **kwargs)
+
+    def add_fields(self) -> None:
         for m in measures.MEASURES:
             if m.better == measures.Better.NEITHER:
                 continue
-            value = current.get(m.id)
+            value = self.current.get(m.id)
             self.fields[m.id] = forms.CharField(
                 label=f"Target for {m.name.lower()}",
                 required=False,

@@ -191,6 +191,7 @@ _EXTRA_ARGUMENTS = {
     "scopes": [],
     "grades": [],  # a progression application's grades on the career path
     "criteria": [],  # and the next grade's criteria
+    "current": {},  # the local targets already set
 }
 
 
@@ -220,3 +221,27 @@ def test_no_form_shows_djangos_null_character_message():
                 ], f"{form_class.__name__}.{name}"
                 checked += 1
     assert checked > 10
+
+
+def test_fields_added_when_the_form_is_made_are_checked_for_unusual_characters():
+    """The local targets' boxes and the census query boxes are made with the form: a NUL in
+    them is refused in words too, not taken out without a word."""
+    from safeguard.casework.forms import AuthoriseForm
+    from safeguard.core.entry_checks import CONFIRM_FIELD, REASON_FIELD
+    from safeguard.performance.forms import LocalTargetsForm
+
+    targets = LocalTargetsForm(data={"re_referrals": "2\x002"}, current={})
+    assert not targets.is_valid()
+    assert targets["re_referrals"].value() == "22"
+    assert targets.errors["re_referrals"] == [
+        "Check the target for re-referrals within 12 months: "
+        "we removed unusual characters that cannot be saved"
+    ]
+
+    posted = {"authorised_on-day": "3", "authorised_on-month": "11", "authorised_on-year": "2026"}
+    queried = AuthoriseForm(data={**posted, CONFIRM_FIELD: "on", REASON_FIELD: "Late\x00 because"})
+    assert not queried.is_valid()
+    assert queried[REASON_FIELD].value() == "Late because"
+    assert queried.errors[REASON_FIELD] == [
+        "Check your answer: we removed unusual characters that cannot be saved"
+    ]
