@@ -123,9 +123,8 @@ class EntryCheckedForm(forms.Form):
         self.entry_target = entry if entry is not None or not self.entry_without_target else EntryTarget()
         self.entry_findings: list[Finding] = []
         self._entry: Entry | None = None
-        # The query boxes were on the page that was posted: keep them, with what was typed.
-        if self.is_bound and (CONFIRM_FIELD in self.data or REASON_FIELD in self.data):
-            self._add_query_fields()
+        # Beside a form that does not call add_fields (GovukForm does, earlier).
+        self._keep_posted_query_fields()
 
     def add_fields(self) -> None:
         """Beside a question page's form, the query boxes are added before its answers are
@@ -134,6 +133,10 @@ class EntryCheckedForm(forms.Form):
         parent = getattr(super(), "add_fields", None)
         if callable(parent):
             parent()
+        self._keep_posted_query_fields()
+
+    def _keep_posted_query_fields(self) -> None:
+        """The query boxes were on the page that was posted: keep them, with what was typed."""
         if self.is_bound and (CONFIRM_FIELD in self.data or REASON_FIELD in self.data):
             self._add_query_fields()
 
