@@ -180,16 +180,20 @@ def assessment_record_details(
 
 
 def _check_internal_review(assessment: Assessment, fields: dict[str, object]) -> None:
-    """An internal review cannot come before the assessment began (the database refuses it
-    too; this says so in words, on the field)."""
+    """An internal review falls between the assessment's start (the database refuses an
+    earlier one too; this says so in words, on the field) and today."""
     reviewed = fields.get("internal_review_date")
-    if isinstance(reviewed, dt.date) and reviewed < assessment.start_date:
+    if not isinstance(reviewed, dt.date):
+        return
+    if reviewed < assessment.start_date:
         raise ValidationError(
             {
                 "internal_review_date": "The internal review must be on or after the day the "
                 f"assessment started ({assessment.start_date.day} {assessment.start_date:%B %Y})"
             }
         )
+    if reviewed > timezone.localdate():
+        raise ValidationError({"internal_review_date": "The internal review date cannot be in the future"})
 
 
 def assessment_submit(*, actor: User, assessment: Assessment, on: dt.date) -> Assessment:

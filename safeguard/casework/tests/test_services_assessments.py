@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from safeguard.accounts.models import Role
 from safeguard.accounts.tests.factories import UserFactory
@@ -323,3 +324,16 @@ def test_an_internal_review_is_kept_and_cannot_come_before_the_start(social_work
     assert Assessment.objects.get(pk=assessment.pk).internal_review_date == dt.date(2026, 11, 3)
     event = AuditEvent.objects.filter(action="assessment_record_details").get()
     assert "internal_review_date" in event.changes
+
+
+def test_an_internal_review_cannot_be_in_the_future(social_worker, episode):
+    assessment = assessment_start(actor=social_worker, episode=episode, start_date=dt.date(2026, 11, 3))
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        assessment_record_details(
+            actor=social_worker, assessment=assessment, fields={"internal_review_date": tomorrow}
+        )
+    assert refused.value.message_dict["internal_review_date"] == [
+        "The internal review date cannot be in the future"
+    ]
+    assert Assessment.objects.get(pk=assessment.pk).internal_review_date is None
